@@ -1,0 +1,10 @@
+//go:build !(linux || darwin || freebsd || openbsd || netbsd || dragonfly || windows)
+
+package goenv
+
+import "errors"
+
+// FreeSpace is not implemented on this system.
+func FreeSpace(path string) (uint64, error) {
+	return 0, errors.ErrUnsupported
+}

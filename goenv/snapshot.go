@@ -1,0 +1,365 @@
+package goenv
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Source says where the effective value of a setting comes from.
+type Source string
+
+const (
+	FromProcess  Source = "environment"   // a non-empty OS environment variable
+	FromUserFile Source = "go env file"   // written by go env -w
+	FromGOROOT   Source = "GOROOT/go.env" // the toolchain's shipped defaults
+	FromDefault  Source = "built-in"      // compiled into the go command
+)
+
+// ModuleSettings are the variables that decide how modules are found,
+// downloaded and verified, in the order reports list them.
+var ModuleSettings = []string{
+	"GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE",
+	"GOAUTH", "GOVCS", "GOFLAGS", "GO111MODULE", "GOTOOLCHAIN",
+	"GOPATH", "GOMODCACHE", "GOCACHE", "GOBIN", "GOROOT",
+}
+
+// Setting is one variable with its value at each layer.
+type Setting struct {
+	Name   string
+	Value  string // the effective value
+	Source Source
+	// The value in each layer that has one. Process is set only when the
+	// OS variable is non-empty: the go command treats empty as unset.
+	Process, File, Root       string
+	InProcess, InFile, InRoot bool
+}
+
+// Binary is a go command found on PATH.
+type Binary struct {
+	Path     string // as found on PATH
+	Resolved string // with symlinks resolved
+	GOROOT   string // the toolchain it belongs to, "" if not a toolchain layout
+	Version  string // from GOROOT/VERSION, "" if unknown
+}
+
+// Module is the main module of the working directory.
+type Module struct {
+	Path      string // module path
+	GoModFile string
+	Go        string // the go line, "" if absent
+	Toolchain string // the toolchain line, "" if absent
+}
+
+// Snapshot is the Go environment as the go command sees it.
+type Snapshot struct {
+	Binaries []Binary // every go on PATH, in PATH order
+	Go       *Binary  // the one that runs (Binaries[0]), nil if none
+	// GoEnv is `go env -json` of the go that runs, nil if it did not run.
+	GoEnv    map[string]string
+	GoEnvErr error
+	// UserFile is the go env file; UserFileOff is set by GOENV=off.
+	UserFile    EnvFile
+	UserFileOff bool
+	UserFileErr error   // why the file's location is unknown
+	RootFile    EnvFile // $GOROOT/go.env
+	Settings    map[string]Setting
+	Module      *Module
+	ModuleErr   error
+	// Process holds every GO-prefixed and CGO_ variable of the process.
+	Process map[string]string
+}
+
+// Value returns the effective value of a setting.
+func (s *Snapshot) Value(name string) string { return s.Settings[name].Value }
+
+// GoVersion returns the version of the go that runs, "" if unknown.
+func (s *Snapshot) GoVersion() string {
+	if v := s.GoEnv["GOVERSION"]; v != "" {
+		return v
+	}
+	if s.Go != nil {
+		return s.Go.Version
+	}
+	return ""
+}
+
+// goEnvTimeout bounds the one `go env -json` run; it normally takes tens of
+// milliseconds, and a go command that hangs must not hang the doctor.
+const goEnvTimeout = 20 * time.Second
+
+// Load reads the whole Go environment. It runs the go command once.
+func Load(ctx context.Context, sys *System) *Snapshot {
+	snap := &Snapshot{Binaries: sys.FindGo(), Process: map[string]string{}}
+	for k, v := range sys.Env {
+		if strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_") {
+			snap.Process[k] = v
+		}
+	}
+	if len(snap.Binaries) > 0 {
+		snap.Go = &snap.Binaries[0]
+		snap.GoEnv, snap.GoEnvErr = sys.goEnv(ctx, snap.Go.Path)
+	}
+
+	path, off, err := sys.UserEnvFile()
+	snap.UserFileOff, snap.UserFileErr = off, err
+	snap.UserFile = ReadEnvFile(path)
+	snap.RootFile = ReadEnvFile(snap.rootEnvFile(sys))
+	snap.Settings = snap.resolve(sys)
+	snap.Module, snap.ModuleErr = snap.findModule(sys)
+	return snap
+}
+
+// goEnv runs `go env -json`. GOTOOLCHAIN=local keeps the go command from
+// switching to (and downloading) another toolchain, and lets it answer even
+// when GOTOOLCHAIN itself is invalid; GOTOOLCHAIN is resolved from the
+// layers instead.
+func (s *System) goEnv(ctx context.Context, gobin string) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, goEnvTimeout)
+	defer cancel()
+	out, err := s.Run(ctx, s.Dir, s.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json")
+	if err != nil {
+		return nil, fmt.Errorf("go env -json: %w", err)
+	}
+	env := map[string]string{}
+	if err := json.Unmarshal(out, &env); err != nil {
+		return nil, fmt.Errorf("go env -json: %w", err)
+	}
+	return env, nil
+}
+
+// rootEnvFile finds $GOROOT/go.env the way the go command finds GOROOT.
+func (snap *Snapshot) rootEnvFile(sys *System) string {
+	root := snap.GoEnv["GOROOT"]
+	if root == "" {
+		root = sys.Getenv("GOROOT")
+	}
+	if root == "" {
+		root = snap.UserFile.Values["GOROOT"]
+	}
+	if root == "" && snap.Go != nil {
+		root = snap.Go.GOROOT
+	}
+	if root == "" {
+		return ""
+	}
+	return filepath.Join(root, "go.env")
+}
+
+// resolve layers every known setting, taking the effective value from the
+// go command where it ran (it knows its compiled defaults) and computing it
+// from the layers where it did not.
+func (snap *Snapshot) resolve(sys *System) map[string]Setting {
+	names := map[string]bool{}
+	for _, n := range ModuleSettings {
+		names[n] = true
+	}
+	for n := range snap.UserFile.Values {
+		names[n] = true
+	}
+	for n := range snap.RootFile.Values {
+		names[n] = true
+	}
+	settings := make(map[string]Setting, len(names))
+	for name := range names {
+		st := Setting{Name: name}
+		st.Process = sys.Getenv(name)
+		st.InProcess = st.Process != ""
+		st.File, st.InFile = snap.UserFile.Values[name]
+		st.Root, st.InRoot = snap.RootFile.Values[name]
+		switch {
+		case st.InProcess:
+			st.Source, st.Value = FromProcess, st.Process
+		case st.InFile:
+			st.Source, st.Value = FromUserFile, st.File
+		case st.InRoot:
+			st.Source, st.Value = FromGOROOT, st.Root
+		default:
+			st.Source, st.Value = FromDefault, snap.builtinDefault(sys, name)
+		}
+		// go env was run with GOTOOLCHAIN=local, so its GOTOOLCHAIN is ours.
+		if v, ok := snap.GoEnv[name]; ok && name != "GOTOOLCHAIN" {
+			st.Value = v
+		}
+		settings[name] = st
+	}
+	// Defaults derived from other settings, for when go did not run.
+	derive := func(name, value string) {
+		if st := settings[name]; st.Source == FromDefault && snap.GoEnv == nil {
+			st.Value = value
+			settings[name] = st
+		}
+	}
+	derive("GONOPROXY", settings["GOPRIVATE"].Value)
+	derive("GONOSUMDB", settings["GOPRIVATE"].Value)
+	if gopath := SplitList(settings["GOPATH"].Value, sys.ListSeparator()); len(gopath) > 0 {
+		derive("GOMODCACHE", filepath.Join(gopath[0], "pkg", "mod"))
+	}
+	return settings
+}
+
+// builtinDefault is the compiled-in default of the go command for the few
+// settings whose default matters when go itself cannot be run.
+func (snap *Snapshot) builtinDefault(sys *System, name string) string {
+	switch name {
+	case "GOPATH":
+		if sys.Home == "" {
+			return ""
+		}
+		return filepath.Join(sys.Home, "go")
+	case "GOROOT":
+		if snap.Go != nil {
+			return snap.Go.GOROOT
+		}
+	}
+	return ""
+}
+
+// FindGo returns every go command on PATH, in the order the shell tries them.
+func (s *System) FindGo() []Binary {
+	var found []Binary
+	for _, dir := range s.PathList() {
+		if !filepath.IsAbs(dir) {
+			continue // the go command refuses relative PATH entries too
+		}
+		if b, ok := s.inspectGo(filepath.Join(dir, "go"+s.ExeSuffix())); ok {
+			found = append(found, b)
+		}
+	}
+	return found
+}
+
+// inspectGo describes the go binary at path, if it is one.
+func (s *System) inspectGo(path string) (Binary, bool) {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || (s.GOOS != "windows" && fi.Mode()&0o111 == 0) {
+		return Binary{}, false
+	}
+	b := Binary{Path: path, Resolved: path}
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		b.Resolved = r
+	}
+	root := filepath.Dir(filepath.Dir(b.Resolved))
+	if fi, err := os.Stat(filepath.Join(root, "pkg", "tool")); err == nil && fi.IsDir() {
+		b.GOROOT = root
+		b.Version = ReadVersionFile(root)
+	}
+	return b, true
+}
+
+// ReadVersionFile returns the first line of GOROOT/VERSION ("go1.21.5"),
+// "" when there is none. Reading it is much cheaper than running go.
+func ReadVersionFile(goroot string) string {
+	f, err := os.Open(filepath.Join(goroot, "VERSION"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if sc.Scan() {
+		return strings.TrimSpace(sc.Text())
+	}
+	return ""
+}
+
+// UsualGoInstalls returns go binaries in the places Go is usually installed,
+// for when none is on PATH: GOROOT, the official installers' locations,
+// package managers, golang.org/dl's ~/sdk and toolchains downloaded into the
+// module cache.
+func (s *System) UsualGoInstalls() []Binary {
+	exe := "go" + s.ExeSuffix()
+	var candidates []string
+	if root := s.Getenv("GOROOT"); root != "" {
+		candidates = append(candidates, filepath.Join(root, "bin", exe))
+	}
+	if s.GOOS == "windows" {
+		candidates = append(candidates, s.rooted(`C:\Program Files\Go\bin\go.exe`))
+	} else {
+		for _, p := range []string{
+			"/usr/local/go/bin/go", "/usr/lib/go/bin/go", "/usr/local/opt/go/libexec/bin/go",
+			"/opt/homebrew/opt/go/libexec/bin/go", "/snap/go/current/bin/go", "/opt/go/bin/go",
+		} {
+			candidates = append(candidates, s.rooted(p))
+		}
+	}
+	if s.Home != "" {
+		candidates = append(candidates,
+			filepath.Join(s.Home, "go", "bin", exe),
+			filepath.Join(s.Home, ".go", "bin", exe),
+			filepath.Join(s.Home, ".local", "go", "bin", exe))
+		sdks, _ := filepath.Glob(filepath.Join(s.Home, "sdk", "go*", "bin", exe))
+		toolchains, _ := filepath.Glob(filepath.Join(s.Home, "go", "pkg", "mod", "golang.org", "toolchain@*", "bin", exe))
+		// Newest first: glob order is lexical, good enough to offer one.
+		sort.Sort(sort.Reverse(sort.StringSlice(sdks)))
+		sort.Sort(sort.Reverse(sort.StringSlice(toolchains)))
+		candidates = append(candidates, sdks...)
+		candidates = append(candidates, toolchains...)
+	}
+	var found []Binary
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		if b, ok := s.inspectGo(c); ok && b.GOROOT != "" && !seen[b.Resolved] {
+			seen[b.Resolved] = true
+			found = append(found, b)
+		}
+	}
+	return found
+}
+
+// findModule locates and reads the main module's go.mod: from go env GOMOD
+// when go ran, else by walking up from the working directory.
+func (snap *Snapshot) findModule(sys *System) (*Module, error) {
+	gomod, ran := snap.GoEnv["GOMOD"]
+	if !ran && snap.GoEnv == nil {
+		if snap.Value("GO111MODULE") == "off" {
+			return nil, nil
+		}
+		gomod = findUp(sys.Dir, "go.mod")
+	}
+	if gomod == "" || gomod == os.DevNull {
+		return nil, nil
+	}
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return nil, err
+	}
+	f, err := modfile.ParseLax(gomod, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	m := &Module{GoModFile: gomod}
+	if f.Module != nil {
+		m.Path = f.Module.Mod.Path
+	}
+	if f.Go != nil {
+		m.Go = f.Go.Version
+	}
+	if f.Toolchain != nil {
+		m.Toolchain = f.Toolchain.Name
+	}
+	return m, nil
+}
+
+// findUp returns the first dir/name found walking up from dir, or "".
+func findUp(dir, name string) string {
+	for dir != "" {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	return ""
+}

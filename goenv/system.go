@@ -1,0 +1,182 @@
+// Package goenv models the Go environment the way the go command sees it:
+// which go binaries are on PATH and which one wins, the layered settings
+// (process environment, the go env file, $GOROOT/go.env, built-in defaults)
+// with the source of every value, and the go command's own parsing of
+// GOPROXY, GOSUMDB and the GOPRIVATE family.
+//
+// Every side effect goes through a System value, so tests can describe a
+// whole machine with a map and a few temporary directories.
+package goenv
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Runner runs a program and returns its standard output. A non-zero exit is
+// an error that carries the program's standard error.
+type Runner func(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error)
+
+// System is everything godoctor reads from or does to the machine.
+type System struct {
+	Env    map[string]string // the process environment
+	GOOS   string
+	GOARCH string
+	Home   string // the user's home directory
+	Dir    string // the working directory (where go.mod is looked for)
+	// Root prefixes the machine-wide locations that are searched for a Go
+	// install (/usr/local/go and friends); empty means the real root.
+	Root string
+	Run  Runner
+	HTTP *http.Client
+	Now  func() time.Time
+}
+
+// OS returns the System of the running process.
+func OS() *System {
+	env := make(map[string]string)
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			env[k] = v
+		}
+	}
+	home, _ := os.UserHomeDir()
+	dir, _ := os.Getwd()
+	return &System{
+		Env:    env,
+		GOOS:   runtime.GOOS,
+		GOARCH: runtime.GOARCH,
+		Home:   home,
+		Dir:    dir,
+		Run:    ExecRunner,
+		HTTP:   &http.Client{Transport: http.DefaultTransport},
+		Now:    time.Now,
+	}
+}
+
+// ExecRunner runs a program with os/exec.
+func ExecRunner(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return stdout.Bytes(), fmt.Errorf("%s: %w: %s", name, err, msg)
+		}
+		return stdout.Bytes(), fmt.Errorf("%s: %w", name, err)
+	}
+	return stdout.Bytes(), nil
+}
+
+// Getenv returns the value of an environment variable, "" if unset.
+func (s *System) Getenv(name string) string { return s.Env[name] }
+
+// Environ returns the environment as a sorted KEY=VALUE list, with the
+// overrides applied, ready for a child process.
+func (s *System) Environ(overrides ...string) []string {
+	merged := make(map[string]string, len(s.Env)+len(overrides))
+	for k, v := range s.Env {
+		merged[k] = v
+	}
+	for _, kv := range overrides {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			merged[k] = v
+		}
+	}
+	list := make([]string, 0, len(merged))
+	for k, v := range merged {
+		list = append(list, k+"="+v)
+	}
+	sort.Strings(list)
+	return list
+}
+
+// ListSeparator is the PATH list separator of the system's GOOS.
+func (s *System) ListSeparator() string {
+	switch s.GOOS {
+	case "windows":
+		return ";"
+	case "plan9":
+		return "\x00"
+	}
+	return ":"
+}
+
+// PathList returns the entries of PATH in order (path on Plan 9).
+func (s *System) PathList() []string {
+	name := "PATH"
+	if s.GOOS == "plan9" {
+		name = "path"
+	}
+	return SplitList(s.Getenv(name), s.ListSeparator())
+}
+
+// SplitList splits a PATH-style list, dropping empty entries.
+func SplitList(list, sep string) []string {
+	var out []string
+	for _, p := range strings.Split(list, sep) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ExeSuffix is ".exe" on Windows and "" elsewhere.
+func (s *System) ExeSuffix() string {
+	if s.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
+
+// UserConfigDir is os.UserConfigDir for the system's GOOS and environment.
+func (s *System) UserConfigDir() (string, error) {
+	switch s.GOOS {
+	case "windows":
+		if dir := s.Getenv("AppData"); dir != "" {
+			return dir, nil
+		}
+		return "", fmt.Errorf("%%AppData%% is not defined")
+	case "darwin", "ios":
+		if s.Home == "" {
+			return "", fmt.Errorf("$HOME is not defined")
+		}
+		return filepath.Join(s.Home, "Library", "Application Support"), nil
+	case "plan9":
+		if s.Home == "" {
+			return "", fmt.Errorf("$home is not defined")
+		}
+		return filepath.Join(s.Home, "lib"), nil
+	}
+	if dir := s.Getenv("XDG_CONFIG_HOME"); dir != "" {
+		if !filepath.IsAbs(dir) {
+			return "", fmt.Errorf("path in $XDG_CONFIG_HOME is relative")
+		}
+		return dir, nil
+	}
+	if s.Home == "" {
+		return "", fmt.Errorf("neither $XDG_CONFIG_HOME nor $HOME are defined")
+	}
+	return filepath.Join(s.Home, ".config"), nil
+}
+
+// rooted returns a machine-wide path under the system's Root.
+func (s *System) rooted(path string) string {
+	if s.Root == "" {
+		return path
+	}
+	return filepath.Join(s.Root, path)
+}
