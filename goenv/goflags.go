@@ -13,7 +13,7 @@ type GoFlag struct {
 }
 
 // ParseGOFLAGS splits and checks GOFLAGS as the go command does before
-// every command but go env and go bug: words split at spaces with '' or ""
+// every command but go env and go bug: words split at spaces with ” or ""
 // quoting, each word "-flag" or "-flag=value" naming a flag that some go
 // subcommand has. The error is the one every go command would print.
 func ParseGOFLAGS(value string) ([]GoFlag, error) {

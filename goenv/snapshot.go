@@ -239,8 +239,7 @@ func (s *System) FindGo() []Binary {
 
 // inspectGo describes the go binary at path, if it is one.
 func (s *System) inspectGo(path string) (Binary, bool) {
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() || (s.GOOS != "windows" && fi.Mode()&0o111 == 0) {
+	if !s.executable(path) {
 		return Binary{}, false
 	}
 	b := Binary{Path: path, Resolved: path}
@@ -253,6 +252,22 @@ func (s *System) inspectGo(path string) (Binary, bool) {
 		b.Version = ReadVersionFile(root)
 	}
 	return b, true
+}
+
+// executable reports whether path is a regular file the user may run.
+func (s *System) executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && (s.GOOS == "windows" || fi.Mode()&0o111 != 0)
+}
+
+// LookPath returns the first executable called name on PATH, "" if none.
+func (s *System) LookPath(name string) string {
+	for _, dir := range s.PathList() {
+		if p := filepath.Join(dir, name+s.ExeSuffix()); filepath.IsAbs(dir) && s.executable(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // ReadVersionFile returns the first line of GOROOT/VERSION ("go1.21.5"),

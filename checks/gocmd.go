@@ -1,0 +1,269 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"go/version"
+	"path/filepath"
+	"strings"
+
+	"github.com/godoctor/godoctor/goenv"
+)
+
+var goInstalled = &Check{
+	ID:    "go.installed",
+	Title: "Go toolchain",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		if env.Go == nil {
+			return noGoOnPath(p)
+		}
+		if env.GoEnvErr != nil {
+			return Result{Status: Fail,
+				Summary: fmt.Sprintf("%s is on PATH but does not run", env.Go.Path),
+				Details: []string{env.GoEnvErr.Error()}}
+		}
+		res := ok(fmt.Sprintf("%s at %s", env.GoVersion(), env.Go.Path))
+		if root := env.Value("GOROOT"); root != "" {
+			res.Details = append(res.Details, "GOROOT "+root)
+		}
+		return res
+	},
+}
+
+// noGoOnPath looks for a toolchain in the usual places and offers to put
+// the newest one found on PATH.
+func noGoOnPath(p *Pass) Result {
+	found := p.Sys.UsualGoInstalls()
+	if len(found) == 0 {
+		return Result{Status: Fail, Summary: "no go command on PATH and no Go installation found",
+			Details: []string{"Install Go from https://go.dev/doc/install, then open a new shell."}}
+	}
+	best := found[0]
+	for _, b := range found[1:] {
+		if newerVersion(b.Version, best.Version) {
+			best = b
+		}
+	}
+	res := Result{Status: Fail,
+		Summary: fmt.Sprintf("no go command on PATH, but %s is installed in %s", orUnknown(best.Version), best.GOROOT)}
+	for _, b := range found {
+		res.Details = append(res.Details, fmt.Sprintf("found %s at %s", orUnknown(b.Version), filepath.Dir(b.Path)))
+	}
+	res.addFix(pathFix("go-on-path", "Put "+orUnknown(best.Version)+" on PATH", filepath.Dir(best.Path), p.Sys))
+	return res
+}
+
+var goVersion = &Check{
+	ID:       "go.version",
+	Title:    "Go version",
+	Requires: []string{"go.installed"},
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		if env.Go == nil || env.GoEnvErr != nil {
+			return skip("no working go command")
+		}
+		local := env.GoVersion()
+		lv := toolchainVersion(local)
+		if !version.IsValid(lv) {
+			return ok(local + " (a development build; not compared with releases)")
+		}
+		res := ok(local)
+		if env.Module != nil {
+			moduleNeeds(&res, env, lv)
+		}
+		if p.Options.Offline {
+			res.Details = append(res.Details, "not compared with the newest release (--offline)")
+		}
+		return res
+	},
+}
+
+// moduleNeeds compares the running Go with what the current module asks
+// for in its go and toolchain lines, under the GOTOOLCHAIN in force.
+func moduleNeeds(res *Result, env *goenv.Snapshot, local string) {
+	m := env.Module
+	need := ""
+	if m.Go != "" {
+		need = "go" + m.Go
+	}
+	if tv := toolchainVersion(m.Toolchain); version.IsValid(tv) && version.Compare(tv, need) > 0 {
+		need = tv
+	}
+	if need == "" || version.Compare(need, local) <= 0 {
+		if need != "" {
+			res.Details = append(res.Details, fmt.Sprintf("%s asks for %s or newer: satisfied", m.GoModFile, need))
+		}
+		return
+	}
+	mode := env.Value("GOTOOLCHAIN")
+	if mode == "local" || mode == "" {
+		res.worsen(Fail)
+		res.Summary = fmt.Sprintf("%s, but %s needs %s and GOTOOLCHAIN=%s forbids switching", local, moduleName(m), need, orEmpty(mode))
+		res.Details = append(res.Details,
+			fmt.Sprintf("go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)", strings.TrimPrefix(need, "go"), strings.TrimPrefix(local, "go"), mode),
+			"Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it.")
+		res.addFix(Fix{ID: "gotoolchain-auto", Title: "Let go switch toolchains", Command: "go env -w GOTOOLCHAIN=auto"})
+		return
+	}
+	res.Details = append(res.Details, fmt.Sprintf("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))
+}
+
+var goPath = &Check{
+	ID:    "go.path",
+	Title: "PATH",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		res := ok("")
+		distinct := distinctBinaries(env.Binaries)
+		if len(distinct) > 1 {
+			res.worsen(Warn)
+			res.Details = append(res.Details, fmt.Sprintf("%d different go commands on PATH; the first one runs:", len(distinct)))
+			for i, b := range distinct {
+				mark := "  "
+				if i == 0 {
+					mark = "* "
+				}
+				res.Details = append(res.Details, fmt.Sprintf("%s%s (%s)", mark, b.Path, orUnknown(b.Version)))
+			}
+		}
+		goroot(&res, p, env)
+		binOnPath(&res, p, env)
+		if res.Summary == "" {
+			switch {
+			case len(distinct) > 1:
+				res.Summary = fmt.Sprintf("%d different go commands on PATH; %s wins", len(distinct), distinct[0].Path)
+			case env.Go != nil:
+				res.Summary = "go and the directory of installed programs are on PATH"
+			default:
+				res.Summary = "the directory of installed programs is on PATH"
+			}
+		}
+		return res
+	},
+}
+
+// goroot flags a GOROOT, set by hand, that names another toolchain than the
+// go that runs: that go then builds with another toolchain's library and
+// tools, or fails outright.
+func goroot(res *Result, p *Pass, env *goenv.Snapshot) {
+	st := env.Settings["GOROOT"]
+	if env.Go == nil || env.Go.GOROOT == "" || !(st.InProcess || st.InFile) {
+		return
+	}
+	set := st.Value
+	if sameDir(set, env.Go.GOROOT) {
+		return
+	}
+	res.worsen(Fail)
+	other := goenv.ReadVersionFile(set)
+	res.Summary = fmt.Sprintf("GOROOT=%s (%s) is not the toolchain of the go that runs (%s)", set, orUnknown(other), env.Go.GOROOT)
+	res.Details = append(res.Details, "The go command found on PATH would use the library and tools of another toolchain; leave GOROOT unset so each go finds its own.")
+	if st.InProcess {
+		res.addFix(Fix{ID: "unset-goroot", Title: "Stop setting GOROOT", Command: "unset GOROOT"})
+		for _, l := range p.Sys.FindExports("GOROOT") {
+			res.Details = append(res.Details, fmt.Sprintf("set in %s:%d: %s", l.File, l.Line, l.Text))
+		}
+	} else {
+		res.addFix(Fix{ID: "unset-goroot", Title: "Remove GOROOT from the go env file", Command: "go env -u GOROOT"})
+	}
+}
+
+// binOnPath checks that the programs go install writes can be run.
+func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
+	bin := env.Value("GOBIN")
+	which := "GOBIN"
+	if bin == "" {
+		gopath := goenv.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator())
+		if len(gopath) == 0 {
+			return
+		}
+		bin, which = filepath.Join(gopath[0], "bin"), "GOPATH/bin"
+	}
+	for _, dir := range p.Sys.PathList() {
+		if sameDir(dir, bin) {
+			return
+		}
+	}
+	res.worsen(Warn)
+	if res.Summary == "" {
+		res.Summary = fmt.Sprintf("%s (%s) is not on PATH: programs from go install will not be found", which, bin)
+	} else {
+		res.Details = append(res.Details, fmt.Sprintf("%s (%s) is not on PATH: programs from go install will not be found", which, bin))
+	}
+	res.addFix(pathFix("gobin-on-path", "Put "+which+" on PATH", bin, p.Sys))
+}
+
+// pathFix is the fix that puts a directory on PATH in the user's shell.
+func pathFix(id, title, dir string, sys *goenv.System) Fix {
+	cmd := fmt.Sprintf(`export PATH="%s:$PATH"`, dir)
+	switch {
+	case sys.GOOS == "windows":
+		cmd = fmt.Sprintf(`setx PATH "%s;%%PATH%%"`, dir)
+	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
+		cmd = "fish_add_path " + dir
+	}
+	return Fix{ID: id, Title: title, Command: cmd}
+}
+
+func distinctBinaries(bins []goenv.Binary) []goenv.Binary {
+	var out []goenv.Binary
+	seen := map[string]bool{}
+	for _, b := range bins {
+		if !seen[b.Resolved] {
+			seen[b.Resolved] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ra, err1 := filepath.EvalSymlinks(a)
+	rb, err2 := filepath.EvalSymlinks(b)
+	return err1 == nil && err2 == nil && ra == rb
+}
+
+// toolchainVersion turns "go1.21.5", "go1.21.5 X:boringcrypto" or
+// "go1.21.5-custom" into the form go/version compares ("go1.21.5").
+func toolchainVersion(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexAny(v, " \t"); i >= 0 {
+		v = v[:i]
+	}
+	if !strings.HasPrefix(v, "go") {
+		return ""
+	}
+	if i := strings.Index(v, "-"); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+func newerVersion(a, b string) bool {
+	return version.Compare(toolchainVersion(a), toolchainVersion(b)) > 0
+}
+
+func orUnknown(v string) string {
+	if v == "" {
+		return "unknown version"
+	}
+	return v
+}
+
+func orEmpty(v string) string {
+	if v == "" {
+		return `""`
+	}
+	return v
+}
+
+func moduleName(m *goenv.Module) string {
+	if m.Path != "" {
+		return m.Path
+	}
+	return m.GoModFile
+}

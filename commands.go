@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/report"
+	"github.com/godoctor/godoctor/tui"
+)
+
+const usage = `godoctor diagnoses and repairs a Go development machine.
+
+Usage:
+  godoctor [flags]            the interactive doctor on a terminal; elsewhere the same as check
+  godoctor check [flags]      run every check and print the report
+  godoctor version            print godoctor's version
+
+Run 'godoctor COMMAND -h' for a command's flags.
+
+Exit codes: 0 healthy, 1 a check failed, 2 usage error, 130 interrupted.
+`
+
+// globals are the flags every command takes.
+type globals struct {
+	noColor bool
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR is honoured too)")
+}
+
+// run dispatches a command line.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	sys := goenv.OS()
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "":
+		return runDefault(ctx, sys, args, stdin, stdout, stderr)
+	case "check":
+		return runCheck(ctx, sys, args, stdout, stderr)
+	case "version":
+		if len(args) > 0 {
+			return usageError("version takes no arguments")
+		}
+		fmt.Fprintln(stdout, "godoctor", versionString())
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command %q", cmd)
+}
+
+// newFlagSet returns a flag set whose errors become usage errors.
+func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; -h is not an error, other mistakes are usage errors.
+func parse(fs *flag.FlagSet, args []string) (helped bool, err error) {
+	switch err := fs.Parse(args); {
+	case err == flag.ErrHelp:
+		return true, nil
+	case err != nil:
+		return false, &exitError{code: exitUsage}
+	}
+	if fs.NArg() > 0 {
+		return false, usageError("unexpected argument %q", fs.Arg(0))
+	}
+	return false, nil
+}
+
+// checkFlags are the flags of godoctor check.
+type checkFlags struct {
+	globals
+	json, offline, strict, verbose bool
+	timeout                        time.Duration
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	f.globals.register(fs)
+	fs.BoolVar(&f.json, "json", false, "print the report as JSON, nothing else on stdout")
+	fs.BoolVar(&f.offline, "offline", false, "skip the checks that need the network")
+	fs.BoolVar(&f.strict, "strict", false, "warnings also give exit code 1")
+	fs.BoolVar(&f.verbose, "v", false, "show the details of passing checks too")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on each network operation")
+}
+
+func (f *checkFlags) options() checks.Options {
+	return checks.Options{Offline: f.offline, Timeout: f.timeout}
+}
+
+func runCheck(ctx context.Context, sys *goenv.System, args []string, stdout, stderr io.Writer) error {
+	var f checkFlags
+	fs := newFlagSet("check", stderr, "Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n")
+	f.register(fs)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	return printReport(ctx, sys, f, stdout)
+}
+
+// printReport runs the checks and writes the text or JSON report.
+func printReport(ctx context.Context, sys *goenv.System, f checkFlags, stdout io.Writer) error {
+	list := checks.All()
+	events := checks.Run(ctx, list, sys, f.options())
+	var r report.Report
+	if f.json {
+		r = report.Collect(versionString(), list, events)
+		if err := report.WriteJSON(stdout, r); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		color := !f.noColor && sys.Getenv("NO_COLOR") == "" && interactive(os.Stdin, stdout, sys.Getenv)
+		r, err = report.WriteText(stdout, versionString(), list, events, report.TextOptions{Color: color, Verbose: f.verbose})
+		if err != nil {
+			return err
+		}
+	}
+	if r.Failed(f.strict) {
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// runDefault is a bare godoctor: the TUI on a terminal, else check.
+func runDefault(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var f checkFlags
+	fs := newFlagSet("godoctor", stderr, usage+"\nFlags (without a command):\n")
+	f.register(fs)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if f.json || !interactive(stdin, stdout, sys.Getenv) {
+		return printReport(ctx, sys, f, stdout)
+	}
+	err := tui.Run(ctx, tui.Config{
+		Sys:     sys,
+		Checks:  checks.All(),
+		Options: f.options(),
+		Version: versionString(),
+		NoColor: f.noColor || sys.Getenv("NO_COLOR") != "",
+	})
+	if errors.Is(err, tui.ErrChecksFailed) {
+		return &exitError{code: exitFailed}
+	}
+	return err
+}
