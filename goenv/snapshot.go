@@ -346,9 +346,14 @@ func (snap *Snapshot) findModule(sys *System) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := modfile.ParseLax(gomod, data, nil)
+	// The main module's file is parsed strictly, as the go command does (the
+	// lax parser skips main-module-only lines such as toolchain); a file
+	// that does not parse is still read laxly for its go line.
+	f, err := modfile.Parse(gomod, data, nil)
 	if err != nil {
-		return nil, err
+		if f, err = modfile.ParseLax(gomod, data, nil); err != nil {
+			return nil, err
+		}
 	}
 	m := &Module{GoModFile: gomod}
 	if f.Module != nil {

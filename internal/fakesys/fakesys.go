@@ -1,0 +1,128 @@
+// Package fakesys builds a whole machine for tests in a temporary
+// directory: a home, a PATH, Go toolchains laid out like real ones, a go env
+// file, shell profiles, and a go command whose `go env -json` answer the
+// test chooses. Nothing outside the directory is read or written.
+package fakesys
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godoctor/godoctor/goenv"
+)
+
+// Machine is a fake machine rooted in a temporary directory.
+type Machine struct {
+	t    testing.TB
+	Root string
+	Sys  *goenv.System
+	// GoEnv is what every go command answers to `go env -json`, on top of
+	// GOVERSION and GOROOT, which come from the toolchain's layout.
+	GoEnv map[string]string
+	// GoEnvErr makes `go env -json` fail.
+	GoEnvErr error
+	// Commands answers other programs: name (base) -> output.
+	Commands map[string]string
+	// Ran records every command line run.
+	Ran []string
+}
+
+// New returns a Linux machine with a home directory and an empty PATH.
+func New(t testing.TB) *Machine {
+	t.Helper()
+	root := t.TempDir()
+	home := filepath.Join(root, "home", "gopher")
+	must(t, os.MkdirAll(home, 0o755))
+	m := &Machine{t: t, Root: root, GoEnv: map[string]string{}, Commands: map[string]string{}}
+	m.Sys = &goenv.System{
+		Env:    map[string]string{"HOME": home, "PATH": ""},
+		GOOS:   "linux",
+		GOARCH: "amd64",
+		Home:   home,
+		Dir:    home,
+		Root:   root,
+		Run:    m.run,
+		Now:    func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+	}
+	return m
+}
+
+// Home returns the path of a file under the home directory.
+func (m *Machine) Home(rel string) string { return filepath.Join(m.Sys.Home, rel) }
+
+// Path returns the path of a machine-wide location under the root.
+func (m *Machine) Path(abs string) string { return filepath.Join(m.Root, abs) }
+
+// Toolchain lays out a Go toolchain at dir (bin/go, pkg/tool, VERSION and
+// go.env with the given lines) and returns its bin directory.
+func (m *Machine) Toolchain(dir, version string, goenvLines ...string) string {
+	m.t.Helper()
+	must(m.t, os.MkdirAll(filepath.Join(dir, "pkg", "tool", "linux_amd64"), 0o755))
+	m.WriteFile(filepath.Join(dir, "VERSION"), version+"\ntime 2026-11-01T00:00:00Z\n")
+	m.WriteFile(filepath.Join(dir, "go.env"), strings.Join(goenvLines, "\n")+"\n")
+	m.Executable(filepath.Join(dir, "bin", "go"))
+	return filepath.Join(dir, "bin")
+}
+
+// Executable creates an executable file.
+func (m *Machine) Executable(path string) {
+	m.t.Helper()
+	must(m.t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(m.t, os.WriteFile(path, []byte("#!/bin/sh\nexit 1\n"), 0o755))
+}
+
+// WriteFile writes a file, creating its directory.
+func (m *Machine) WriteFile(path, content string) {
+	m.t.Helper()
+	must(m.t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(m.t, os.WriteFile(path, []byte(content), 0o644))
+}
+
+// UserEnvFile writes the user's go env file ($HOME/.config/go/env).
+func (m *Machine) UserEnvFile(lines ...string) string {
+	p := m.Home(".config/go/env")
+	m.WriteFile(p, strings.Join(lines, "\n")+"\n")
+	return p
+}
+
+// PrependPath puts directories first on PATH.
+func (m *Machine) PrependPath(dirs ...string) {
+	list := append(dirs, goenv.SplitList(m.Sys.Env["PATH"], ":")...)
+	m.Sys.Env["PATH"] = strings.Join(list, ":")
+}
+
+// Setenv sets a process environment variable.
+func (m *Machine) Setenv(k, v string) { m.Sys.Env[k] = v }
+
+func (m *Machine) run(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
+	line := filepath.Base(name) + " " + strings.Join(args, " ")
+	m.Ran = append(m.Ran, line)
+	if filepath.Base(name) == "go" && strings.Join(args, " ") == "env -json" {
+		if m.GoEnvErr != nil {
+			return nil, m.GoEnvErr
+		}
+		root := filepath.Dir(filepath.Dir(name))
+		out := map[string]string{"GOROOT": root, "GOVERSION": goenv.ReadVersionFile(root), "GOMOD": os.DevNull}
+		for k, v := range m.GoEnv {
+			out[k] = v
+		}
+		return json.Marshal(out)
+	}
+	if out, ok := m.Commands[filepath.Base(name)]; ok {
+		return []byte(out), nil
+	}
+	return nil, fmt.Errorf("%s: not available on this fake machine", line)
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
