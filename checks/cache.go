@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/godoctor/godoctor/goenv"
 )
@@ -46,7 +47,7 @@ var cacheModcache = &Check{
 				setFirst(&res, Fail, fmt.Sprintf("%s=%s is not an absolute path", c.name, dir))
 				continue
 			}
-			cacheDir(&res, c.name, c.what, dir)
+			cacheDir(&res, p.Sys, c.name, c.what, dir)
 		}
 		if res.Summary == "" {
 			res.Summary = fmt.Sprintf("%s and %s are writable", env.Value("GOMODCACHE"), env.Value("GOCACHE"))
@@ -71,7 +72,7 @@ func gopathOK(res *Result, p *Pass, env *goenv.Snapshot) {
 
 // cacheDir checks that a cache directory exists or can be created, can be
 // written, and has room.
-func cacheDir(res *Result, name, what, dir string) {
+func cacheDir(res *Result, sys *goenv.System, name, what, dir string) {
 	existing := dir
 	for {
 		fi, err := os.Stat(existing)
@@ -82,7 +83,9 @@ func cacheDir(res *Result, name, what, dir string) {
 			}
 			break
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
+		// ENOTDIR: a file stands where a parent directory should be; walk
+		// up to it and report it below.
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			setFirst(res, Fail, fmt.Sprintf("the %s %s cannot be read: %v", what, dir, err))
 			return
 		}
@@ -103,7 +106,7 @@ func cacheDir(res *Result, name, what, dir string) {
 	if existing != dir {
 		res.Details = append(res.Details, fmt.Sprintf("%s %s does not exist yet; the go command will create it", name, dir))
 	}
-	free, err := goenv.FreeSpace(existing)
+	free, err := sys.FreeSpace(existing)
 	switch {
 	case err != nil:
 		res.Details = append(res.Details, fmt.Sprintf("free space for %s unknown: %v", dir, err))

@@ -151,7 +151,10 @@ func goroot(res *Result, p *Pass, env *goenv.Snapshot) {
 	if env.Go == nil || env.Go.GOROOT == "" || !(st.InProcess || st.InFile) {
 		return
 	}
-	set := st.Value
+	set := st.File
+	if st.InProcess {
+		set = st.Process
+	}
 	if sameDir(set, env.Go.GOROOT) {
 		return
 	}

@@ -193,7 +193,7 @@ func (snap *Snapshot) resolve(sys *System) map[string]Setting {
 	}
 	// Defaults derived from other settings, for when go did not run.
 	derive := func(name, value string) {
-		if st := settings[name]; st.Source == FromDefault && snap.GoEnv == nil {
+		if st := settings[name]; st.Source == FromDefault && snap.GoEnv[name] == "" {
 			st.Value = value
 			settings[name] = st
 		}

@@ -32,7 +32,7 @@ func TestLoadLayersAndSources(t *testing.T) {
 		"GOPRIVATE":   {"corp.example,git.example", goenv.FromUserFile},
 		"GOFLAGS":     {"-mod=mod", goenv.FromProcess},
 		"GOTOOLCHAIN": {"auto", goenv.FromGOROOT},
-		"GONOSUMDB":   {"", goenv.FromDefault},
+		"GONOSUMDB":   {"corp.example,git.example", goenv.FromDefault}, // from GOPRIVATE
 	}
 	for name, w := range want {
 		st := snap.Settings[name]

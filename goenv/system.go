@@ -37,8 +37,10 @@ type System struct {
 	// install (/usr/local/go and friends); empty means the real root.
 	Root string
 	Run  Runner
-	HTTP *http.Client
-	Now  func() time.Time
+	// FreeSpace reports the bytes available on the file system of a path.
+	FreeSpace func(path string) (uint64, error)
+	HTTP      *http.Client
+	Now       func() time.Time
 }
 
 // OS returns the System of the running process.
@@ -52,14 +54,15 @@ func OS() *System {
 	home, _ := os.UserHomeDir()
 	dir, _ := os.Getwd()
 	return &System{
-		Env:    env,
-		GOOS:   runtime.GOOS,
-		GOARCH: runtime.GOARCH,
-		Home:   home,
-		Dir:    dir,
-		Run:    ExecRunner,
-		HTTP:   &http.Client{Transport: http.DefaultTransport},
-		Now:    time.Now,
+		Env:       env,
+		GOOS:      runtime.GOOS,
+		GOARCH:    runtime.GOARCH,
+		Home:      home,
+		Dir:       dir,
+		Run:       ExecRunner,
+		FreeSpace: FreeSpace,
+		HTTP:      &http.Client{Transport: http.DefaultTransport},
+		Now:       time.Now,
 	}
 }
 

@@ -48,7 +48,9 @@ func New(t testing.TB) *Machine {
 		Dir:    home,
 		Root:   root,
 		Run:    m.run,
-		Now:    func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+		// Plenty of room unless a test says otherwise.
+		FreeSpace: func(string) (uint64, error) { return 100 << 30, nil },
+		Now:       func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 	}
 	return m
 }
@@ -108,7 +110,13 @@ func (m *Machine) run(ctx context.Context, dir string, env []string, name string
 			return nil, m.GoEnvErr
 		}
 		root := filepath.Dir(filepath.Dir(name))
-		out := map[string]string{"GOROOT": root, "GOVERSION": goenv.ReadVersionFile(root), "GOMOD": os.DevNull}
+		version := goenv.ReadVersionFile(root) // a go knows its own version
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "GOROOT="); ok && v != "" {
+				root = v
+			}
+		}
+		out := map[string]string{"GOROOT": root, "GOVERSION": version, "GOMOD": os.DevNull}
 		for k, v := range m.GoEnv {
 			out[k] = v
 		}
