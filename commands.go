@@ -38,8 +38,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 }
 
 // run dispatches a command line.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	sys := goenv.OS()
+func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]

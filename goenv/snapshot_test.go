@@ -49,8 +49,8 @@ func TestLoadLayersAndSources(t *testing.T) {
 	if snap.GoVersion() != "go1.26.8" {
 		t.Errorf("GoVersion = %q", snap.GoVersion())
 	}
-	if len(m.Ran) != 1 || m.Ran[0] != "go env -json" {
-		t.Errorf("ran %q, want go env -json once", m.Ran)
+	if ran := m.Ran(); len(ran) != 1 || ran[0] != "go env -json" {
+		t.Errorf("ran %q, want go env -json once", ran)
 	}
 }
 
@@ -63,8 +63,8 @@ func TestLoadWithoutGo(t *testing.T) {
 	os.MkdirAll(m.Sys.Dir, 0o755)
 
 	snap := goenv.Load(context.Background(), m.Sys)
-	if snap.Go != nil || len(m.Ran) != 0 {
-		t.Fatalf("found a go command on an empty PATH: %+v, ran %q", snap.Go, m.Ran)
+	if snap.Go != nil || len(m.Ran()) != 0 {
+		t.Fatalf("found a go command on an empty PATH: %+v, ran %q", snap.Go, m.Ran())
 	}
 	if got := snap.Value("GOMODCACHE"); got != "/data/go/pkg/mod" {
 		t.Errorf("GOMODCACHE = %q, want it derived from GOPATH", got)

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
 )
@@ -122,7 +123,17 @@ func (m Model) View() string {
 		b.WriteString("\n" + strings.Join(details, "\n") + "\n")
 	}
 	b.WriteString("\n" + status + "\n" + footer)
-	return b.String()
+	return fitWidth(b.String(), m.width)
+}
+
+// fitWidth cuts every line to the terminal's width, so that nothing wraps
+// and the frame keeps its height.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m Model) statusLine() string {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,8 +30,16 @@ type Machine struct {
 	GoEnvErr error
 	// Commands answers other programs: name (base) -> output.
 	Commands map[string]string
-	// Ran records every command line run.
-	Ran []string
+
+	mu  sync.Mutex
+	ran []string
+}
+
+// Ran returns every command line run so far.
+func (m *Machine) Ran() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.ran...)
 }
 
 // New returns a Linux machine with a home directory and an empty PATH.
@@ -104,7 +113,9 @@ func (m *Machine) Setenv(k, v string) { m.Sys.Env[k] = v }
 
 func (m *Machine) run(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
 	line := filepath.Base(name) + " " + strings.Join(args, " ")
-	m.Ran = append(m.Ran, line)
+	m.mu.Lock()
+	m.ran = append(m.ran, line)
+	m.mu.Unlock()
 	if filepath.Base(name) == "go" && strings.Join(args, " ") == "env -json" {
 		if m.GoEnvErr != nil {
 			return nil, m.GoEnvErr

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoctor/godoctor/internal/fakesys"
+	"github.com/godoctor/godoctor/report"
+)
+
+// machine is a healthy fake machine.
+func machine(t *testing.T) *fakesys.Machine {
+	m := fakesys.New(t)
+	bin := m.Toolchain(m.Path("/usr/local/go"), "go1.26.8", "GOPROXY=https://mirror.example,direct", "GOSUMDB=sum.golang.org")
+	m.Executable(m.Path("/usr/bin/git"))
+	m.Commands["git"] = "git version 2.39.5\n"
+	m.PrependPath(bin, m.Home("go/bin"), m.Path("/usr/bin"))
+	return m
+}
+
+func runMain(t *testing.T, m *fakesys.Machine, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), m.Sys, args, strings.NewReader(""), &out, &errb)
+	code = exitCode(err, false, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestCheckJSON(t *testing.T) {
+	m := machine(t)
+	stdout, stderr, code := runMain(t, m, "check", "--json", "--offline")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var r report.Report
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("stdout is not the report: %v\n%s", err, stdout)
+	}
+	if len(r.Checks) != 12 || r.Summary.OK != 10 || r.Summary.Skip != 2 || r.Version == "" {
+		t.Errorf("report = %+v", r)
+	}
+	// Field names of the contract, and lists never null.
+	var raw map[string]any
+	json.Unmarshal([]byte(stdout), &raw)
+	first := raw["checks"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "title", "status", "summary", "details", "fixes", "duration_ms"} {
+		if _, ok := first[k]; !ok {
+			t.Errorf("check entry lacks %q: %v", k, first)
+		}
+	}
+	if first["fixes"] == nil || first["details"] == nil {
+		t.Errorf("null lists in %v", first)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	m := machine(t)
+	m.Setenv("GOPROXY", "localhost") // refused by the go command: a failure
+	if _, _, code := runMain(t, m, "check", "--offline"); code != 1 {
+		t.Errorf("failed check: exit %d, want 1", code)
+	}
+	m = machine(t)
+	m.Setenv("GOSUMDB", "off") // a warning
+	if _, _, code := runMain(t, m, "check", "--offline"); code != 0 {
+		t.Errorf("warning: exit %d, want 0", code)
+	}
+	if _, _, code := runMain(t, m, "check", "--offline", "--strict"); code != 1 {
+		t.Errorf("warning with --strict: exit %d, want 1", code)
+	}
+	for _, args := range [][]string{{"frobnicate"}, {"check", "--bogus"}, {"check", "extra"}, {"version", "x"}} {
+		if _, _, code := runMain(t, m, args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if _, _, code := runMain(t, m, "check", "-h"); code != 0 {
+		t.Errorf("-h: exit %d, want 0", code)
+	}
+	var errb bytes.Buffer
+	if code := exitCode(nil, true, &errb); code != 130 {
+		t.Errorf("interrupted: exit %d, want 130", code)
+	}
+}
+
+func TestPlainWhenNotATerminal(t *testing.T) {
+	m := machine(t)
+	stdout, _, code := runMain(t, m, "--offline")
+	if code != 0 || !strings.Contains(stdout, "✓ Go toolchain") {
+		t.Fatalf("exit %d, stdout:\n%s", code, stdout)
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Errorf("escape sequences in a pipe:\n%q", stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	stdout, _, code := runMain(t, machine(t), "version")
+	if code != 0 || !strings.HasPrefix(stdout, "godoctor ") {
+		t.Errorf("version: %d %q", code, stdout)
+	}
+}
+
+func TestInteractive(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	getenv := func(string) string { return "xterm" }
+	if interactive(f, f, getenv) || interactive(strings.NewReader(""), f, getenv) {
+		t.Error("a file or a reader counted as a terminal")
+	}
+}
+
+// TestVersionStamp builds godoctor the way a release does and checks that
+// the ldflags path really stamps the version.
+func TestVersionStamp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	bin := filepath.Join(t.TempDir(), "godoctor")
+	build := exec.Command(gobin, "build", "-ldflags", "-X main.version=v9.8.7", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "godoctor v9.8.7" {
+		t.Errorf("version of a stamped build = %q, %v", out, err)
+	}
+}
