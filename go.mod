@@ -1,6 +1,6 @@
 module github.com/godoctor/godoctor
 
-go 1.26.8
+go 1.24.2
 
 require (
 	github.com/charmbracelet/bubbles v1.0.0
@@ -11,7 +11,7 @@ require (
 	github.com/charmbracelet/x/exp/teatest v0.0.0-20251215102626-e0db08df7383
 	github.com/charmbracelet/x/term v0.2.2
 	github.com/muesli/termenv v0.16.0
-	golang.org/x/mod v0.43.0
+	golang.org/x/mod v0.33.0
 	golang.org/x/sys v0.38.0
 )
 

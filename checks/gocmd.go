@@ -103,7 +103,7 @@ func moduleNeeds(res *Result, env *goenv.Snapshot, local string) {
 		res.Details = append(res.Details,
 			fmt.Sprintf("go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)", strings.TrimPrefix(need, "go"), strings.TrimPrefix(local, "go"), mode),
 			"Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it.")
-		res.addFix(Fix{ID: "gotoolchain-auto", Title: "Let go switch toolchains", Command: "go env -w GOTOOLCHAIN=auto"})
+		res.addFix(Fix{ID: "gotoolchain-auto", Title: "Let go switch toolchains", Command: setCommand(env, "GOTOOLCHAIN", "auto")})
 		return
 	}
 	res.Details = append(res.Details, fmt.Sprintf("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))

@@ -44,7 +44,7 @@ func TestGoVersionAgainstModule(t *testing.T) {
 	}{
 		{"satisfied", "module x\n\ngo 1.24\n", "auto", expect{status: OK, mention: []string{"asks for go1.24 or newer: satisfied"}}},
 		{"newer with local", "module example.com/x\n\ngo 1.30\n", "local",
-			expect{status: Fail, mention: []string{"example.com/x needs go1.30", "go: go.mod requires go >= 1.30 (running go 1.26.8; GOTOOLCHAIN=local)"}, fixes: []string{"go env -w GOTOOLCHAIN=auto"}}},
+			expect{status: Fail, mention: []string{"example.com/x needs go1.30", "go: go.mod requires go >= 1.30 (running go 1.26.8; GOTOOLCHAIN=local)"}, fixes: []string{"export GOTOOLCHAIN=auto"}}},
 		{"newer toolchain line with auto", "module x\n\ngo 1.25\n\ntoolchain go1.30.1\n", "auto",
 			expect{status: OK, mention: []string{"asks for go1.30.1: with GOTOOLCHAIN=auto the go command switches"}}},
 	}

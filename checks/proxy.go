@@ -37,7 +37,7 @@ var envGoproxy = &Check{
 		case last.Kind == goenv.ProxyURL:
 			res.worsen(Warn)
 			res.Details = append(res.Details, "The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use).")
-			res.addFix(Fix{ID: "proxy-direct", Title: "Fall back to direct", Command: "go env -w GOPROXY=" + strings.TrimRight(st.Value, ",|") + ",direct"})
+			res.addFix(Fix{ID: "proxy-direct", Title: "Fall back to direct", Command: setCommand(env, "GOPROXY", maskValue(strings.TrimRight(st.Value, ",|"))+",direct")})
 		}
 		for _, e := range list {
 			if e.Kind != goenv.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
@@ -51,7 +51,7 @@ var envGoproxy = &Check{
 				res.worsen(Warn)
 				res.Details = append(res.Details, e.String()+" is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy")
 			}
-			res.addFix(Fix{ID: "proxy-https", Title: "Use https for the proxy", Command: "go env -w GOPROXY=" + goenv.RedactURL(strings.ReplaceAll(st.Value, "http://", "https://"))})
+			res.addFix(Fix{ID: "proxy-https", Title: "Use https for the proxy", Command: setCommand(env, "GOPROXY", maskValue(strings.ReplaceAll(st.Value, "http://", "https://")))})
 		}
 		return res
 	},
