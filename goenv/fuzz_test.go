@@ -36,18 +36,26 @@ func FuzzRedactURL(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		got := RedactURL(raw)
-		if i := strings.Index(raw, "://"); i >= 0 {
-			rest := raw[i+3:]
-			end := strings.IndexAny(rest, "/?#")
-			if end < 0 {
-				end = len(rest)
+		i := strings.Index(raw, "://")
+		if i < 0 {
+			if got != raw {
+				t.Fatalf("RedactURL(%q) = %q changed a string without a scheme", raw, got)
 			}
-			if at := strings.LastIndex(rest[:end], "@"); at > 0 {
-				userinfo := rest[:at]
-				if strings.Contains(got, userinfo+"@") {
-					t.Fatalf("RedactURL(%q) = %q keeps the userinfo", raw, got)
-				}
+			return
+		}
+		start := i + 3
+		end := len(raw)
+		if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
+			end = start + j
+		}
+		// Whatever precedes the last "@" of the authority is user
+		// information: it must be replaced, the rest kept.
+		if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
+			if want := raw[:start] + "***" + raw[start+at:]; got != want {
+				t.Fatalf("RedactURL(%q) = %q, want %q", raw, got, want)
 			}
+		} else if got != raw {
+			t.Fatalf("RedactURL(%q) = %q changed a URL without user information", raw, got)
 		}
 	})
 }

@@ -123,34 +123,25 @@ func redactError(err error) error {
 }
 
 // RedactURL masks the user information of a URL: "https://***@host/path".
-// The whole userinfo is masked, since tokens are often put in the user name.
-// A string that does not parse is masked from the scheme to the last "@"
-// before the path, so a malformed URL cannot leak a password either.
+// The whole userinfo is masked, since tokens are often put in the user
+// name. It works on the text, not on a parsed URL, so that a string that
+// does not parse, or parses some other way, cannot leak a password either:
+// whatever stands between "://" and the last "@" before the path is masked.
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err == nil {
-		if u.User == nil {
-			return raw
-		}
-		u.User = nil
-		s := u.String()
-		if i := strings.Index(s, "://"); i >= 0 {
-			return s[:i+3] + "***@" + s[i+3:]
-		}
-		return s
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
 	}
-	start := 0
-	if i := strings.Index(raw, "://"); i >= 0 {
-		start = i + 3
-	}
+	start := i + 3
 	end := len(raw)
-	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
-		end = start + i
+	if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
+		end = start + j
 	}
-	if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
-		return raw[:start] + "***" + raw[start+at:]
+	at := strings.LastIndex(raw[start:end], "@")
+	if at < 0 {
+		return raw
 	}
-	return raw
+	return raw[:start] + "***" + raw[start+at:]
 }
 
 // HasCredentials reports whether a URL carries user information.
