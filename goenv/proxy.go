@@ -96,7 +96,7 @@ func ParseProxyList(value string) ([]ProxyEntry, error) {
 func checkProxyURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return redactError(err)
+		return RedactError(err)
 	}
 	redacted := RedactURL(raw)
 	switch u.Scheme {
@@ -113,8 +113,9 @@ func checkProxyURL(raw string) error {
 	return fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redacted)
 }
 
-// redactError masks credentials in a *url.Error's URL.
-func redactError(err error) error {
+// RedactError masks credentials in the URL of a *url.Error, the error
+// net/http returns for a failed request.
+func RedactError(err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		return &url.Error{Op: uerr.Op, URL: RedactURL(uerr.URL), Err: uerr.Err}

@@ -68,7 +68,7 @@ func ParseGOSUMDB(value string) (SumDB, error) {
 	db := SumDB{Name: name, Key: fields[0], Verifier: verifier}
 	if len(fields) == 2 {
 		if _, err := url.Parse(fields[1]); err != nil {
-			return SumDB{}, fmt.Errorf("invalid GOSUMDB URL: %v", redactError(err))
+			return SumDB{}, fmt.Errorf("invalid GOSUMDB URL: %v", RedactError(err))
 		}
 		db.URL = fields[1]
 	}

@@ -60,6 +60,12 @@ type Fault struct {
 	AlterZip   bool          // serve zips whose content differs from the database's
 	Truncate   bool          // cut every body in half (Content-Length kept)
 	Reset      bool          // close the connection without an answer
+	// ForgeSumDB serves a checksum database with the right name but
+	// signed by another key.
+	ForgeSumDB bool
+	// NoSumDB makes /sumdb/NAME/supported answer 404, as a mirror that
+	// does not proxy the database does.
+	NoSumDB bool
 }
 
 // Server is a loopback module proxy with a checksum database.
@@ -72,11 +78,12 @@ type Server struct {
 	// database under /sumdb/NAME/.
 	ProxiesSumDB bool
 
-	mu    sync.Mutex
-	fault Fault
-	mods  map[string][]*built // by module path, versions in order
-	sumdb http.Handler
-	hits  map[string]int
+	mu     sync.Mutex
+	fault  Fault
+	mods   map[string][]*built // by module path, versions in order
+	sumdb  http.Handler
+	forged http.Handler
+	hits   map[string]int
 }
 
 // New starts a proxy serving mods, with a checksum database signed by a
@@ -97,6 +104,11 @@ func New(t testing.TB, name string, mods ...Module) *Server {
 	}
 	s.SumDBKey = vkey
 	s.sumdb = sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum))
+	forgedKey, _, err := note.GenerateKey(rand.Reader, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.forged = sumdb.NewServer(sumdb.NewTestServer(forgedKey, s.goSum))
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -116,9 +128,16 @@ func (s *Server) Hits(path string) int {
 	return s.hits[path]
 }
 
-// SumDBHandler serves the checksum database alone, for a test that reaches
-// it directly rather than through the proxy.
-func (s *Server) SumDBHandler() http.Handler { return s.sumdb }
+// SumDBHandler serves the checksum database alone, at the root, for a
+// test that reaches it directly rather than through the proxy. Faults
+// apply to it too.
+func (s *Server) SumDBHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/sumdb/" + s.SumDBName + r.URL.Path
+		s.serve(w, r2)
+	})
+}
 
 // ZipHash returns the h1: hash of a module's zip as the database has it.
 func (s *Server) ZipHash(path, version string) string {
@@ -252,14 +271,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // answer computes the protocol response for a request.
 func (s *Server) answer(r *http.Request, f Fault) (int, string, []byte) {
 	p := r.URL.Path
-	if rest, ok := strings.CutPrefix(p, "/sumdb/"+s.SumDBName+"/"); ok && s.ProxiesSumDB {
+	if rest, ok := strings.CutPrefix(p, "/sumdb/"+s.SumDBName+"/"); ok && s.ProxiesSumDB && !f.NoSumDB {
 		if rest == "supported" {
 			return http.StatusOK, "text/plain", nil
+		}
+		db := s.sumdb
+		if f.ForgeSumDB {
+			db = s.forged
 		}
 		rec := httptest.NewRecorder()
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = "/" + rest
-		s.sumdb.ServeHTTP(rec, r2)
+		db.ServeHTTP(rec, r2)
 		return rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()
 	}
 	if strings.HasPrefix(p, "/sumdb/") {
