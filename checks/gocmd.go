@@ -74,7 +74,9 @@ var goVersion = &Check{
 		}
 		if p.Options.Offline {
 			res.Details = append(res.Details, "not compared with the newest release (--offline)")
+			return res
 		}
+		releasesOf(ctx, p, env, &res, lv)
 		return res
 	},
 }
@@ -269,4 +271,20 @@ func moduleName(m *goenv.Module) string {
 		return m.Path
 	}
 	return m.GoModFile
+}
+
+// releasesOf compares the running Go with the releases that the first
+// proxy of GOPROXY lists.
+func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, local string) {
+	list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
+	if err != nil || list[0].Kind != goenv.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
+		res.Details = append(res.Details, "not compared with the newest release: no module proxy to ask")
+		return
+	}
+	releases, err := newestRelease(ctx, p, list[0].URL)
+	if err != nil {
+		res.Details = append(res.Details, "not compared with the newest release: "+err.Error())
+		return
+	}
+	compareWithReleases(res, local, releases)
 }

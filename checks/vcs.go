@@ -2,7 +2,6 @@ package checks
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -28,25 +27,4 @@ var toolsVCS = &Check{
 		}
 		return ok(strings.TrimSpace(string(out)), git)
 	},
-}
-
-// notYet is the result of a network check that this build cannot make.
-func notYet(what string) func(context.Context, *Pass) Result {
-	return func(context.Context, *Pass) Result {
-		return skip(fmt.Sprintf("%s is not checked by this version of godoctor", what))
-	}
-}
-
-var netProxy = &Check{
-	ID:      "net.proxy",
-	Title:   "Module proxies answer",
-	Network: true,
-	Run:     notYet("reaching the module proxies"),
-}
-
-var netSumdb = &Check{
-	ID:      "net.sumdb",
-	Title:   "Checksum database answers",
-	Network: true,
-	Run:     notYet("reaching the checksum database"),
 }

@@ -48,10 +48,10 @@ type Options struct {
 type EventKind int
 
 const (
-	MirrorStarted EventKind = iota
-	MirrorMeasured          // a mirror's measurement, before verification
-	SumDBChecked            // the checksum database's answer for the probe
-	Done                    // the ranked report
+	MirrorStarted  EventKind = iota
+	MirrorMeasured           // a mirror's measurement, before verification
+	SumDBChecked             // the checksum database's answer for the probe
+	Done                     // the ranked report
 )
 
 // Event is one step of a benchmark.
@@ -222,11 +222,12 @@ func rank(p Probe, results []Result, db SumDBCheck) Report {
 			r.Error = fmt.Sprintf("serves a go.mod of %s with hash %s, but the checksum database says %s", p, r.ModHash, db.ModHash)
 		case db.Err == nil:
 			r.Status, r.Verified = OK, true
+			r.Error = r.Warning
 		case len(hashes) > 1 && r.ZipHash+" "+r.ModHash != majority:
 			r.Status = Fail
 			r.Error = fmt.Sprintf("serves different content for %s than %d other mirrors", p, count)
 		default:
-			r.Status = OK
+			r.Status, r.Error = OK, r.Warning
 		}
 	}
 	var best time.Duration

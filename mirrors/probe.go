@@ -61,7 +61,10 @@ type Measurement struct {
 	// SumDBProxied reports /sumdb/NAME/supported: 200 true, 404/410 false,
 	// nil when it could not be told.
 	SumDBProxied *bool
-	Err          error
+	// Warning is a protocol fault that leaves the mirror usable: a missing
+	// module answered with another status than 404 or 410.
+	Warning string
+	Err     error
 }
 
 // ProbeOptions tune a probe.
@@ -70,6 +73,8 @@ type ProbeOptions struct {
 	Timeout time.Duration // per request
 	SumDB   string        // database name whose proxying is checked
 	TempDir string        // where the zip is kept while it is checked
+	// NoZip leaves out the zip: the protocol and latency only.
+	NoZip bool
 }
 
 // Measure speaks the module proxy protocol to a mirror: Samples rounds of
@@ -124,7 +129,7 @@ func Measure(ctx context.Context, client *http.Client, m Mirror, p Probe, opts P
 	slices.Sort(ttfb)
 	out.Latency = Latency{Min: ttfb[0], Median: ttfb[len(ttfb)/2], Max: ttfb[len(ttfb)-1]}
 
-	if err := checkNotFound(ctx, client, base, opts.Timeout); err != nil {
+	if out.Warning, err = checkNotFound(ctx, client, base, opts.Timeout); err != nil {
 		out.Err = err
 		return out
 	}
@@ -136,6 +141,9 @@ func Measure(ctx context.Context, client *http.Client, m Mirror, p Probe, opts P
 		case r.err == nil && (r.status == http.StatusNotFound || r.status == http.StatusGone):
 			out.SumDBProxied = ptr(false)
 		}
+	}
+	if opts.NoZip {
+		return out
 	}
 	out.ZipBytes, out.ThroughputMbps, out.ZipHash, out.Err = fetchZip(ctx, client, base+"/"+escPath+"/@v/"+escVers+".zip", p, opts)
 	return out
@@ -259,23 +267,25 @@ func checkMod(body []byte, path string) error {
 	return nil
 }
 
-// checkNotFound asks for a module that does not exist: a module proxy
-// answers 404 or 410 (so that the go command's "," fallback works); a
-// portal or a catch-all server answers 200.
-func checkNotFound(ctx context.Context, client *http.Client, base string, timeout time.Duration) error {
+// checkNotFound asks for a module that does not exist. A module proxy
+// answers 404 or 410, which lets the go command move on to the next GOPROXY
+// entry; a portal or a catch-all server answers 200 and is no proxy (an
+// error); any other status works for modules the mirror has but stops the
+// go command at modules it lacks (a warning).
+func checkNotFound(ctx context.Context, client *http.Client, base string, timeout time.Duration) (warning string, err error) {
 	const missing = "github.com/zz-godoctor-probe/does-not-exist/@v/list"
 	r := request(ctx, client, base+"/"+missing, timeout, maxSmall, false)
 	switch {
 	case r.err != nil && r.status == http.StatusOK:
-		return fmt.Errorf("a module that does not exist: %w", r.err)
+		return "", fmt.Errorf("a module that does not exist: %w", r.err)
 	case r.err != nil:
-		return fmt.Errorf("asking for a module that does not exist: %w", r.err)
+		return "", fmt.Errorf("asking for a module that does not exist: %w", r.err)
 	case r.status == http.StatusNotFound || r.status == http.StatusGone:
-		return nil
+		return "", nil
 	case r.status == http.StatusOK:
-		return errors.New("answers 200 for a module that does not exist: not a module proxy")
+		return "", errors.New("answers 200 for a module that does not exist: not a module proxy")
 	}
-	return fmt.Errorf("answers %s for a module that does not exist, where a proxy answers 404 or 410; the go command stops there instead of trying the next GOPROXY entry", statusError(r))
+	return fmt.Sprintf("answers a module it does not have with %s, not 404 or 410: the go command stops there instead of trying the next GOPROXY entry (direct)", statusError(r)), nil
 }
 
 // fetchZip downloads the zip into a temporary file, timing it, checks its

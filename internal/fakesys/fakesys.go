@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,7 @@ func New(t testing.TB) *Machine {
 		Dir:    home,
 		Root:   root,
 		Run:    m.run,
+		HTTP:   &http.Client{},
 		// Plenty of room unless a test says otherwise.
 		FreeSpace: func(string) (uint64, error) { return 100 << 30, nil },
 		Now:       func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
