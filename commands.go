@@ -21,6 +21,7 @@ const usage = `godoctor diagnoses and repairs a Go development machine.
 Usage:
   godoctor [flags]            the interactive doctor on a terminal; elsewhere the same as check
   godoctor check [flags]      run every check and print the report
+  godoctor mirrors [flags]    benchmark module mirrors, rank them, verify what they serve
   godoctor version            print godoctor's version
 
 Run 'godoctor COMMAND -h' for a command's flags.
@@ -48,6 +49,8 @@ func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader,
 		return runDefault(ctx, sys, args, stdin, stdout, stderr)
 	case "check":
 		return runCheck(ctx, sys, args, stdout, stderr)
+	case "mirrors":
+		return runMirrors(ctx, sys, args, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
 			return usageError("version takes no arguments")

@@ -86,8 +86,8 @@ func (r *Report) count() {
 	}
 }
 
-// WriteJSON writes the report as one indented JSON object.
-func WriteJSON(w io.Writer, r Report) error {
+// WriteJSON writes a report as one indented JSON object.
+func WriteJSON(w io.Writer, r any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -90,28 +90,37 @@ type Server struct {
 // fresh key named name. It is closed when the test ends.
 func New(t testing.TB, name string, mods ...Module) *Server {
 	t.Helper()
+	s, err := Start(name, mods...)
+	if err != nil {
+		t.Fatalf("testproxy: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start is New outside a test (for benchmarks); Close stops the server.
+func Start(name string, mods ...Module) (*Server, error) {
 	s := &Server{SumDBName: name, ProxiesSumDB: true, mods: map[string][]*built{}, hits: map[string]int{}}
 	for _, m := range mods {
 		b, err := build(m)
 		if err != nil {
-			t.Fatalf("testproxy: %v", err)
+			return nil, err
 		}
 		s.mods[m.Path] = append(s.mods[m.Path], b)
 	}
 	skey, vkey, err := note.GenerateKey(rand.Reader, name)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s.SumDBKey = vkey
 	s.sumdb = sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum))
 	forgedKey, _, err := note.GenerateKey(rand.Reader, name)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s.forged = sumdb.NewServer(sumdb.NewTestServer(forgedKey, s.goSum))
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // SetFault switches faults on (or off, with the zero Fault).

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctor/godoctor/report"
+)
+
+const mirrorsHelp = `Usage: godoctor mirrors [flags]
+
+Benchmark module mirrors concurrently: time real module proxy requests
+(@v/list, .info, .mod) to the first byte, download the probe module's zip
+for throughput, and check that its hash matches the checksum database.
+The candidates are the built-in catalog, the mirrors in the user config
+directory's godoctor/mirrors.json, the entries of GOPROXY, the toolchain's
+default, and --mirror.
+
+`
+
+// mirrorFlags are the flags of godoctor mirrors.
+type mirrorFlags struct {
+	globals
+	json        bool
+	samples     int
+	timeout     time.Duration
+	concurrency int
+	added       []mirrors.Mirror
+	only        string
+}
+
+func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, stderr io.Writer) error {
+	var f mirrorFlags
+	fs := newFlagSet("mirrors", stderr, mirrorsHelp)
+	f.globals.register(fs)
+	fs.BoolVar(&f.json, "json", false, "print the report as JSON, nothing else on stdout")
+	fs.IntVar(&f.samples, "samples", 5, "rounds of small requests per mirror")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on each request (the zip gets four times as long)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "mirrors measured at once (0: all)")
+	fs.Func("mirror", "add a mirror, NAME=URL (repeatable)", func(v string) error {
+		m, err := mirrors.ParseFlag(v)
+		f.added = append(f.added, m)
+		return err
+	})
+	fs.StringVar(&f.only, "only", "", "benchmark just these mirrors, NAME[,NAME...]")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if f.samples < 1 || f.timeout <= 0 || f.concurrency < 0 {
+		return usageError("--samples and --timeout must be positive, --concurrency not negative")
+	}
+
+	env := goenv.Load(ctx, sys)
+	config, err := mirrors.ReadConfig(sys)
+	if err != nil {
+		return err
+	}
+	list := mirrors.Candidates(mirrors.Sources{
+		Catalog:          mirrors.Catalog(),
+		ToolchainDefault: env.RootFile.Values["GOPROXY"],
+		GOPROXY:          env.Value("GOPROXY"),
+		Config:           config,
+		Flags:            f.added,
+	})
+	var only []string
+	if f.only != "" {
+		only = strings.Split(f.only, ",")
+	}
+	if list, err = mirrors.Select(list, only); err != nil {
+		return usageError("%v", err)
+	}
+	db, note := verifyingSumDB(env)
+	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+	var rep mirrors.Report
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, mirrors.Options{
+		Probe: mirrors.DefaultProbe, Samples: f.samples, Timeout: f.timeout, Concurrency: f.concurrency,
+		SumDB: db, Proxies: proxies,
+	}) {
+		if ev.Kind == mirrors.Done {
+			rep = ev.Report
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	out := report.NewMirrorsReport(rep, db.Name)
+	if note != "" {
+		out.Note = strings.TrimSpace(note + " " + out.Note)
+	}
+	if f.json {
+		err = report.WriteJSON(stdout, out)
+	} else {
+		err = report.WriteMirrorsText(stdout, out)
+	}
+	if err != nil {
+		return err
+	}
+	for _, m := range rep.Mirrors {
+		if m.Status != mirrors.Fail {
+			return nil
+		}
+	}
+	return &exitError{code: exitFailed, err: errors.New("no mirror answered with the right content")}
+}
+
+// verifyingSumDB is the database that judges mirrors: GOSUMDB, or the
+// toolchain's default when GOSUMDB is off or invalid.
+func verifyingSumDB(env *goenv.Snapshot) (goenv.SumDB, string) {
+	if db, err := goenv.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
+		return db, ""
+	}
+	for _, v := range []string{env.RootFile.Values["GOSUMDB"], "sum.golang.org"} {
+		if db, err := goenv.ParseGOSUMDB(v); err == nil {
+			return db, "GOSUMDB is off or invalid here; mirrors were checked against " + db.Name + "."
+		}
+	}
+	return goenv.SumDB{}, ""
+}

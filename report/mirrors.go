@@ -1,0 +1,147 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/mirrors"
+)
+
+// MirrorsReport is the JSON document of godoctor mirrors.
+type MirrorsReport struct {
+	Probe struct {
+		Module string `json:"module"`
+	} `json:"probe"`
+	SumDB   MirrorsSumDB  `json:"sumdb"`
+	Mirrors []MirrorEntry `json:"mirrors"`
+	Fastest string        `json:"fastest"`
+	Note    string        `json:"note,omitempty"`
+}
+
+// MirrorsSumDB says which checksum database judged the mirrors and how it
+// was reached.
+type MirrorsSumDB struct {
+	Name  string `json:"name"`
+	Via   string `json:"via,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// MirrorEntry is one mirror of the report.
+type MirrorEntry struct {
+	Name           string         `json:"name"`
+	URL            string         `json:"url"`
+	Region         string         `json:"region,omitempty"`
+	Status         mirrors.Status `json:"status"`
+	LatencyMS      LatencyMS      `json:"latency_ms"`
+	Samples        int            `json:"samples"`
+	ThroughputMbps float64        `json:"throughput_mbps"`
+	Verified       bool           `json:"verified"`
+	SumDBProxied   *bool          `json:"sumdb_proxied"`
+	Error          string         `json:"error"`
+}
+
+// LatencyMS is time to first byte in milliseconds.
+type LatencyMS struct {
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	Max    float64 `json:"max"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// NewMirrorsReport converts a benchmark's ranked report.
+func NewMirrorsReport(r mirrors.Report, dbName string) MirrorsReport {
+	var out MirrorsReport
+	out.Probe.Module = r.Probe.String()
+	out.SumDB = MirrorsSumDB{Name: dbName}
+	if r.SumDB.Err != nil {
+		out.SumDB.Error = r.SumDB.Err.Error()
+	} else {
+		out.SumDB.Via = r.SumDB.Route.Via()
+	}
+	out.Fastest, out.Note = r.Fastest, r.Note
+	out.Mirrors = []MirrorEntry{}
+	for _, m := range r.Mirrors {
+		out.Mirrors = append(out.Mirrors, MirrorEntry{
+			Name: m.Name, URL: goenv.RedactURL(m.URL), Region: m.Region, Status: m.Status,
+			LatencyMS:      LatencyMS{Min: ms(m.Latency.Min), Median: ms(m.Latency.Median), Max: ms(m.Latency.Max)},
+			Samples:        m.Requests / 3,
+			ThroughputMbps: float64(int(m.ThroughputMbps*10)) / 10,
+			Verified:       m.Verified,
+			SumDBProxied:   m.SumDBProxied,
+			Error:          m.Error,
+		})
+	}
+	return out
+}
+
+// WriteMirrorsText writes the ranked table, then what to do with it.
+func WriteMirrorsText(w io.Writer, r MirrorsReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Probe %s, ", r.Probe.Module)
+	if r.SumDB.Error == "" {
+		fmt.Fprintf(&b, "checked against %s (%s)\n\n", r.SumDB.Name, r.SumDB.Via)
+	} else {
+		fmt.Fprintf(&b, "not checked against %s: %s\n\n", r.SumDB.Name, r.SumDB.Error)
+	}
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tMIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB")
+	for i, m := range r.Mirrors {
+		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", yesNo(m.Verified), proxied(m.SumDBProxied)}
+		if m.Samples > 0 {
+			row[3], row[4], row[5] = msText(m.LatencyMS.Median), msText(m.LatencyMS.Min), msText(m.LatencyMS.Max)
+		}
+		if m.ThroughputMbps > 0 {
+			row[6] = fmt.Sprintf("%.1f Mbit/s", m.ThroughputMbps)
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	tw.Flush()
+	for _, m := range r.Mirrors {
+		if m.Error != "" {
+			fmt.Fprintf(&b, "\n%s (%s): %s", m.Name, m.URL, m.Error)
+		}
+	}
+	if r.Note != "" {
+		fmt.Fprintf(&b, "\n\n%s", r.Note)
+	}
+	if r.Fastest != "" {
+		for _, m := range r.Mirrors {
+			if m.Name == r.Fastest {
+				fmt.Fprintf(&b, "\n\nFastest verified mirror: %s. To make it the module proxy:\n  go env -w GOPROXY=%s,direct\n", m.Name, strings.TrimSuffix(m.URL, "/"))
+			}
+		}
+	} else {
+		b.WriteString("\n\nNo mirror served content verified by the checksum database.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func msText(v float64) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f ms", v)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func proxied(p *bool) string {
+	switch {
+	case p == nil:
+		return "?"
+	case *p:
+		return "proxied"
+	}
+	return "direct"
+}
