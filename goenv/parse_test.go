@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/godoctor/godoctor/internal/gosandbox"
 )
 
 func TestParseEnvFile(t *testing.T) {
@@ -106,10 +108,8 @@ func TestParseGOFLAGS(t *testing.T) {
 // refuses, against the real go command, which checks GOFLAGS before any
 // command but go env and go bug.
 func TestGOFLAGSAgreesWithGo(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command on PATH")
-	}
+	gobin := gosandbox.Go(t)
+	dir := t.TempDir()
 	var values []string
 	for name := range knownGoFlags {
 		values = append(values, "-"+name)
@@ -118,7 +118,7 @@ func TestGOFLAGSAgreesWithGo(t *testing.T) {
 	for _, v := range values {
 		_, perr := ParseGOFLAGS(v)
 		cmd := exec.Command(gobin, "version")
-		cmd.Env = []string{"PATH=" + "/nonexistent", "HOME=" + t.TempDir(), "GOENV=off", "GOTOOLCHAIN=local", "GOFLAGS=" + v}
+		cmd.Env = gosandbox.Env(t, dir, "GOFLAGS="+v)
 		out, err := cmd.CombinedOutput()
 		if (perr == nil) != (err == nil) {
 			t.Errorf("GOFLAGS=%s: godoctor says %v, go says %v: %s", v, perr, err, out)

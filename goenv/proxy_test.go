@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godoctor/godoctor/internal/gosandbox"
 	"github.com/godoctor/godoctor/internal/testproxy"
 )
 
@@ -85,7 +86,7 @@ func TestRedactURL(t *testing.T) {
 // go must fail with the same error; where it accepts one, go must not fail
 // on the value itself.
 func TestParseProxyListAgreesWithGo(t *testing.T) {
-	gobin := realGo(t)
+	gobin := gosandbox.Go(t)
 	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/m", Version: "v1.0.0",
 		Files: map[string]string{"m.go": "package m\n"}})
 	host := strings.TrimPrefix(proxy.URL, "http://")
@@ -137,50 +138,24 @@ func TestParseProxyListAgreesWithGo(t *testing.T) {
 	}
 }
 
-// realGo returns the go command that runs the tests.
-func realGo(t *testing.T) string {
-	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command on PATH")
-	}
-	return gobin
-}
-
-// goDownload runs go mod download of example.com/m@v1.0.0 in a sandbox:
-// its own GOENV file (with envFile as content), module cache, HOME and
-// no network other than what vars point at.
+// goDownload runs go mod download of example.com/m@v1.0.0 in a sandbox
+// whose go env file holds envFile, with vars in the environment.
 func goDownload(t *testing.T, gobin string, vars map[string]string, envFile string) (string, error) {
 	t.Helper()
 	dir := t.TempDir()
-	goenvFile := filepath.Join(dir, "goenv")
-	if err := os.WriteFile(goenvFile, []byte(envFile), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "goenv"), []byte(envFile), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	extra := []string{"GOSUMDB=off"}
+	if _, ok := vars["GOPROXY"]; !ok {
+		extra = append(extra, "GOPROXY=") // empty: the go env file decides
+	}
+	for k, v := range vars {
+		extra = append(extra, k+"="+v)
 	}
 	cmd := exec.Command(gobin, "mod", "download", "example.com/m@v1.0.0")
 	cmd.Dir = dir
-	cmd.Env = sandboxEnv(dir, goenvFile, vars)
+	cmd.Env = gosandbox.Env(t, dir, extra...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-// sandboxEnv is an environment for the real go command that reads and
-// writes only under dir.
-func sandboxEnv(dir, goenvFile string, vars map[string]string) []string {
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
-		"GOENV=" + goenvFile,
-		"GOPATH=" + filepath.Join(dir, "gopath"),
-		"GOMODCACHE=" + filepath.Join(dir, "modcache"),
-		"GOCACHE=" + filepath.Join(dir, "gocache"),
-		"GOFLAGS=-modcacherw",
-		"GOTOOLCHAIN=local",
-		"GOSUMDB=off",
-		"GONOPROXY=", "GONOSUMDB=", "GOPRIVATE=",
-	}
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	return env
 }
