@@ -37,6 +37,7 @@ type MirrorEntry struct {
 	Region         string         `json:"region,omitempty"`
 	Status         mirrors.Status `json:"status"`
 	LatencyMS      LatencyMS      `json:"latency_ms"`
+	SetupMS        SetupMS        `json:"setup_ms"`
 	Samples        int            `json:"samples"`
 	ThroughputMbps float64        `json:"throughput_mbps"`
 	Verified       bool           `json:"verified"`
@@ -49,6 +50,13 @@ type LatencyMS struct {
 	Min    float64 `json:"min"`
 	Median float64 `json:"median"`
 	Max    float64 `json:"max"`
+}
+
+// SetupMS is what the first connection cost, in milliseconds.
+type SetupMS struct {
+	DNS     float64 `json:"dns"`
+	Connect float64 `json:"connect"`
+	TLS     float64 `json:"tls"`
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -69,6 +77,7 @@ func NewMirrorsReport(r mirrors.Report, dbName string) MirrorsReport {
 		out.Mirrors = append(out.Mirrors, MirrorEntry{
 			Name: m.Name, URL: goenv.RedactURL(m.URL), Region: m.Region, Status: m.Status,
 			LatencyMS:      LatencyMS{Min: ms(m.Latency.Min), Median: ms(m.Latency.Median), Max: ms(m.Latency.Max)},
+			SetupMS:        SetupMS{DNS: ms(m.Phases.DNS), Connect: ms(m.Phases.Connect), TLS: ms(m.Phases.TLS)},
 			Samples:        m.Requests / 3,
 			ThroughputMbps: float64(int(m.ThroughputMbps*10)) / 10,
 			Verified:       m.Verified,
