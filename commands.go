@@ -22,6 +22,9 @@ Usage:
   godoctor [flags]            the interactive doctor on a terminal; elsewhere the same as check
   godoctor check [flags]      run every check and print the report
   godoctor mirrors [flags]    benchmark module mirrors, rank them, verify what they serve
+  godoctor use NAME|URL       make a mirror the module proxy (GOPROXY=URL,direct, as go env -w writes it)
+  godoctor fix [CHECK-ID...]  apply the fixes the checks propose, each previewed and confirmed
+  godoctor undo               step back one change, from its backups
   godoctor version            print godoctor's version
 
 Run 'godoctor COMMAND -h' for a command's flags.
@@ -51,6 +54,12 @@ func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader,
 		return runCheck(ctx, sys, args, stdout, stderr)
 	case "mirrors":
 		return runMirrors(ctx, sys, args, stdout, stderr)
+	case "use":
+		return runUse(ctx, sys, args, stdin, stdout, stderr)
+	case "fix":
+		return runFix(ctx, sys, args, stdin, stdout, stderr)
+	case "undo":
+		return runUndo(ctx, sys, args, stdin, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
 			return usageError("version takes no arguments")
@@ -74,6 +83,24 @@ func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseArgs parses flags that may come before, between or after the
+// positional arguments, and returns those arguments.
+func parseArgs(fs *flag.FlagSet, args []string) (positional []string, helped bool, err error) {
+	for {
+		switch err := fs.Parse(args); {
+		case err == flag.ErrHelp:
+			return nil, true, nil
+		case err != nil:
+			return nil, false, &exitError{code: exitUsage}
+		}
+		if fs.NArg() == 0 {
+			return positional, false, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // parse parses flags; -h is not an error, other mistakes are usage errors.

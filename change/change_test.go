@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,7 +145,8 @@ func TestChainUndoneInOrder(t *testing.T) {
 		}
 	}
 	b, _ := os.ReadFile(m.Home(".bashrc"))
-	if strings.Count(string(b), blockStart) != 1 || !strings.Contains(string(b), `export PATH="`+m.Home("sdk/go/bin")+":"+m.Home("go/bin")+`:$PATH"`) {
+	wantBlock := blockStart + "\n" + `export PATH="` + m.Home("go/bin") + `:$PATH"` + "\n" + `export PATH="` + m.Home("sdk/go/bin") + `:$PATH"` + "\n" + blockEnd + "\n"
+	if strings.Count(string(b), blockStart) != 1 || !strings.HasSuffix(string(b), wantBlock) {
 		t.Errorf("the block is not replaced in place:\n%s", b)
 	}
 	for i := len(steps) - 1; i >= 0; i-- {
@@ -205,6 +207,13 @@ func TestCommentOutAndFish(t *testing.T) {
 	if !strings.HasSuffix(e.Path, "config.fish") || !strings.Contains(string(e.After), "fish_add_path --global --move --path '/opt/go bin'") {
 		t.Errorf("fish: %s\n%s", e.Path, e.After)
 	}
+	if _, err := journal(t).Apply(Plan{Edits: []Edit{e}}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"})
+	if got := blockDirs(string(e.After), Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
+		t.Errorf("fish block dirs = %q\n%s", got, e.After)
+	}
 	m.Sys.GOOS = "windows"
 	if _, err := PathBlockEdit(m.Sys, []string{`C:\go\bin`}); err == nil || !strings.Contains(err.Error(), "setx") {
 		t.Errorf("windows: %v", err)
@@ -237,4 +246,3 @@ func FuzzUpdateEnvFile(f *testing.F) {
 		}
 	})
 }
-

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/godoctor/godoctor/goenv"
@@ -57,8 +58,9 @@ func ProfileFile(sys *goenv.System, sh Shell) string {
 }
 
 // PathBlockEdit plans godoctor's block in the user's shell profile so that
-// dirs come first on PATH. The block is replaced where it exists and
-// appended otherwise; the rest of the file is kept byte for byte.
+// dirs come first on PATH, ahead of the directories the block already
+// puts there. The block is replaced where it exists and appended
+// otherwise; the rest of the file is kept byte for byte.
 func PathBlockEdit(sys *goenv.System, dirs []string) (Edit, error) {
 	if sys.GOOS == "windows" {
 		return Edit{}, fmt.Errorf("on Windows PATH lives in the registry, not in a profile: add %s with System Properties > Environment Variables, or `setx PATH \"%s;%%PATH%%\"`", strings.Join(dirs, ";"), strings.Join(dirs, ";"))
@@ -69,21 +71,56 @@ func PathBlockEdit(sys *goenv.System, dirs []string) (Edit, error) {
 	if err != nil {
 		return Edit{}, err
 	}
+	all := append([]string(nil), dirs...)
+	for _, d := range blockDirs(string(before), sh) {
+		if !slices.Contains(all, d) {
+			all = append(all, d)
+		}
+	}
 	var body strings.Builder
-	if sh == Fish {
-		for i := len(dirs) - 1; i >= 0; i-- {
-			fmt.Fprintf(&body, "fish_add_path --global --move --path %s\n", fishQuote(dirs[i]))
-		}
-	} else {
-		quoted := make([]string, len(dirs))
-		for i, d := range dirs {
-			quoted[i] = shDoubleQuote(d)
-		}
-		fmt.Fprintf(&body, "export PATH=\"%s:$PATH\"\n", strings.Join(quoted, ":"))
+	// Each line puts its directory first, so the first one is written last.
+	for i := len(all) - 1; i >= 0; i-- {
+		body.WriteString(pathLine(sh, all[i]) + "\n")
 	}
 	block := blockStart + "\n" + body.String() + blockEnd + "\n"
 	after := replaceBlock(string(before), block)
 	return Edit{Path: path, Before: before, After: []byte(after), Mode: orMode(mode, 0o644)}, nil
+}
+
+// pathLine is the line that puts dir first on PATH in a shell.
+func pathLine(sh Shell, dir string) string {
+	if sh == Fish {
+		return "fish_add_path --global --move --path " + fishQuote(dir)
+	}
+	return `export PATH="` + shDoubleQuote(dir) + `:$PATH"`
+}
+
+// blockDirs reads back the directories of godoctor's block.
+func blockDirs(text string, sh Shell) []string {
+	start := strings.Index(text, blockStart)
+	if start < 0 {
+		return nil
+	}
+	end := strings.Index(text[start:], blockEnd)
+	if end < 0 {
+		return nil
+	}
+	var dirs []string
+	for _, line := range strings.Split(text[start:start+end], "\n") {
+		var d string
+		var ok bool
+		if sh == Fish {
+			d, ok = strings.CutPrefix(line, "fish_add_path --global --move --path ")
+			d = unquoteFish(d)
+		} else if d, ok = strings.CutPrefix(line, `export PATH="`); ok {
+			d, ok = strings.CutSuffix(d, `:$PATH"`)
+			d = unquoteSh(d)
+		}
+		if ok {
+			dirs = append([]string{d}, dirs...) // lines are in reverse order
+		}
+	}
+	return dirs
 }
 
 // replaceBlock puts block where godoctor's block is, or at the end.
@@ -138,6 +175,15 @@ func orMode(m, def fs.FileMode) fs.FileMode {
 func shDoubleQuote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
 	return r.Replace(s)
+}
+
+func unquoteSh(s string) string {
+	return strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\$`, "$", "\\`", "`").Replace(s)
+}
+
+func unquoteFish(s string) string {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "'"), "'")
+	return strings.NewReplacer(`\\`, `\`, `\'`, `'`).Replace(s)
 }
 
 func fishQuote(s string) string {

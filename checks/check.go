@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
 )
 
@@ -28,6 +29,9 @@ type Fix struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`
 	Command string `json:"command"`
+	// Action is what godoctor fix does; nil when the fix is for a person
+	// to make (the command says what).
+	Action *change.Action `json:"-"`
 }
 
 // Result is what a check found.

@@ -28,7 +28,7 @@ var envGosumdb = &Check{
 					"For private modules set GOPRIVATE or GONOSUMDB instead of turning verification off.",
 					"set by: " + describeSource(st)}}
 			res.Details = append(res.Details, whereSet(p, st)...)
-			restoreDefault(&res, env, "GOSUMDB")
+			restoreDefault(&res, p, "GOSUMDB")
 			return res
 		case err != nil:
 			res := Result{Status: Fail,
@@ -38,7 +38,7 @@ var envGosumdb = &Check{
 				res.Details = append(res.Details, fmt.Sprintf("%q is not a database the go command knows; any other database must be given with its key: name+hash+key [URL].", st.Value))
 			}
 			res.Details = append(res.Details, whereSet(p, st)...)
-			restoreDefault(&res, env, "GOSUMDB")
+			restoreDefault(&res, p, "GOSUMDB")
 			return res
 		}
 		res := ok(db.Name)
@@ -138,7 +138,7 @@ var envSource = &Check{
 				res.worsen(Warn)
 				res.Details = append(res.Details, fmt.Sprintf("  the environment's %s=%s overrides %s=%s written by go env -w", name, maskValue(st.Process), name, maskValue(st.File)))
 				res.Details = append(res.Details, whereSet(p, st)...)
-				res.addFix(Fix{ID: "unset-" + strings.ToLower(name), Title: "Let the go env file's " + name + " take effect", Command: "unset " + name})
+				fixUnset(&res, p, "unset-"+strings.ToLower(name), "Let the go env file's "+name+" take effect", name)
 			}
 		}
 		switch {
@@ -267,7 +267,7 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 		setFirst(res, Fail, "GOFLAGS breaks every go command: "+err.Error())
 		res.Details = append(res.Details, "set by: "+describeSource(st))
 		res.Details = append(res.Details, whereSet(p, st)...)
-		restoreDefault(res, env, "GOFLAGS")
+		restoreDefault(res, p, "GOFLAGS")
 		return
 	}
 	for _, f := range flags {
@@ -284,7 +284,7 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 		default:
 			continue
 		}
-		restoreDefault(res, env, "GOFLAGS")
+		restoreDefault(res, p, "GOFLAGS")
 	}
 }
 
@@ -295,11 +295,11 @@ func go111module(res *Result, p *Pass, env *goenv.Snapshot) {
 	case "off":
 		setFirst(res, Warn, "GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off")
 		res.Details = append(res.Details, whereSet(p, st)...)
-		restoreDefault(res, env, "GO111MODULE")
+		restoreDefault(res, p, "GO111MODULE")
 	default:
 		setFirst(res, Fail, fmt.Sprintf("go: unknown environment setting GO111MODULE=%s", st.Value))
 		res.Details = append(res.Details, whereSet(p, st)...)
-		restoreDefault(res, env, "GO111MODULE")
+		restoreDefault(res, p, "GO111MODULE")
 	}
 }
 
@@ -319,12 +319,12 @@ func gotoolchain(res *Result, p *Pass, env *goenv.Snapshot) {
 			} else {
 				setFirst(res, Fail, fmt.Sprintf("go: invalid GOTOOLCHAIN %q", v))
 			}
-			restoreDefault(res, env, "GOTOOLCHAIN")
+			restoreDefault(res, p, "GOTOOLCHAIN")
 			return
 		}
 		if version.Lang(tv) == tv && version.Compare(tv, "go1.21") >= 0 {
 			setFirst(res, Fail, fmt.Sprintf("GOTOOLCHAIN=%s names a language version, not a release (%s.x); the download fails", v, tv))
-			restoreDefault(res, env, "GOTOOLCHAIN")
+			restoreDefault(res, p, "GOTOOLCHAIN")
 			return
 		}
 		if local := toolchainVersion(env.GoVersion()); !plus && local != "" && tv != local {
@@ -333,6 +333,6 @@ func gotoolchain(res *Result, p *Pass, env *goenv.Snapshot) {
 	}
 	if plus && suffix != "auto" && suffix != "path" {
 		setFirst(res, Fail, fmt.Sprintf("go: invalid GOTOOLCHAIN %q: only version suffixes are +auto and +path", v))
-		restoreDefault(res, env, "GOTOOLCHAIN")
+		restoreDefault(res, p, "GOTOOLCHAIN")
 	}
 }

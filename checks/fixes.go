@@ -3,8 +3,43 @@ package checks
 import (
 	"strings"
 
+	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
 )
+
+// fixSet offers the fix that gives a variable a new value where the go
+// command will read it (change.SetAction). A value with credentials is
+// shown masked and left for a person to apply.
+func fixSet(res *Result, p *Pass, id, title, name, value string) {
+	env := p.Env()
+	shown := maskValue(value)
+	f := Fix{ID: id, Title: title, Command: setCommand(env, name, shown)}
+	if shown == value {
+		if a, unreachable := change.SetAction(p.Sys, env, map[string]string{name: value}); len(unreachable) == 0 {
+			f.Action = a
+		}
+	}
+	res.addFix(f)
+}
+
+// fixUnset offers the fix that takes a variable back to the toolchain's
+// default (change.UnsetAction).
+func fixUnset(res *Result, p *Pass, id, title, name string) {
+	env := p.Env()
+	st := env.Settings[name]
+	if !st.InProcess && !st.InFile {
+		return
+	}
+	cmd := "go env -u " + name
+	if st.InProcess {
+		cmd = "unset " + name
+	}
+	a, unreachable := change.UnsetAction(p.Sys, env, name)
+	if unreachable {
+		a = nil
+	}
+	res.addFix(Fix{ID: id, Title: title, Command: cmd, Action: a})
+}
 
 // setCommand is the shell command that gives a variable a new value where
 // it is set now: go env -w for the go env file, export when an environment

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
 )
 
@@ -70,7 +71,7 @@ var goVersion = &Check{
 		}
 		res := ok(local)
 		if env.Module != nil {
-			moduleNeeds(&res, env, lv)
+			moduleNeeds(&res, p, lv)
 		}
 		if p.Options.Offline {
 			res.Details = append(res.Details, "not compared with the newest release (--offline)")
@@ -83,7 +84,8 @@ var goVersion = &Check{
 
 // moduleNeeds compares the running Go with what the current module asks
 // for in its go and toolchain lines, under the GOTOOLCHAIN in force.
-func moduleNeeds(res *Result, env *goenv.Snapshot, local string) {
+func moduleNeeds(res *Result, p *Pass, local string) {
+	env := p.Env()
 	m := env.Module
 	need := ""
 	if m.Go != "" {
@@ -105,7 +107,7 @@ func moduleNeeds(res *Result, env *goenv.Snapshot, local string) {
 		res.Details = append(res.Details,
 			fmt.Sprintf("go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)", strings.TrimPrefix(need, "go"), strings.TrimPrefix(local, "go"), mode),
 			"Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it.")
-		res.addFix(Fix{ID: "gotoolchain-auto", Title: "Let go switch toolchains", Command: setCommand(env, "GOTOOLCHAIN", "auto")})
+		fixSet(res, p, "gotoolchain-auto", "Let go switch toolchains", "GOTOOLCHAIN", "auto")
 		return
 	}
 	res.Details = append(res.Details, fmt.Sprintf("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))
@@ -164,14 +166,8 @@ func goroot(res *Result, p *Pass, env *goenv.Snapshot) {
 	other := goenv.ReadVersionFile(set)
 	res.Summary = fmt.Sprintf("GOROOT=%s (%s) is not the toolchain of the go that runs (%s)", set, orUnknown(other), env.Go.GOROOT)
 	res.Details = append(res.Details, "The go command found on PATH would use the library and tools of another toolchain; leave GOROOT unset so each go finds its own.")
-	if st.InProcess {
-		res.addFix(Fix{ID: "unset-goroot", Title: "Stop setting GOROOT", Command: "unset GOROOT"})
-		for _, l := range p.Sys.FindExports("GOROOT") {
-			res.Details = append(res.Details, fmt.Sprintf("set in %s:%d: %s", l.File, l.Line, l.Text))
-		}
-	} else {
-		res.addFix(Fix{ID: "unset-goroot", Title: "Remove GOROOT from the go env file", Command: "go env -u GOROOT"})
-	}
+	res.Details = append(res.Details, whereSet(p, st)...)
+	fixUnset(res, p, "unset-goroot", "Stop setting GOROOT", "GOROOT")
 }
 
 // binOnPath checks that the programs go install writes can be run.
@@ -208,7 +204,7 @@ func pathFix(id, title, dir string, sys *goenv.System) Fix {
 	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
 		cmd = "fish_add_path " + dir
 	}
-	return Fix{ID: id, Title: title, Command: cmd}
+	return Fix{ID: id, Title: title, Command: cmd, Action: &change.Action{PathDirs: []string{dir}}}
 }
 
 func distinctBinaries(bins []goenv.Binary) []goenv.Binary {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/checksumdb"
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/mirrors"
@@ -67,17 +68,22 @@ var netProxy = &Check{
 			if !e.FallbackOnAnyError {
 				res.worsen(Fail)
 				res.Summary = fmt.Sprintf("%s does not answer, and the go command stops there (\",\" moves on only after 404 or 410)", e)
-				res.addFix(Fix{ID: "fastest-mirror", Title: "Find a mirror that answers", Command: "godoctor mirrors"})
+				res.addFix(fastestMirrorFix)
 				return res
 			}
 			res.worsen(Warn)
 			res.Details = append(res.Details, `  "|" after it: the go command falls through to the next entry`)
 		}
 		setFirst(&res, Fail, "no GOPROXY entry answers")
-		res.addFix(Fix{ID: "fastest-mirror", Title: "Find a mirror that answers", Command: "godoctor mirrors"})
+		res.addFix(fastestMirrorFix)
 		return res
 	},
 }
+
+// fastestMirrorFix benchmarks the mirrors and makes the fastest verified
+// one the module proxy.
+var fastestMirrorFix = Fix{ID: "fastest-mirror", Title: "Use the fastest verified mirror", Command: "godoctor mirrors",
+	Action: &change.Action{FastestMirror: true}}
 
 // worstSoFar keeps a warning earned by entries that failed before.
 func worstSoFar(r Result) Status {
@@ -130,7 +136,7 @@ var netSumdb = &Check{
 		res.Details = append(res.Details, err.Error())
 		if db.Name == "sum.golang.org" && route.Proxy == "" && db.URL == "" {
 			res.Details = append(res.Details, "sum.golang.google.cn serves the same database and is reachable where sum.golang.org is blocked; a mirror that proxies the database also helps (godoctor mirrors).")
-			res.addFix(Fix{ID: "sumdb-cn", Title: "Reach the database through sum.golang.google.cn", Command: setCommand(env, "GOSUMDB", "sum.golang.google.cn")})
+			fixSet(&res, p, "sumdb-cn", "Reach the database through sum.golang.google.cn", "GOSUMDB", "sum.golang.google.cn")
 		}
 		return res
 	},

@@ -33,11 +33,11 @@ var envGoproxy = &Check{
 			res.worsen(Warn)
 			res.Summary = "GOPROXY=off: the go command downloads no modules"
 			res.Details = append(res.Details, "Every lookup fails with: module lookup disabled by GOPROXY=off (modules matching GONOPROXY excepted).")
-			restoreDefault(&res, env, "GOPROXY")
+			restoreDefault(&res, p, "GOPROXY")
 		case last.Kind == goenv.ProxyURL:
 			res.worsen(Warn)
 			res.Details = append(res.Details, "The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use).")
-			res.addFix(Fix{ID: "proxy-direct", Title: "Fall back to direct", Command: setCommand(env, "GOPROXY", maskValue(strings.TrimRight(st.Value, ",|"))+",direct")})
+			fixSet(&res, p, "proxy-direct", "Fall back to direct", "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
 		}
 		for _, e := range list {
 			if e.Kind != goenv.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
@@ -51,7 +51,7 @@ var envGoproxy = &Check{
 				res.worsen(Warn)
 				res.Details = append(res.Details, e.String()+" is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy")
 			}
-			res.addFix(Fix{ID: "proxy-https", Title: "Use https for the proxy", Command: setCommand(env, "GOPROXY", maskValue(strings.ReplaceAll(st.Value, "http://", "https://")))})
+			fixSet(&res, p, "proxy-https", "Use https for the proxy", "GOPROXY", strings.ReplaceAll(st.Value, "http://", "https://"))
 		}
 		return res
 	},
@@ -67,7 +67,7 @@ func badProxy(p *Pass, st goenv.Setting, err error) Result {
 		case st.Source == goenv.FromUserFile:
 			res.Summary = "GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails"
 			res.Details = append(res.Details, fmt.Sprintf("%s sets GOPROXY= (line %d); remove the line to get the default back.", env.UserFile.Path, env.UserFile.Lines["GOPROXY"]))
-			res.addFix(Fix{ID: "unset-goproxy", Title: "Restore the default GOPROXY", Command: "go env -u GOPROXY"})
+			fixUnset(&res, p, "unset-goproxy", "Restore the default GOPROXY", "GOPROXY")
 		default:
 			res.Summary = "GOPROXY is empty, so every module download fails"
 			res.Details = append(res.Details, "The toolchain's go.env sets no GOPROXY (some packages drop that file); choose a proxy, or direct.")
@@ -76,7 +76,7 @@ func badProxy(p *Pass, st goenv.Setting, err error) Result {
 	}
 	res.Summary = "GOPROXY is invalid; every module download fails: " + err.Error()
 	res.Details = append(res.Details, "set by: "+describeSource(st))
-	restoreDefault(&res, env, "GOPROXY")
+	restoreDefault(&res, p, "GOPROXY")
 	return res
 }
 
@@ -126,14 +126,11 @@ func describeSource(st goenv.Setting) string {
 }
 
 // restoreDefault offers the fix that brings a setting back to the
-// toolchain's own default, when the value was set by the user: unset the
-// variable, or drop the go env -w line.
-func restoreDefault(res *Result, env *goenv.Snapshot, name string) {
-	id := "unset-" + strings.ToLower(name)
-	switch env.Settings[name].Source {
-	case goenv.FromProcess:
-		res.addFix(Fix{ID: id, Title: "Stop overriding " + name + " in the environment", Command: "unset " + name})
-	case goenv.FromUserFile:
-		res.addFix(Fix{ID: id, Title: "Restore the default " + name, Command: "go env -u " + name})
+// toolchain's own default, when the value was set by the user.
+func restoreDefault(res *Result, p *Pass, name string) {
+	title := "Restore the default " + name
+	if p.Env().Settings[name].InProcess {
+		title = "Stop overriding " + name + " in the environment"
 	}
+	fixUnset(res, p, "unset-"+strings.ToLower(name), title, name)
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/internal/gosandbox"
 )
 
 // Machine is a fake machine rooted in a temporary directory.
@@ -58,7 +58,7 @@ func New(t testing.TB) *Machine {
 		Dir:    home,
 		Root:   root,
 		Run:    m.run,
-		HTTP:   &http.Client{},
+		HTTP:   gosandbox.LoopbackClient(),
 		// Plenty of room unless a test says otherwise.
 		FreeSpace: func(string) (uint64, error) { return 100 << 30, nil },
 		Now:       func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },

@@ -5,10 +5,15 @@
 package gosandbox
 
 import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Go returns the go command that runs the tests, skipping the test when
@@ -50,4 +55,24 @@ func Env(t testing.TB, dir string, vars ...string) []string {
 		"GONOPROXY=", "GONOSUMDB=", "GOPRIVATE=",
 	}
 	return append(env, vars...)
+}
+
+// LoopbackClient is an HTTP client that connects to loopback addresses
+// only: a test that strays towards a real host (a catalog mirror, say)
+// fails at once, without a DNS query.
+func LoopbackClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				return nil, fmt.Errorf("test sandbox: %s is not a loopback address", host)
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
 }

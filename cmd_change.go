@@ -1,0 +1,391 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/godoctor/godoctor/change"
+	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctor/godoctor/report"
+)
+
+// changer applies plans the same way for use, fix and undo: preview,
+// confirmation, journal.
+type changer struct {
+	sys     *goenv.System
+	journal change.Journal
+	dryRun  bool
+	yes     bool
+	in      *bufio.Reader
+	out     io.Writer
+}
+
+func newChanger(sys *goenv.System, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
+	dir, err := sys.UserConfigDir()
+	if err != nil {
+		return nil, fmt.Errorf("no user config directory for the change journal: %w", err)
+	}
+	return &changer{sys: sys, journal: change.Journal{Dir: filepath.Join(dir, "godoctor", "journal")},
+		dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout}, nil
+}
+
+// confirm asks a yes/no question; anything but yes, and end of input, is no.
+func (c *changer) confirm(question string) bool {
+	if c.yes {
+		return true
+	}
+	fmt.Fprintf(c.out, "%s [y/N] ", question)
+	line, _ := c.in.ReadString('\n')
+	fmt.Fprintln(c.out)
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// apply shows a plan and makes it, unless it is a dry run or declined.
+func (c *changer) apply(p change.Plan) (bool, error) {
+	fmt.Fprintf(c.out, "%s\n", p.Title)
+	if p.Empty() {
+		fmt.Fprintln(c.out, "  nothing to change: already so")
+		return false, nil
+	}
+	fmt.Fprint(c.out, indent(p.Preview()))
+	switch {
+	case c.dryRun:
+		fmt.Fprintln(c.out, "dry run: nothing written")
+		return false, nil
+	case !c.confirm("Make this change?"):
+		fmt.Fprintln(c.out, "not changed")
+		return false, nil
+	}
+	e, err := c.journal.Apply(p)
+	if err != nil {
+		return false, err
+	}
+	fmt.Fprintf(c.out, "changed %d file(s); `godoctor undo` puts them back (backups in %s)\n", len(e.Files), filepath.Join(c.journal.Dir, e.ID))
+	return true, nil
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// goCommand is the go that edits the go env file, "" when none runs.
+func goCommand(env *goenv.Snapshot) string {
+	if env.Go != nil && env.GoEnvErr == nil {
+		return env.Go.Path
+	}
+	return ""
+}
+
+// newShell is the system as a new shell will see it once the exports that
+// an action comments out are gone.
+func newShell(sys *goenv.System, gone []string) *goenv.System {
+	next := *sys
+	next.Env = make(map[string]string, len(sys.Env))
+	for k, v := range sys.Env {
+		if !slices.Contains(gone, k) {
+			next.Env[k] = v
+		}
+	}
+	return &next
+}
+
+// beforeAfter re-runs checks on the changed machine and prints each one's
+// verdict before and after.
+func beforeAfter(ctx context.Context, sys *goenv.System, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
+	var list []*checks.Check
+	for _, id := range ids {
+		if c := checks.ByID(id); c != nil {
+			list = append(list, c)
+		}
+	}
+	after := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts))
+	fmt.Fprintln(out, "\nBefore and after:")
+	for _, a := range after.Checks {
+		b := before[a.ID]
+		fmt.Fprintf(out, "  %s %s → %s %s: %s\n", report.Marks[b.Status], a.Title, report.Marks[a.Status], a.Status, a.Summary)
+	}
+}
+
+// runChecks runs checks and returns their results by ID.
+func runChecks(ctx context.Context, sys *goenv.System, list []*checks.Check, opts checks.Options) map[string]report.Check {
+	r := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts))
+	out := map[string]report.Check{}
+	for _, c := range r.Checks {
+		out[c.ID] = c
+	}
+	return out
+}
+
+const useHelp = `Usage: godoctor use [flags] NAME|URL
+
+Make a mirror the module proxy: GOPROXY=URL,direct, written as go env -w
+writes it. NAME is a mirror of godoctor mirrors (the catalog, your
+godoctor/mirrors.json, GOPROXY's entries); a URL must be http or https
+with a host. If an exported variable overrides the go env file, the
+profile line that exports it is commented out too (after the preview).
+
+`
+
+func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var g globals
+	var sumdb string
+	var dryRun, yes bool
+	fs := newFlagSet("use", stderr, useHelp)
+	g.register(fs)
+	fs.StringVar(&sumdb, "sumdb", "", "also set GOSUMDB (for example sum.golang.google.cn)")
+	fs.BoolVar(&dryRun, "dry-run", false, "print the exact change, write nothing")
+	fs.BoolVar(&yes, "yes", false, "no confirmation prompt")
+	pos, helped, err := parseArgs(fs, args)
+	if helped || err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("use takes one mirror name or URL")
+	}
+	env := goenv.Load(ctx, sys)
+	target, err := resolveMirror(sys, env, pos[0])
+	if err != nil {
+		return usageError("%v", err)
+	}
+	set := map[string]string{"GOPROXY": strings.TrimSuffix(target.URL, "/") + ",direct"}
+	if sumdb != "" {
+		if _, err := goenv.ParseGOSUMDB(sumdb); err != nil {
+			return usageError("--sumdb %s: %v", sumdb, err)
+		}
+		set["GOSUMDB"] = sumdb
+	}
+	action, unreachable := change.SetAction(sys, env, set)
+	for _, name := range unreachable {
+		fmt.Fprintf(stdout, "warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, goenv.RedactURL(env.Settings[name].Process))
+	}
+	for _, l := range action.CommentOut {
+		fmt.Fprintf(stdout, "%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, goenv.RedactURL(strings.TrimSpace(l.Text)))
+	}
+	c, err := newChanger(sys, dryRun, yes, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("Use %s (%s) as the module proxy", target.Name, goenv.RedactURL(target.URL))
+	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
+	opts := checks.Options{Offline: true}
+	before := runChecks(ctx, sys, checksByID(ids), opts)
+	plan, err := change.Build(ctx, sys, goCommand(env), title, *action)
+	if err != nil {
+		return err
+	}
+	applied, err := c.apply(plan)
+	if err != nil || !applied {
+		return err
+	}
+	beforeAfter(ctx, newShell(sys, action.Exported()), ids, before, opts, stdout)
+	return nil
+}
+
+// resolveMirror finds a mirror by name, or accepts a URL the go command
+// would accept as a proxy.
+func resolveMirror(sys *goenv.System, env *goenv.Snapshot, arg string) (mirrors.Mirror, error) {
+	config, err := mirrors.ReadConfig(sys)
+	if err != nil {
+		return mirrors.Mirror{}, err
+	}
+	for _, m := range mirrors.Candidates(mirrors.Sources{Catalog: mirrors.Catalog(), Config: config,
+		GOPROXY: env.Value("GOPROXY"), ToolchainDefault: env.RootFile.Values["GOPROXY"]}) {
+		if m.Name == arg {
+			return m, nil
+		}
+	}
+	if !strings.Contains(arg, "://") {
+		return mirrors.Mirror{}, fmt.Errorf("%q is neither a known mirror (see godoctor mirrors) nor a URL with http:// or https://", goenv.RedactURL(arg))
+	}
+	if err := mirrors.CheckURL(arg); err != nil {
+		return mirrors.Mirror{}, err
+	}
+	if _, err := goenv.ParseProxyList(arg + ",direct"); err != nil {
+		return mirrors.Mirror{}, err
+	}
+	return mirrors.Mirror{Name: goenv.RedactURL(arg), URL: arg}, nil
+}
+
+func checksByID(ids []string) []*checks.Check {
+	var list []*checks.Check
+	for _, id := range ids {
+		list = append(list, checks.ByID(id))
+	}
+	return list
+}
+
+const fixHelp = `Usage: godoctor fix [flags] [CHECK-ID...]
+
+Apply the fixes that the named checks (default: every check that is not
+ok) propose, each previewed and confirmed, then re-run those checks and
+show them before and after. Fixes that only a person can make are listed
+with their command.
+
+`
+
+func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var g globals
+	var dryRun, yes bool
+	var timeout time.Duration
+	fs := newFlagSet("fix", stderr, fixHelp)
+	g.register(fs)
+	fs.BoolVar(&dryRun, "dry-run", false, "print every change, write nothing")
+	fs.BoolVar(&yes, "yes", false, "no confirmation prompts")
+	fs.DurationVar(&timeout, "timeout", 5*time.Second, "bound on each network operation")
+	ids, helped, err := parseArgs(fs, args)
+	if helped || err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if checks.ByID(id) == nil {
+			return usageError("no check %q (godoctor check --json lists them)", id)
+		}
+	}
+	opts := checks.Options{Timeout: timeout}
+	all := checks.All()
+	before := runChecks(ctx, sys, all, opts)
+	var targets []string
+	for _, c := range all {
+		r := before[c.ID]
+		if len(ids) > 0 && slices.Contains(ids, c.ID) || len(ids) == 0 && (r.Status == checks.Warn || r.Status == checks.Fail) {
+			targets = append(targets, c.ID)
+		}
+	}
+	c, err := newChanger(sys, dryRun, yes, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	env := goenv.Load(ctx, sys)
+	var gone []string
+	failed := false
+	changed := 0
+	for _, id := range targets {
+		r := before[id]
+		if len(r.Fixes) == 0 {
+			continue
+		}
+		fmt.Fprintf(stdout, "\n%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
+		for _, f := range r.Fixes {
+			if f.Action == nil {
+				fmt.Fprintf(stdout, "  by hand (%s): %s\n", f.Title, f.Command)
+				continue
+			}
+			a := *f.Action
+			if a.FastestMirror {
+				m, err := fastestMirror(ctx, sys, env, timeout, stdout)
+				if err != nil {
+					fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
+					failed = true
+					continue
+				}
+				na, _ := change.SetAction(sys, env, map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"})
+				a = *na
+				f.Title = fmt.Sprintf("%s: %s", f.Title, m.Name)
+			}
+			plan, err := change.Build(ctx, sys, goCommand(env), f.Title, a)
+			if err == nil {
+				var ok bool
+				ok, err = c.apply(plan)
+				if ok {
+					changed++
+					gone = append(gone, a.Exported()...)
+					env = goenv.Load(ctx, sys) // the next fix plans on the changed files
+				}
+			}
+			if err != nil {
+				fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
+				failed = true
+			}
+		}
+	}
+	if len(targets) == 0 {
+		fmt.Fprintln(stdout, "Every check is ok: nothing to fix.")
+	} else if changed > 0 {
+		beforeAfter(ctx, newShell(sys, gone), targets, before, opts, stdout)
+	}
+	if failed {
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// fastestMirror runs the benchmark and returns the fastest verified mirror.
+func fastestMirror(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
+	config, err := mirrors.ReadConfig(sys)
+	if err != nil {
+		return mirrors.Mirror{}, err
+	}
+	list := mirrors.Candidates(mirrors.Sources{Catalog: mirrors.Catalog(), Config: config,
+		GOPROXY: env.Value("GOPROXY"), ToolchainDefault: env.RootFile.Values["GOPROXY"]})
+	db, _ := verifyingSumDB(env)
+	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+	fmt.Fprintf(out, "  benchmarking %d mirrors…\n", len(list))
+	var rep mirrors.Report
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, mirrors.Options{Probe: mirrors.DefaultProbe, Samples: 3, Timeout: timeout, SumDB: db, Proxies: proxies}) {
+		if ev.Kind == mirrors.Done {
+			rep = ev.Report
+		}
+	}
+	for _, m := range rep.Mirrors {
+		if m.Name == rep.Fastest {
+			return m.Mirror, nil
+		}
+	}
+	return mirrors.Mirror{}, errors.New("no mirror served content verified by the checksum database")
+}
+
+func runUndo(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var g globals
+	var yes bool
+	fs := newFlagSet("undo", stderr, "Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n")
+	g.register(fs)
+	fs.BoolVar(&yes, "yes", false, "also restore files changed by hand since, without asking")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	c, err := newChanger(sys, false, yes, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	e, err := c.journal.Undo(yes)
+	var changed *change.ChangedSinceError
+	if errors.As(err, &changed) {
+		fmt.Fprintf(stdout, "These files were %s.\n", changed.Error())
+		if !c.confirm("Restore them anyway, losing those edits?") {
+			return &exitError{code: exitFailed, err: errors.New("not undone")}
+		}
+		e, err = c.journal.Undo(true)
+	}
+	if errors.Is(err, change.ErrNothingToUndo) {
+		return &exitError{code: exitFailed, err: err}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime))
+	for _, f := range e.Files {
+		if f.Existed {
+			fmt.Fprintf(stdout, "  restored %s\n", f.Path)
+		} else {
+			fmt.Fprintf(stdout, "  removed %s (godoctor had created it)\n", f.Path)
+		}
+	}
+	return nil
+}

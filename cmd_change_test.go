@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/internal/gosandbox"
+	"github.com/godoctor/godoctor/internal/testproxy"
+)
+
+// realMachine is a System in a sandbox with the real go command on PATH,
+// bash as the shell, a .bashrc with the user's own lines.
+type realMachine struct {
+	sys   *goenv.System
+	gobin string
+	home  string
+}
+
+const userBashrc = "# my settings\nalias ll='ls -l'\nexport EDITOR=vi\n"
+
+func newRealMachine(t *testing.T) *realMachine {
+	t.Helper()
+	gobin := gosandbox.Go(t)
+	home := t.TempDir()
+	env := map[string]string{"SHELL": "/bin/bash"}
+	for _, kv := range gosandbox.Env(t, home) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	// The go env file is the default one under the home's config
+	// directory, and GOPROXY comes from the files, as on a real machine.
+	delete(env, "GOENV")
+	delete(env, "GOPROXY")
+	delete(env, "GOFLAGS")
+	os.WriteFile(filepath.Join(home, ".bashrc"), []byte(userBashrc), 0o644)
+	sys := goenv.OS()
+	sys.Env, sys.Home, sys.Dir = env, home, home
+	sys.HTTP = gosandbox.LoopbackClient()
+	return &realMachine{sys: sys, gobin: gobin, home: home}
+}
+
+func (r *realMachine) run(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), r.sys, args, strings.NewReader(stdin), &out, &errb)
+	code := exitCode(err, false, &errb)
+	return out.String() + errb.String(), code
+}
+
+func (r *realMachine) goEnv(t *testing.T, name string) string {
+	t.Helper()
+	out, err := goenv.ExecRunner(context.Background(), r.home, r.sys.Environ(), r.gobin, "env", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// files returns every file under the home but the journal, for byte
+// comparisons.
+func (r *realMachine) files(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(r.home, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(p, "godoctor") || strings.Contains(p, "telemetry") || strings.Contains(p, "cache") {
+			return nil
+		}
+		data, _ := os.ReadFile(p)
+		out[p] = string(data)
+		return nil
+	})
+	return out
+}
+
+func sameFiles(t *testing.T, what string, a, b map[string]string) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Errorf("%s: %d files, then %d", what, len(a), len(b))
+	}
+	for p, c := range a {
+		if b[p] != c {
+			t.Errorf("%s: %s changed:\n%q\n%q", what, p, c, b[p])
+		}
+	}
+}
+
+func TestUseWritesWhatGoReads(t *testing.T) {
+	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	r := newRealMachine(t)
+	out, code := r.run(t, "", "use", proxy.URL, "--sumdb", proxy.SumDBKey, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if got := r.goEnv(t, "GOPROXY"); got != proxy.URL+",direct" {
+		t.Errorf("go env GOPROXY = %q", got)
+	}
+	if !strings.Contains(out, "Before and after:") || !strings.Contains(out, ": "+proxy.URL+", then direct") {
+		t.Errorf("output:\n%s", out)
+	}
+	// The go command really downloads through the mirror, verified by
+	// the database that was configured with it.
+	cmd := exec.Command(r.gobin, "mod", "download", "-json", "example.com/dep@v1.0.0")
+	cmd.Dir, cmd.Env = r.home, r.sys.Environ()
+	if dl, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, dl)
+	}
+	if proxy.Hits("/example.com/dep/@v/v1.0.0.zip") != 1 || proxy.Hits("/sumdb/sum.test/supported") == 0 {
+		t.Errorf("the download did not go through the mirror and its database")
+	}
+}
+
+func TestUseDryRunAndRefusalsWriteNothing(t *testing.T) {
+	r := newRealMachine(t)
+	start := r.files(t)
+	for _, c := range []struct {
+		args  []string
+		stdin string
+		code  int
+	}{
+		{[]string{"use", "https://goproxy.cn", "--dry-run"}, "", 0},
+		{[]string{"use", "https://goproxy.cn"}, "n\n", 0},
+		{[]string{"use", "https://goproxy.cn"}, "", 0}, // end of input is no
+		{[]string{"use", "goproxy.example"}, "", 2},
+		{[]string{"use", "ftp://goproxy.example"}, "", 2},
+		{[]string{"use", "https://"}, "", 2},
+		{[]string{"use", "goproxy.cn", "--sumdb", "sum.goproxy.cn"}, "", 2},
+		{[]string{"use"}, "", 2},
+	} {
+		out, code := r.run(t, c.stdin, c.args...)
+		if code != c.code {
+			t.Errorf("%q: exit %d, want %d\n%s", c.args, code, c.code, out)
+		}
+		sameFiles(t, strings.Join(c.args, " "), start, r.files(t))
+	}
+	if out, _ := r.run(t, "", "use", "goproxy.cn", "--dry-run"); !strings.Contains(out, "+ GOPROXY=https://goproxy.cn,direct") || !strings.Contains(out, "dry run: nothing written") {
+		t.Errorf("dry run output:\n%s", out)
+	}
+}
+
+func TestChangesUndoneInOrder(t *testing.T) {
+	r := newRealMachine(t)
+	r.sys.Env["PATH"] = filepath.Dir(r.gobin) // GOPATH/bin is not on PATH
+	states := []map[string]string{r.files(t)}
+	steps := [][]string{
+		{"use", "goproxy.cn", "--yes"},
+		{"use", "https://goproxy.io", "--sumdb", "sum.golang.google.cn", "--yes"},
+		{"fix", "go.path", "--yes"},
+	}
+	for _, s := range steps {
+		if out, code := r.run(t, "", s...); code != 0 {
+			t.Fatalf("%q: exit %d\n%s", s, code, out)
+		}
+		now := r.files(t)
+		if !strings.HasPrefix(now[filepath.Join(r.home, ".bashrc")], userBashrc) {
+			t.Fatalf("%q lost the user's .bashrc lines", s)
+		}
+		states = append(states, now)
+	}
+	if got := r.goEnv(t, "GOPROXY"); got != "https://goproxy.io,direct" {
+		t.Errorf("GOPROXY = %q", got)
+	}
+	if b := states[3][filepath.Join(r.home, ".bashrc")]; !strings.Contains(b, `export PATH="`+filepath.Join(r.home, "gopath", "bin")+`:$PATH"`) {
+		t.Errorf("no PATH block:\n%s", b)
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		if out, code := r.run(t, "", "undo"); code != 0 {
+			t.Fatalf("undo %d: exit %d\n%s", i, code, out)
+		}
+		sameFiles(t, "after undoing "+strings.Join(steps[i], " "), states[i], r.files(t))
+	}
+	if out, code := r.run(t, "", "undo"); code != 1 || !strings.Contains(out, "nothing to undo") {
+		t.Errorf("undo of nothing: exit %d\n%s", code, out)
+	}
+}
+
+func TestUndoAsksBeforeLosingHandEdits(t *testing.T) {
+	r := newRealMachine(t)
+	if out, code := r.run(t, "", "use", "goproxy.cn", "--yes"); code != 0 {
+		t.Fatal(out)
+	}
+	envFile := filepath.Join(r.home, ".config", "go", "env")
+	os.WriteFile(envFile, []byte("GOPROXY=https://mine.example\n"), 0o644)
+	if out, code := r.run(t, "n\n", "undo"); code != 1 || !strings.Contains(out, "changed by hand") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if data, _ := os.ReadFile(envFile); string(data) != "GOPROXY=https://mine.example\n" {
+		t.Errorf("hand edit lost: %q", data)
+	}
+	if out, code := r.run(t, "y\n", "undo"); code != 0 {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(envFile); !os.IsNotExist(err) {
+		t.Errorf("the go env file godoctor created is still there")
+	}
+}
+
+func TestFixPicksTheFastestVerifiedMirror(t *testing.T) {
+	good := testproxy.New(t, "sum.test", probeModule)
+	altered := testproxy.New(t, "sum.test", probeModule)
+	altered.SetFault(testproxy.Fault{AlterZip: true})
+	broken := testproxy.New(t, "sum.test", probeModule)
+	broken.SetFault(testproxy.Fault{Status: 502})
+	r := newRealMachine(t)
+	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY="+broken.URL+",direct\nGOSUMDB="+good.SumDBKey+"\n"), 0o644)
+	os.MkdirAll(filepath.Join(r.home, ".config", "godoctor"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "godoctor", "mirrors.json"),
+		[]byte(`{"mirrors": [{"name": "altered", "url": "`+altered.URL+`"}, {"name": "good", "url": "`+good.URL+`"}]}`), 0o644)
+	out, code := r.run(t, "", "fix", "net.proxy", "--yes", "--timeout", "2s")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if got := r.goEnv(t, "GOPROXY"); got != good.URL+",direct" {
+		t.Errorf("GOPROXY = %q\n%s", got, out)
+	}
+	if !strings.Contains(out, "Use the fastest verified mirror: good") {
+		t.Errorf("output:\n%s", out)
+	}
+}
