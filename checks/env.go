@@ -101,7 +101,12 @@ var envPrivate = &Check{
 				}
 			}
 		}
+		if !p.Options.Offline {
+			proxy, unserved := unservedModules(ctx, p, env)
+			suggestPrivate(&res, p, env, proxy, unserved)
+		}
 		switch {
+		case res.Summary != "":
 		case len(set) == 0:
 			res.Summary = "no private module patterns set"
 		case res.Status == Warn:

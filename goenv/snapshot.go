@@ -57,6 +57,8 @@ type Module struct {
 	GoModFile string
 	Go        string // the go line, "" if absent
 	Toolchain string // the toolchain line, "" if absent
+	// Requires are the module paths the go.mod requires directly.
+	Requires []string
 }
 
 // Snapshot is the Go environment as the go command sees it.
@@ -364,6 +366,11 @@ func (snap *Snapshot) findModule(sys *System) (*Module, error) {
 	}
 	if f.Toolchain != nil {
 		m.Toolchain = f.Toolchain.Name
+	}
+	for _, r := range f.Require {
+		if !r.Indirect {
+			m.Requires = append(m.Requires, r.Mod.Path)
+		}
 	}
 	return m, nil
 }
