@@ -15,6 +15,8 @@ require (
 	golang.org/x/sys v0.38.0
 )
 
+require github.com/hashicorp/go-version v1.9.0 // indirect
+
 require (
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
 	github.com/aymanbagabas/go-udiff v0.3.1 // indirect

@@ -9,6 +9,7 @@ import (
 
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/installer"
 )
 
 var goInstalled = &Check{
@@ -277,7 +278,9 @@ func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, 
 		res.Details = append(res.Details, "not compared with the newest release: no module proxy to ask")
 		return
 	}
-	releases, err := newestRelease(ctx, p, list[0].URL)
+	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
+	defer cancel()
+	releases, err := installer.ProxyVersions(ctx, p.Sys.HTTP, list[0].URL, p.Sys.GOOS, p.Sys.GOARCH)
 	if err != nil {
 		res.Details = append(res.Details, "not compared with the newest release: "+err.Error())
 		return

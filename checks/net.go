@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
-	"io"
-	"net/http"
 	"os"
 	"strings"
 
@@ -140,48 +138,6 @@ var netSumdb = &Check{
 		}
 		return res
 	},
-}
-
-// newestRelease reads the proxy's golang.org/toolchain list and returns
-// the stable releases for this GOOS/GOARCH (the list may be partial).
-func newestRelease(ctx context.Context, p *Pass, proxy string) ([]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(proxy, "/")+"/golang.org/toolchain/@v/list", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := p.Sys.HTTP.Do(req)
-	if err != nil {
-		return nil, goenv.RedactError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: HTTP %d for golang.org/toolchain", goenv.RedactURL(proxy), resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return nil, goenv.RedactError(err)
-	}
-	// The module says arm where the archives say armv6l: GOARCH as is.
-	suffix := "." + p.Sys.GOOS + "-" + p.Sys.GOARCH
-	var out []string
-	for _, line := range strings.Fields(string(body)) {
-		v, ok := strings.CutPrefix(line, "v0.0.1-")
-		if !ok {
-			continue
-		}
-		if v, ok = strings.CutSuffix(v, suffix); !ok {
-			continue
-		}
-		if version.IsValid(v) && !strings.Contains(v, "rc") && !strings.Contains(v, "beta") && version.Lang(v) != v {
-			out = append(out, v)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s lists no release of golang.org/toolchain for %s", goenv.RedactURL(proxy), strings.TrimPrefix(suffix, "."))
-	}
-	return out, nil
 }
 
 // compareWithReleases says whether local is supported (its minor is one of

@@ -84,6 +84,7 @@ type Server struct {
 	sumdb  http.Handler
 	forged http.Handler
 	hits   map[string]int
+	ranges int
 }
 
 // New starts a proxy serving mods, with a checksum database signed by a
@@ -135,6 +136,13 @@ func (s *Server) Hits(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.hits[path]
+}
+
+// RangeRequests returns how many requests asked for a byte range.
+func (s *Server) RangeRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ranges
 }
 
 // SumDBHandler serves the checksum database alone, at the root, for a
@@ -266,6 +274,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, ctype, body := s.answer(r, f)
+	if r.Header.Get("Range") != "" {
+		s.mu.Lock()
+		s.ranges++
+		s.mu.Unlock()
+	}
+	if status == http.StatusOK && !f.Truncate && strings.HasSuffix(r.URL.Path, ".zip") {
+		// Zips are served with Range support, as real proxies serve them.
+		w.Header().Set("Content-Type", ctype)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+		return
+	}
 	if f.Truncate && status == http.StatusOK {
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		body = body[:len(body)/2]
