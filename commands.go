@@ -25,6 +25,7 @@ Usage:
   godoctor use NAME|URL       make a mirror the module proxy (GOPROXY=URL,direct, as go env -w writes it)
   godoctor fix [CHECK-ID...]  apply the fixes the checks propose, each previewed and confirmed
   godoctor undo               step back one change, from its backups
+  godoctor install VERSION    install a Go toolchain, verified, into ~/sdk/goX.Y.Z
   godoctor version            print godoctor's version
 
 Run 'godoctor COMMAND -h' for a command's flags.
@@ -60,6 +61,8 @@ func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader,
 		return runFix(ctx, sys, args, stdin, stdout, stderr)
 	case "undo":
 		return runUndo(ctx, sys, args, stdin, stdout, stderr)
+	case "install":
+		return runInstall(ctx, sys, args, stdin, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
 			return usageError("version takes no arguments")

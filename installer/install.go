@@ -220,6 +220,10 @@ func Install(ctx context.Context, p Plan, o Options) error {
 	if err := os.WriteFile(filepath.Join(staging, Marker), marker, 0o644); err != nil {
 		return err
 	}
+	// MkdirTemp made the staging directory private; a toolchain is not.
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -99,6 +99,9 @@ func TestInstallFromProxy(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(p.Target, "src", "go.mod")); string(data) != "module std\n" {
 		t.Errorf("src/go.mod = %q", data)
 	}
+	if fi, _ := os.Stat(p.Target); fi.Mode().Perm() != 0o755 {
+		t.Errorf("toolchain directory mode %v", fi.Mode().Perm())
+	}
 	if !p.Installed() || len(leftovers(t, o.Dir)) != 0 || reports.Load() == 0 {
 		t.Errorf("installed %v, leftovers %v, %d progress reports", p.Installed(), leftovers(t, o.Dir), reports.Load())
 	}

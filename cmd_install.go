@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/godoctor/godoctor/change"
+	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/installer"
+)
+
+const installHelp = `Usage: godoctor install [flags] VERSION
+
+Install a Go toolchain into DIR/goX.Y.Z, verified before it becomes
+visible. VERSION is 1.21.5, go1.21.5, 1.21 (its newest patch), latest, or
+a constraint such as ~1.22 or ">=1.22,<1.24".
+
+Sources: proxy (the default) fetches module golang.org/toolchain through
+GOPROXY and checks it against the checksum database, as the go command's
+own toolchain switch does; dl fetches the official archive (from --dl-url,
+a mirror of the download site, if given) and checks it against the sha256
+of the official release list.
+
+`
+
+type installFlags struct {
+	globals
+	dir, source, dlURL, listURL string
+	setDefault, yes, dryRun     bool
+	timeout                     time.Duration
+}
+
+func runInstall(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var f installFlags
+	fs := newFlagSet("install", stderr, installHelp)
+	f.globals.register(fs)
+	fs.StringVar(&f.dir, "dir", filepath.Join(sys.Home, "sdk"), "where toolchains live")
+	fs.StringVar(&f.source, "source", "proxy", "proxy or dl")
+	fs.StringVar(&f.dlURL, "dl-url", "", "base URL of the archive download site or of a mirror of it (dl)")
+	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, "where the official release list with the sha256 sums is read (dl)")
+	fs.BoolVar(&f.setDefault, "default", false, "also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile")
+	fs.BoolVar(&f.yes, "yes", false, "no confirmation prompt")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the resolved version, source, URL and target; download nothing")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "bound on each small network request")
+	pos, helped, err := parseArgs(fs, args)
+	if helped || err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("install takes one version")
+	}
+	if f.source != "proxy" && f.source != "dl" {
+		return usageError("--source must be proxy or dl")
+	}
+	spec, err := installer.ParseSpec(pos[0])
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if !filepath.IsAbs(f.dir) {
+		if f.dir, err = filepath.Abs(f.dir); err != nil {
+			return err
+		}
+	}
+	env := goenv.Load(ctx, sys)
+	c, err := newChanger(sys, f.dryRun, f.yes, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	_, err = installVersion(ctx, sys, env, c, spec, f, stderr)
+	return err
+}
+
+// installOptions are the installer's options for this machine.
+func installOptions(sys *goenv.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
+	db, _ := verifyingSumDB(env)
+	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+	return installer.Options{
+		Dir: f.dir, Source: f.source, Proxies: proxies, SumDB: db, ListURL: f.listURL, DLURL: f.dlURL,
+		GOOS: sys.GOOS, GOARCH: sys.GOARCH, HTTP: sys.HTTP, Timeout: f.timeout, FreeSpace: sys.FreeSpace,
+		Progress: progressPrinter(progress),
+	}
+}
+
+// installVersion resolves, confirms, installs and, with --default, makes
+// the toolchain the go on PATH. It returns the toolchain's directory.
+func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c *changer, spec installer.Spec, f installFlags, progress io.Writer) (string, error) {
+	o := installOptions(sys, env, f, progress)
+	p, err := installer.Resolve(ctx, spec, o)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(c.out, "Install %s for %s/%s\n  source %s: %s\n  target %s\n", p.Version, sys.GOOS, sys.GOARCH, p.Source, goenv.RedactURL(p.URL), p.Target)
+	if p.Source == "proxy" {
+		fmt.Fprintf(c.out, "  verified against the checksum database %s\n", o.SumDB.Name)
+	} else {
+		fmt.Fprintf(c.out, "  verified against the sha256 of the official list at %s\n", goenv.RedactURL(f.listURL))
+	}
+	if c.dryRun {
+		fmt.Fprintln(c.out, "dry run: nothing downloaded")
+		return p.Target, nil
+	}
+	switch {
+	case p.Installed():
+		fmt.Fprintf(c.out, "%s is already installed in %s\n", p.Version, p.Target)
+	case !c.confirm("Install it?"):
+		fmt.Fprintln(c.out, "not installed")
+		return "", nil
+	default:
+		start := time.Now()
+		err := installer.Install(ctx, p, o)
+		fmt.Fprint(progress, clearLine(progress))
+		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
+			return "", fmt.Errorf("install %s: %w", p.Version, err)
+		}
+		fmt.Fprintf(c.out, "Installed %s in %s (%s). Run it as %s\n", p.Version, p.Target, time.Since(start).Round(100*time.Millisecond), filepath.Join(p.Target, "bin", "go"))
+	}
+	if !f.setDefault {
+		fmt.Fprintf(c.out, "To make it the go of your shells: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go"))
+		return p.Target, nil
+	}
+	return p.Target, makeDefault(ctx, sys, env, c, f.dir, p.Version)
+}
+
+// makeDefault points DIR/go at the toolchain and puts DIR/go/bin and
+// GOPATH/bin first on PATH in the shell profile.
+func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c *changer, dir, version string) error {
+	if sys.GOOS == "windows" {
+		return fmt.Errorf("--default is not available on Windows yet: add %s to your user PATH (System Properties > Environment Variables)", filepath.Join(dir, version, "bin"))
+	}
+	link, err := installer.SetDefault(dir, version)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "%s now points to %s\n", link, version)
+	dirs := []string{filepath.Join(link, "bin")}
+	if gopath := goenv.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
+		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
+	}
+	plan, err := change.Build(ctx, sys, goCommand(env), "Put "+strings.Join(dirs, " and ")+" first on PATH", change.Action{PathDirs: dirs})
+	if err != nil {
+		return err
+	}
+	_, err = c.apply(plan)
+	return err
+}
+
+// progressPrinter draws a one-line progress bar on a terminal and nothing
+// elsewhere.
+func progressPrinter(w io.Writer) func(installer.Progress) {
+	f, ok := w.(*os.File)
+	if !ok || !interactive(f, f, os.Getenv) {
+		return nil
+	}
+	return func(p installer.Progress) {
+		line := fmt.Sprintf("%s %s", p.Phase, mib(p.Done))
+		if p.Total > 0 {
+			const width = 30
+			filled := int(float64(width) * float64(p.Done) / float64(p.Total))
+			line = fmt.Sprintf("%-17s [%s%s] %s / %s", p.Phase, strings.Repeat("=", min(filled, width)), strings.Repeat(" ", max(width-filled, 0)), mib(p.Done), mib(p.Total))
+		}
+		if p.Speed > 0 {
+			line += fmt.Sprintf("  %s/s", mib(int64(p.Speed)))
+		}
+		if p.Remaining > 0 {
+			line += fmt.Sprintf("  %s left", p.Remaining.Round(time.Second))
+		}
+		fmt.Fprintf(w, "\r%-90s", line)
+	}
+}
+
+func clearLine(w io.Writer) string {
+	if f, ok := w.(*os.File); ok && interactive(f, f, os.Getenv) {
+		return "\r" + strings.Repeat(" ", 90) + "\r"
+	}
+	return ""
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
