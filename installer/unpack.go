@@ -57,6 +57,22 @@ func unpackModuleZip(ctx context.Context, zipPath string, mv module.Version, dir
 	for _, f := range zr.File {
 		total += int64(f.UncompressedSize64)
 	}
+	// Directories first, once each, so that the workers only create files.
+	dirs := map[string]bool{}
+	for _, f := range zr.File {
+		if rel, ok := strings.CutPrefix(f.Name, prefix); ok {
+			if d := path.Dir(rel); d != "." && !dirs[d] {
+				dirs[d] = true
+				target, err := safeJoin(dir, d)
+				if err != nil {
+					return "", err
+				}
+				if err := os.MkdirAll(target, 0o755); err != nil {
+					return "", err
+				}
+			}
+		}
+	}
 	sums := make([]string, len(zr.File))
 	m := &meter{phase: "verify and unpack", total: total, report: report, now: time.Now}
 	var mu sync.Mutex
@@ -133,9 +149,6 @@ func sendErr(ch chan error, err error) {
 func extract(f *zip.File, dir, rel string, mode os.FileMode) (string, int64, error) {
 	target, err := safeJoin(dir, rel)
 	if err != nil {
-		return "", 0, err
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return "", 0, err
 	}
 	rc, err := f.Open()
