@@ -14,6 +14,7 @@ import (
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
 	"github.com/godoctor/godoctor/report"
 )
@@ -288,6 +289,15 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 				continue
 			}
 			a := *f.Action
+			if a.Install != "" {
+				spec, _ := installer.ParseSpec(a.Install)
+				flags := installFlags{dir: filepath.Join(sys.Home, "sdk"), source: "proxy", listURL: installer.OfficialList, timeout: timeout}
+				if _, err := installVersion(ctx, sys, env, c, spec, flags, stderr); err != nil {
+					fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
+					failed = true
+				}
+				continue
+			}
 			if a.FastestMirror {
 				m, err := fastestMirror(ctx, sys, env, timeout, stdout)
 				if err != nil {

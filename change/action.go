@@ -23,14 +23,16 @@ type Action struct {
 	// FastestMirror asks for the mirror benchmark to pick GOPROXY; the
 	// caller resolves it into Set before Build.
 	FastestMirror bool
+	// Install is a Go version for the installer, which the caller runs.
+	Install string
 }
 
 // Build plans an action. gobin is the go command that edits the go env
 // file ("" when there is none).
 func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action) (Plan, error) {
 	p := Plan{Title: title}
-	if a.FastestMirror {
-		return p, fmt.Errorf("the fastest mirror must be chosen before planning")
+	if a.FastestMirror || a.Install != "" {
+		return p, fmt.Errorf("the mirror benchmark and the installer run before planning")
 	}
 	if len(a.Set)+len(a.Unset) > 0 {
 		e, err := GoEnvEdit(ctx, sys, gobin, a.Set, a.Unset)

@@ -176,7 +176,8 @@ func compareWithReleases(res *Result, local string, releases []string) {
 		}
 	}
 	install := func(v string) Fix {
-		return Fix{ID: "install-" + v, Title: "Install " + v, Command: fmt.Sprintf("go install golang.org/dl/%s@latest && %s download", v, v)}
+		return Fix{ID: "install-" + v, Title: "Install " + v, Command: "godoctor install " + strings.TrimPrefix(v, "go"),
+			Action: &change.Action{Install: v}}
 	}
 	switch {
 	case version.Compare(lang, second) < 0:

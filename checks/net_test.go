@@ -90,8 +90,8 @@ func TestGoVersionAgainstReleases(t *testing.T) {
 		want     expect
 	}{
 		{"newest", []string{"go1.25.9", "go1.26.8", "go1.27rc1"}, expect{status: OK, mention: []string{"the newest release"}}},
-		{"behind", []string{"go1.25.9", "go1.26.8", "go1.26.9", "go1.26.11"}, expect{status: Warn, mention: []string{"go1.26.8 is 2 patch releases behind go1.26.11"}, fixes: []string{"go install golang.org/dl/go1.26.11@latest && go1.26.11 download"}}},
-		{"unsupported", []string{"go1.26.8", "go1.27.2", "go1.28.0"}, expect{status: Fail, mention: []string{"no longer supported", "go1.28 and go1.27"}, fixes: []string{"golang.org/dl/go1.28.0"}}},
+		{"behind", []string{"go1.25.9", "go1.26.8", "go1.26.9", "go1.26.11"}, expect{status: Warn, mention: []string{"go1.26.8 is 2 patch releases behind go1.26.11"}, fixes: []string{"godoctor install 1.26.11"}}},
+		{"unsupported", []string{"go1.26.8", "go1.27.2", "go1.28.0"}, expect{status: Fail, mention: []string{"no longer supported", "go1.28 and go1.27"}, fixes: []string{"godoctor install 1.28.0"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
