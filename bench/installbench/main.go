@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command installbench times `godoctor install` against the go command's
 // own toolchain download (`GOTOOLCHAIN=goX go version` with an empty
 // module cache), both from the same loopback mirror, in one run, and
