@@ -16,6 +16,7 @@ import (
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctor/godoctor/remedy"
 	"github.com/godoctor/godoctor/report"
 )
 
@@ -31,12 +32,11 @@ type changer struct {
 }
 
 func newChanger(sys *goenv.System, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
-	dir, err := sys.UserConfigDir()
+	j, err := remedy.Journal(sys)
 	if err != nil {
-		return nil, fmt.Errorf("no user config directory for the change journal: %w", err)
+		return nil, err
 	}
-	return &changer{sys: sys, journal: change.Journal{Dir: filepath.Join(dir, "godoctor", "journal")},
-		dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout}, nil
+	return &changer{sys: sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout}, nil
 }
 
 // confirm asks a yes/no question; anything but yes, and end of input, is no.
@@ -84,14 +84,6 @@ func indent(s string) string {
 		lines[i] = "  " + l
 	}
 	return strings.Join(lines, "\n") + "\n"
-}
-
-// goCommand is the go that edits the go env file, "" when none runs.
-func goCommand(env *goenv.Snapshot) string {
-	if env.Go != nil && env.GoEnvErr == nil {
-		return env.Go.Path
-	}
-	return ""
 }
 
 // newShell is the system as a new shell will see it once the exports that
@@ -165,14 +157,12 @@ func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 	if err != nil {
 		return usageError("%v", err)
 	}
-	set := map[string]string{"GOPROXY": strings.TrimSuffix(target.URL, "/") + ",direct"}
 	if sumdb != "" {
 		if _, err := goenv.ParseGOSUMDB(sumdb); err != nil {
 			return usageError("--sumdb %s: %v", sumdb, err)
 		}
-		set["GOSUMDB"] = sumdb
 	}
-	action, unreachable := change.SetAction(sys, env, set)
+	action, unreachable := remedy.UseMirror(sys, env, target, sumdb)
 	for _, name := range unreachable {
 		fmt.Fprintf(stdout, "warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, goenv.RedactURL(env.Settings[name].Process))
 	}
@@ -187,7 +177,7 @@ func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
 	opts := checks.Options{Offline: true}
 	before := runChecks(ctx, sys, checksByID(ids), opts)
-	plan, err := change.Build(ctx, sys, goCommand(env), title, *action)
+	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), title, *action)
 	if err != nil {
 		return err
 	}
@@ -202,12 +192,11 @@ func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 // resolveMirror finds a mirror by name, or accepts a URL the go command
 // would accept as a proxy.
 func resolveMirror(sys *goenv.System, env *goenv.Snapshot, arg string) (mirrors.Mirror, error) {
-	config, err := mirrors.ReadConfig(sys)
+	list, err := remedy.Mirrors(sys, env, nil)
 	if err != nil {
 		return mirrors.Mirror{}, err
 	}
-	for _, m := range mirrors.Candidates(mirrors.Sources{Catalog: mirrors.Catalog(), Config: config,
-		GOPROXY: env.Value("GOPROXY"), ToolchainDefault: env.RootFile.Values["GOPROXY"]}) {
+	for _, m := range list {
 		if m.Name == arg {
 			return m, nil
 		}
@@ -305,11 +294,11 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 					failed = true
 					continue
 				}
-				na, _ := change.SetAction(sys, env, map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"})
+				na, _ := remedy.UseMirror(sys, env, m, "")
 				a = *na
 				f.Title = fmt.Sprintf("%s: %s", f.Title, m.Name)
 			}
-			plan, err := change.Build(ctx, sys, goCommand(env), f.Title, a)
+			plan, err := change.Build(ctx, sys, remedy.GoCommand(env), f.Title, a)
 			if err == nil {
 				var ok bool
 				ok, err = c.apply(plan)
@@ -338,17 +327,13 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 
 // fastestMirror runs the benchmark and returns the fastest verified mirror.
 func fastestMirror(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
-	config, err := mirrors.ReadConfig(sys)
+	list, err := remedy.Mirrors(sys, env, nil)
 	if err != nil {
 		return mirrors.Mirror{}, err
 	}
-	list := mirrors.Candidates(mirrors.Sources{Catalog: mirrors.Catalog(), Config: config,
-		GOPROXY: env.Value("GOPROXY"), ToolchainDefault: env.RootFile.Values["GOPROXY"]})
-	db, _ := verifyingSumDB(env)
-	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
 	fmt.Fprintf(out, "  benchmarking %d mirrors…\n", len(list))
 	var rep mirrors.Report
-	for ev := range mirrors.Run(ctx, sys.HTTP, list, mirrors.Options{Probe: mirrors.DefaultProbe, Samples: 3, Timeout: timeout, SumDB: db, Proxies: proxies}) {
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, remedy.BenchOptions(env, mirrors.Options{Samples: 3, Timeout: timeout})) {
 		if ev.Kind == mirrors.Done {
 			rep = ev.Report
 		}

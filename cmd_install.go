@@ -13,6 +13,7 @@ import (
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/installer"
+	"github.com/godoctor/godoctor/remedy"
 )
 
 const installHelp = `Usage: godoctor install [flags] VERSION
@@ -78,7 +79,7 @@ func runInstall(ctx context.Context, sys *goenv.System, args []string, stdin io.
 
 // installOptions are the installer's options for this machine.
 func installOptions(sys *goenv.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
-	db, _ := verifyingSumDB(env)
+	db, _ := remedy.VerifyingSumDB(env)
 	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
 	return installer.Options{
 		Dir: f.dir, Source: f.source, Proxies: proxies, SumDB: db, ListURL: f.listURL, DLURL: f.dlURL,
@@ -142,7 +143,7 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 	if gopath := goenv.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
 		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
 	}
-	plan, err := change.Build(ctx, sys, goCommand(env), "Put "+strings.Join(dirs, " and ")+" first on PATH", change.Action{PathDirs: dirs})
+	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), "Put "+strings.Join(dirs, " and ")+" first on PATH", change.Action{PathDirs: dirs})
 	if err != nil {
 		return err
 	}

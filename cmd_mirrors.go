@@ -9,6 +9,7 @@ import (
 
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctor/godoctor/remedy"
 	"github.com/godoctor/godoctor/report"
 )
 
@@ -56,17 +57,10 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 	}
 
 	env := goenv.Load(ctx, sys)
-	config, err := mirrors.ReadConfig(sys)
+	list, err := remedy.Mirrors(sys, env, f.added)
 	if err != nil {
 		return err
 	}
-	list := mirrors.Candidates(mirrors.Sources{
-		Catalog:          mirrors.Catalog(),
-		ToolchainDefault: env.RootFile.Values["GOPROXY"],
-		GOPROXY:          env.Value("GOPROXY"),
-		Config:           config,
-		Flags:            f.added,
-	})
 	var only []string
 	if f.only != "" {
 		only = strings.Split(f.only, ",")
@@ -74,13 +68,10 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 	if list, err = mirrors.Select(list, only); err != nil {
 		return usageError("%v", err)
 	}
-	db, note := verifyingSumDB(env)
-	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+	_, note := remedy.VerifyingSumDB(env)
+	opts := remedy.BenchOptions(env, mirrors.Options{Samples: f.samples, Timeout: f.timeout, Concurrency: f.concurrency})
 	var rep mirrors.Report
-	for ev := range mirrors.Run(ctx, sys.HTTP, list, mirrors.Options{
-		Probe: mirrors.DefaultProbe, Samples: f.samples, Timeout: f.timeout, Concurrency: f.concurrency,
-		SumDB: db, Proxies: proxies,
-	}) {
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, opts) {
 		if ev.Kind == mirrors.Done {
 			rep = ev.Report
 		}
@@ -88,7 +79,7 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	out := report.NewMirrorsReport(rep, db.Name)
+	out := report.NewMirrorsReport(rep, opts.SumDB.Name)
 	if note != "" {
 		out.Note = strings.TrimSpace(note + " " + out.Note)
 	}
@@ -106,18 +97,4 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 		}
 	}
 	return &exitError{code: exitFailed, err: errors.New("no mirror answered with the right content")}
-}
-
-// verifyingSumDB is the database that judges mirrors: GOSUMDB, or the
-// toolchain's default when GOSUMDB is off or invalid.
-func verifyingSumDB(env *goenv.Snapshot) (goenv.SumDB, string) {
-	if db, err := goenv.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
-		return db, ""
-	}
-	for _, v := range []string{env.RootFile.Values["GOSUMDB"], "sum.golang.org"} {
-		if db, err := goenv.ParseGOSUMDB(v); err == nil {
-			return db, "GOSUMDB is off or invalid here; mirrors were checked against " + db.Name + "."
-		}
-	}
-	return goenv.SumDB{}, ""
 }
