@@ -191,6 +191,7 @@ func runDefault(ctx context.Context, sys *goenv.System, args []string, stdin io.
 		Options: f.options(),
 		Version: versionString(),
 		NoColor: f.noColor || sys.Getenv("NO_COLOR") != "",
+		Out:     stdout,
 	})
 	if errors.Is(err, tui.ErrChecksFailed) {
 		return &exitError{code: exitFailed}

@@ -10,12 +10,13 @@ require (
 	github.com/charmbracelet/x/exp/golden v0.0.0-20241011142426-46044092ad91
 	github.com/charmbracelet/x/exp/teatest v0.0.0-20251215102626-e0db08df7383
 	github.com/charmbracelet/x/term v0.2.2
+	github.com/hashicorp/go-version v1.9.0
 	github.com/muesli/termenv v0.16.0
 	golang.org/x/mod v0.33.0
 	golang.org/x/sys v0.38.0
 )
 
-require github.com/hashicorp/go-version v1.9.0 // indirect
+require github.com/charmbracelet/harmonica v0.2.0 // indirect
 
 require (
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect

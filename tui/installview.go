@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/progress"
+	"github.com/godoctor/godoctor/installer"
+)
+
+// versionChoice is one line of the install picker.
+type versionChoice struct {
+	Version string // go1.21.5
+	Why     string // "newest release", "go.mod asks for it", "installed now"
+}
+
+// installStage is where the install screen is.
+type installStage int
+
+const (
+	installLoading installStage = iota
+	installPicking
+	installRunning
+	installFinished
+)
+
+// installView picks a version, then shows the installer's progress.
+type installView struct {
+	stage    installStage
+	choices  []versionChoice
+	cursor   int
+	err      error
+	progress progress.Model
+	last     installer.Progress
+	result   string
+	events   chan installer.Progress
+	done     chan installDoneMsg
+}
+
+func newInstallView() installView {
+	return installView{stage: installLoading, progress: progress.New(progress.WithoutPercentage())}
+}
+
+func (v installView) move(d int) installView {
+	if v.stage == installPicking {
+		v.cursor = min(max(v.cursor+d, 0), max(len(v.choices)-1, 0))
+	}
+	return v
+}
+
+func (v installView) selected() (versionChoice, bool) {
+	if v.stage != installPicking || v.cursor >= len(v.choices) {
+		return versionChoice{}, false
+	}
+	return v.choices[v.cursor], true
+}
+
+func (v installView) view(st Styles, spinner string, width int) string {
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Install Go") + st.Subtle.Render(" · verified before it becomes visible") + "\n\n")
+	if v.err != nil {
+		b.WriteString(st.Fail.Render(v.err.Error()) + "\n")
+	}
+	switch v.stage {
+	case installLoading:
+		b.WriteString(spinner + " finding versions…\n")
+	case installPicking:
+		for i, c := range v.choices {
+			line := fmt.Sprintf("  %-10s %s", c.Version, st.Subtle.Render(c.Why))
+			if i == v.cursor {
+				line = st.Selected.Render("> "+fmt.Sprintf("%-10s ", c.Version)) + st.Subtle.Render(c.Why)
+			}
+			b.WriteString(line + "\n")
+		}
+		b.WriteString("\n" + st.Subtle.Render("enter installs the selected version into ~/sdk") + "\n")
+	case installRunning:
+		v.progress.Width = max(min(width-4, 60), 10)
+		frac := 0.0
+		if v.last.Total > 0 {
+			frac = float64(v.last.Done) / float64(v.last.Total)
+		}
+		b.WriteString(fmt.Sprintf("%s %s\n", spinner, v.last.Phase))
+		b.WriteString(v.progress.ViewAs(frac) + "\n")
+		line := fmt.Sprintf("%.1f / %.1f MiB", float64(v.last.Done)/(1<<20), float64(v.last.Total)/(1<<20))
+		if v.last.Speed > 0 {
+			line += fmt.Sprintf(" · %.1f MiB/s", v.last.Speed/(1<<20))
+		}
+		if v.last.Remaining > 0 {
+			line += " · " + v.last.Remaining.Round(time.Second).String() + " left"
+		}
+		b.WriteString(st.Subtle.Render(line) + "\n")
+	case installFinished:
+		b.WriteString(st.OK.Render(v.result) + "\n")
+	}
+	return b.String()
+}
