@@ -262,4 +262,3 @@ func TestGoldenHelpAndConfirmation(t *testing.T) {
 		Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOFLAGS=-modcacherw\nGOPROXY=\n"), After: []byte("GOFLAGS=-modcacherw\n")}}}})
 	t.Run("confirmation", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
 }
-
