@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
@@ -74,6 +76,12 @@ type Model struct {
 // events.
 func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	styles := NewStyles(cfg.NoColor)
+	h := help.New()
+	h.Styles = help.Styles{
+		ShortKey: styles.Selected, ShortDesc: styles.Subtle, ShortSeparator: styles.Subtle, Ellipsis: styles.Subtle,
+		FullKey: styles.Selected, FullDesc: styles.Subtle, FullSeparator: styles.Subtle,
+	}
 	return Model{
 		cfg:     cfg,
 		ctx:     ctx,
@@ -81,9 +89,9 @@ func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
 		list:    newCheckList(cfg.Checks),
 		install: newInstallView(),
 		spinner: sp,
-		help:    help.New(),
+		help:    h,
 		keys:    defaultKeys(),
-		styles:  NewStyles(cfg.NoColor),
+		styles:  styles,
 		width:   80,
 		height:  24,
 	}
@@ -399,6 +407,17 @@ func fitWidth(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
+// darkBackground reads COLORFGBG ("15;0": light text on a dark
+// background), which many terminals set; without it, dark is the likelier.
+func darkBackground(colorfgbg string) bool {
+	parts := strings.Split(colorfgbg, ";")
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if colorfgbg == "" || err != nil {
+		return true
+	}
+	return bg < 7 || bg == 8
+}
+
 // summary is what stays in the scrollback: each check's mark, title and
 // summary from the latest run.
 func (m Model) summary() string {
@@ -419,6 +438,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Options.Timeout == 0 {
 		cfg.Options.Timeout = 5 * time.Second
 	}
+	// Say what the background is rather than let lipgloss ask the terminal:
+	// one that does not answer would hold the first frame for seconds.
+	lipgloss.SetHasDarkBackground(darkBackground(cfg.Sys.Getenv("COLORFGBG")))
 	events := checks.Run(ctx, cfg.Checks, cfg.Sys, cfg.Options)
 	final, err := tea.NewProgram(New(ctx, cfg, events), tea.WithContext(ctx), tea.WithAltScreen()).Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {

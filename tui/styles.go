@@ -7,14 +7,19 @@ type palette struct {
 	ok, warn, fail, pending, subtle, accent lipgloss.TerminalColor
 }
 
+// defaultPalette uses the terminal's own basic colours, which the user's
+// theme already fits to a light or dark background. Adaptive colours
+// would make lipgloss ask the terminal for its background, and a terminal
+// that does not answer (some ssh sessions, CI consoles) holds the first
+// frame for five seconds.
 func defaultPalette() palette {
 	return palette{
-		ok:      lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"},
-		warn:    lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
-		fail:    lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
-		pending: lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
-		subtle:  lipgloss.AdaptiveColor{Light: "#6e7781", Dark: "#8b949e"},
-		accent:  lipgloss.AdaptiveColor{Light: "#8250df", Dark: "#bc8cff"},
+		ok:      lipgloss.ANSIColor(2),
+		warn:    lipgloss.ANSIColor(3),
+		fail:    lipgloss.ANSIColor(1),
+		pending: lipgloss.ANSIColor(4),
+		subtle:  lipgloss.ANSIColor(8),
+		accent:  lipgloss.ANSIColor(5),
 	}
 }
 
