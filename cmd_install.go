@@ -79,13 +79,8 @@ func runInstall(ctx context.Context, sys *goenv.System, args []string, stdin io.
 
 // installOptions are the installer's options for this machine.
 func installOptions(sys *goenv.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
-	db, _ := remedy.VerifyingSumDB(env)
-	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
-	return installer.Options{
-		Dir: f.dir, Source: f.source, Proxies: proxies, SumDB: db, ListURL: f.listURL, DLURL: f.dlURL,
-		GOOS: sys.GOOS, GOARCH: sys.GOARCH, HTTP: sys.HTTP, Timeout: f.timeout, FreeSpace: sys.FreeSpace,
-		Progress: progressPrinter(progress),
-	}
+	return remedy.InstallOptions(sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
+		Timeout: f.timeout, Progress: progressPrinter(progress)})
 }
 
 // installVersion resolves, confirms, installs and, with --default, makes

@@ -12,6 +12,7 @@ import (
 
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
 )
 
@@ -81,4 +82,20 @@ func UseMirror(sys *goenv.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb s
 		set["GOSUMDB"] = sumdb
 	}
 	return change.SetAction(sys, env, set)
+}
+
+// InstallOptions are the installer's options for this machine: GOPROXY
+// and the verifying database from the environment, toolchains under
+// ~/sdk from the proxy unless o says otherwise.
+func InstallOptions(sys *goenv.System, env *goenv.Snapshot, o installer.Options) installer.Options {
+	o.SumDB, _ = VerifyingSumDB(env)
+	o.Proxies, _ = goenv.ParseProxyList(env.Value("GOPROXY"))
+	if o.Dir == "" {
+		o.Dir = filepath.Join(sys.Home, "sdk")
+	}
+	if o.Source == "" {
+		o.Source = "proxy"
+	}
+	o.GOOS, o.GOARCH, o.HTTP, o.FreeSpace = sys.GOOS, sys.GOARCH, sys.HTTP, sys.FreeSpace
+	return o
 }

@@ -131,19 +131,11 @@ func versionsCmd(ctx context.Context, sys *goenv.System, timeout time.Duration) 
 	}
 }
 
-// installOptions are the installer's options for this machine.
-func installOptions(sys *goenv.System, env *goenv.Snapshot, timeout time.Duration) installer.Options {
-	db, _ := remedy.VerifyingSumDB(env)
-	proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
-	return installer.Options{Dir: filepath.Join(sys.Home, "sdk"), Source: "proxy", Proxies: proxies, SumDB: db,
-		GOOS: sys.GOOS, GOARCH: sys.GOARCH, HTTP: sys.HTTP, Timeout: timeout, FreeSpace: sys.FreeSpace}
-}
-
 // installPlanCmd resolves an install for confirmation.
 func installPlanCmd(ctx context.Context, sys *goenv.System, v string, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
-		o := installOptions(sys, env, timeout)
+		o := remedy.InstallOptions(sys, env, installer.Options{Timeout: timeout})
 		spec, err := installer.ParseSpec(v)
 		if err != nil {
 			return installPlanMsg{err: err}
