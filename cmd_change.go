@@ -14,6 +14,7 @@ import (
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
 	"github.com/godoctor/godoctor/remedy"
@@ -29,14 +30,15 @@ type changer struct {
 	yes     bool
 	in      *bufio.Reader
 	out     io.Writer
+	pr      i18n.Printer
 }
 
-func newChanger(sys *goenv.System, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
+func newChanger(sys *goenv.System, pr i18n.Printer, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
 	j, err := remedy.Journal(sys)
 	if err != nil {
 		return nil, err
 	}
-	return &changer{sys: sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout}, nil
+	return &changer{sys: sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout, pr: pr}, nil
 }
 
 // confirm asks a yes/no question; anything but yes, and end of input, is no.
@@ -58,23 +60,23 @@ func (c *changer) confirm(question string) bool {
 func (c *changer) apply(p change.Plan) (bool, error) {
 	fmt.Fprintf(c.out, "%s\n", p.Title)
 	if p.Empty() {
-		fmt.Fprintln(c.out, "  nothing to change: already so")
+		fmt.Fprintln(c.out, c.pr.T("  nothing to change: already so"))
 		return false, nil
 	}
 	fmt.Fprint(c.out, indent(p.Preview()))
 	switch {
 	case c.dryRun:
-		fmt.Fprintln(c.out, "dry run: nothing written")
+		fmt.Fprintln(c.out, c.pr.T("dry run: nothing written"))
 		return false, nil
-	case !c.confirm("Make this change?"):
-		fmt.Fprintln(c.out, "not changed")
+	case !c.confirm(c.pr.T("Make this change?")):
+		fmt.Fprintln(c.out, c.pr.T("not changed"))
 		return false, nil
 	}
 	e, err := c.journal.Apply(p)
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprintf(c.out, "changed %d file(s); `godoctor undo` puts them back (backups in %s)\n", len(e.Files), filepath.Join(c.journal.Dir, e.ID))
+	fmt.Fprint(c.out, c.pr.T("changed %d file(s); `godoctor undo` puts them back (backups in %s)\n", len(e.Files), filepath.Join(c.journal.Dir, e.ID)))
 	return true, nil
 }
 
@@ -101,15 +103,15 @@ func newShell(sys *goenv.System, gone []string) *goenv.System {
 
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
-func beforeAfter(ctx context.Context, sys *goenv.System, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
+func beforeAfter(ctx context.Context, sys *goenv.System, pr i18n.Printer, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
 	var list []*checks.Check
 	for _, id := range ids {
 		if c := checks.ByID(id); c != nil {
 			list = append(list, c)
 		}
 	}
-	after := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts))
-	fmt.Fprintln(out, "\nBefore and after:")
+	after := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
+	fmt.Fprintln(out, pr.T("\nBefore and after:"))
 	for _, a := range after.Checks {
 		b := before[a.ID]
 		fmt.Fprintf(out, "  %s %s → %s %s: %s\n", report.Marks[b.Status], a.Title, report.Marks[a.Status], a.Status, a.Summary)
@@ -118,7 +120,7 @@ func beforeAfter(ctx context.Context, sys *goenv.System, ids []string, before ma
 
 // runChecks runs checks and returns their results by ID.
 func runChecks(ctx context.Context, sys *goenv.System, list []*checks.Check, opts checks.Options) map[string]report.Check {
-	r := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts))
+	r := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
 	out := map[string]report.Check{}
 	for _, c := range r.Checks {
 		out[c.ID] = c
@@ -136,21 +138,21 @@ profile line that exports it is commented out too (after the preview).
 
 `
 
-func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var sumdb string
 	var dryRun, yes bool
-	fs := newFlagSet("use", stderr, useHelp)
-	g.register(fs)
-	fs.StringVar(&sumdb, "sumdb", "", "also set GOSUMDB (for example sum.golang.google.cn)")
-	fs.BoolVar(&dryRun, "dry-run", false, "print the exact change, write nothing")
-	fs.BoolVar(&yes, "yes", false, "no confirmation prompt")
+	fs := newFlagSet("use", stderr, pr.T(useHelp))
+	g.register(fs, pr)
+	fs.StringVar(&sumdb, "sumdb", "", pr.T("also set GOSUMDB (for example sum.golang.google.cn)"))
+	fs.BoolVar(&dryRun, "dry-run", false, pr.T("print the exact change, write nothing"))
+	fs.BoolVar(&yes, "yes", false, pr.T("no confirmation prompt"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("use takes one mirror name or URL")
+		return usageError("%s", pr.T("use takes one mirror name or URL"))
 	}
 	env := goenv.Load(ctx, sys)
 	target, err := resolveMirror(sys, env, pos[0])
@@ -159,23 +161,23 @@ func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 	}
 	if sumdb != "" {
 		if _, err := goenv.ParseGOSUMDB(sumdb); err != nil {
-			return usageError("--sumdb %s: %v", sumdb, err)
+			return usageError("%s", pr.T("--sumdb %s: %v", sumdb, err))
 		}
 	}
 	action, unreachable := remedy.UseMirror(sys, env, target, sumdb)
 	for _, name := range unreachable {
-		fmt.Fprintf(stdout, "warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, goenv.RedactURL(env.Settings[name].Process))
+		fmt.Fprint(stdout, pr.T("warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, goenv.RedactURL(env.Settings[name].Process)))
 	}
 	for _, l := range action.CommentOut {
-		fmt.Fprintf(stdout, "%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, goenv.RedactURL(strings.TrimSpace(l.Text)))
+		fmt.Fprint(stdout, pr.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, goenv.RedactURL(strings.TrimSpace(l.Text))))
 	}
-	c, err := newChanger(sys, dryRun, yes, stdin, stdout)
+	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("Use %s (%s) as the module proxy", target.Name, goenv.RedactURL(target.URL))
+	title := pr.T("Use %s (%s) as the module proxy", target.Name, goenv.RedactURL(target.URL))
 	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
-	opts := checks.Options{Offline: true}
+	opts := checks.Options{Offline: true, Lang: pr.Lang}
 	before := runChecks(ctx, sys, checksByID(ids), opts)
 	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), title, *action)
 	if err != nil {
@@ -185,7 +187,7 @@ func runUse(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 	if err != nil || !applied {
 		return err
 	}
-	beforeAfter(ctx, newShell(sys, action.Exported()), ids, before, opts, stdout)
+	beforeAfter(ctx, newShell(sys, action.Exported()), pr, ids, before, opts, stdout)
 	return nil
 }
 
@@ -230,25 +232,25 @@ with their command.
 
 `
 
-func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runFix(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var dryRun, yes bool
 	var timeout time.Duration
-	fs := newFlagSet("fix", stderr, fixHelp)
-	g.register(fs)
-	fs.BoolVar(&dryRun, "dry-run", false, "print every change, write nothing")
-	fs.BoolVar(&yes, "yes", false, "no confirmation prompts")
-	fs.DurationVar(&timeout, "timeout", 5*time.Second, "bound on each network operation")
+	fs := newFlagSet("fix", stderr, pr.T(fixHelp))
+	g.register(fs, pr)
+	fs.BoolVar(&dryRun, "dry-run", false, pr.T("print every change, write nothing"))
+	fs.BoolVar(&yes, "yes", false, pr.T("no confirmation prompts"))
+	fs.DurationVar(&timeout, "timeout", 5*time.Second, pr.T("bound on each network operation"))
 	ids, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	for _, id := range ids {
 		if checks.ByID(id) == nil {
-			return usageError("no check %q (godoctor check --json lists them)", id)
+			return usageError("%s", pr.T("no check %q (godoctor check --json lists them)", id))
 		}
 	}
-	opts := checks.Options{Timeout: timeout}
+	opts := checks.Options{Timeout: timeout, Lang: pr.Lang}
 	all := checks.All()
 	before := runChecks(ctx, sys, all, opts)
 	var targets []string
@@ -258,7 +260,7 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 			targets = append(targets, c.ID)
 		}
 	}
-	c, err := newChanger(sys, dryRun, yes, stdin, stdout)
+	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
 	if err != nil {
 		return err
 	}
@@ -274,7 +276,7 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 		fmt.Fprintf(stdout, "\n%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
 		for _, f := range r.Fixes {
 			if f.Action == nil {
-				fmt.Fprintf(stdout, "  by hand (%s): %s\n", f.Title, f.Command)
+				fmt.Fprint(stdout, pr.T("  by hand (%s): %s\n", f.Title, f.Command))
 				continue
 			}
 			a := *f.Action
@@ -288,7 +290,7 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 				continue
 			}
 			if a.FastestMirror {
-				m, err := fastestMirror(ctx, sys, env, timeout, stdout)
+				m, err := fastestMirror(ctx, sys, pr, env, timeout, stdout)
 				if err != nil {
 					fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
 					failed = true
@@ -315,9 +317,9 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 		}
 	}
 	if len(targets) == 0 {
-		fmt.Fprintln(stdout, "Every check is ok: nothing to fix.")
+		fmt.Fprintln(stdout, pr.T("Every check is ok: nothing to fix."))
 	} else if changed > 0 {
-		beforeAfter(ctx, newShell(sys, gone), targets, before, opts, stdout)
+		beforeAfter(ctx, newShell(sys, gone), pr, targets, before, opts, stdout)
 	}
 	if failed {
 		return &exitError{code: exitFailed}
@@ -326,12 +328,12 @@ func runFix(ctx context.Context, sys *goenv.System, args []string, stdin io.Read
 }
 
 // fastestMirror runs the benchmark and returns the fastest verified mirror.
-func fastestMirror(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
+func fastestMirror(ctx context.Context, sys *goenv.System, pr i18n.Printer, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
 	list, err := remedy.Mirrors(sys, env, nil)
 	if err != nil {
 		return mirrors.Mirror{}, err
 	}
-	fmt.Fprintf(out, "  benchmarking %d mirrors…\n", len(list))
+	fmt.Fprint(out, pr.T("  benchmarking %d mirrors…\n", len(list)))
 	var rep mirrors.Report
 	for ev := range mirrors.Run(ctx, sys.HTTP, list, remedy.BenchOptions(env, mirrors.Options{Samples: 3, Timeout: timeout})) {
 		if ev.Kind == mirrors.Done {
@@ -343,28 +345,28 @@ func fastestMirror(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, 
 			return m.Mirror, nil
 		}
 	}
-	return mirrors.Mirror{}, errors.New("no mirror served content verified by the checksum database")
+	return mirrors.Mirror{}, errors.New(pr.T("no mirror served content verified by the checksum database"))
 }
 
-func runUndo(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUndo(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var yes bool
-	fs := newFlagSet("undo", stderr, "Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n")
-	g.register(fs)
-	fs.BoolVar(&yes, "yes", false, "also restore files changed by hand since, without asking")
-	if helped, err := parse(fs, args); helped || err != nil {
+	fs := newFlagSet("undo", stderr, pr.T("Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n"))
+	g.register(fs, pr)
+	fs.BoolVar(&yes, "yes", false, pr.T("also restore files changed by hand since, without asking"))
+	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
 	}
-	c, err := newChanger(sys, false, yes, stdin, stdout)
+	c, err := newChanger(sys, pr, false, yes, stdin, stdout)
 	if err != nil {
 		return err
 	}
 	e, err := c.journal.Undo(yes)
 	var changed *change.ChangedSinceError
 	if errors.As(err, &changed) {
-		fmt.Fprintf(stdout, "These files were %s.\n", changed.Error())
-		if !c.confirm("Restore them anyway, losing those edits?") {
-			return &exitError{code: exitFailed, err: errors.New("not undone")}
+		fmt.Fprint(stdout, pr.T("These files were changed by hand since godoctor wrote them: %s\n", strings.Join(changed.Paths, ", ")))
+		if !c.confirm(c.pr.T("Restore them anyway, losing those edits?")) {
+			return &exitError{code: exitFailed, err: errors.New(c.pr.T("not undone"))}
 		}
 		e, err = c.journal.Undo(true)
 	}
@@ -374,12 +376,12 @@ func runUndo(ctx context.Context, sys *goenv.System, args []string, stdin io.Rea
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime))
+	fmt.Fprint(stdout, pr.T("Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime)))
 	for _, f := range e.Files {
 		if f.Existed {
-			fmt.Fprintf(stdout, "  restored %s\n", f.Path)
+			fmt.Fprint(stdout, pr.T("  restored %s\n", f.Path))
 		} else {
-			fmt.Fprintf(stdout, "  removed %s (godoctor had created it)\n", f.Path)
+			fmt.Fprint(stdout, pr.T("  removed %s (godoctor had created it)\n", f.Path))
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/remedy"
 )
@@ -37,27 +38,27 @@ type installFlags struct {
 	timeout                     time.Duration
 }
 
-func runInstall(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runInstall(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f installFlags
-	fs := newFlagSet("install", stderr, installHelp)
-	f.globals.register(fs)
-	fs.StringVar(&f.dir, "dir", filepath.Join(sys.Home, "sdk"), "where toolchains live")
-	fs.StringVar(&f.source, "source", "proxy", "proxy or dl")
-	fs.StringVar(&f.dlURL, "dl-url", "", "base URL of the archive download site or of a mirror of it (dl)")
-	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, "where the official release list with the sha256 sums is read (dl)")
-	fs.BoolVar(&f.setDefault, "default", false, "also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile")
-	fs.BoolVar(&f.yes, "yes", false, "no confirmation prompt")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "print the resolved version, source, URL and target; download nothing")
-	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "bound on each small network request")
+	fs := newFlagSet("install", stderr, pr.T(installHelp))
+	f.globals.register(fs, pr)
+	fs.StringVar(&f.dir, "dir", filepath.Join(sys.Home, "sdk"), pr.T("where toolchains live"))
+	fs.StringVar(&f.source, "source", "proxy", pr.T("proxy or dl"))
+	fs.StringVar(&f.dlURL, "dl-url", "", pr.T("base URL of the archive download site or of a mirror of it (dl)"))
+	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, pr.T("where the official release list with the sha256 sums is read (dl)"))
+	fs.BoolVar(&f.setDefault, "default", false, pr.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile"))
+	fs.BoolVar(&f.yes, "yes", false, pr.T("no confirmation prompt"))
+	fs.BoolVar(&f.dryRun, "dry-run", false, pr.T("print the resolved version, source, URL and target; download nothing"))
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, pr.T("bound on each small network request"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("install takes one version")
+		return usageError("%s", pr.T("install takes one version"))
 	}
 	if f.source != "proxy" && f.source != "dl" {
-		return usageError("--source must be proxy or dl")
+		return usageError("%s", pr.T("--source must be proxy or dl"))
 	}
 	spec, err := installer.ParseSpec(pos[0])
 	if err != nil {
@@ -69,7 +70,7 @@ func runInstall(ctx context.Context, sys *goenv.System, args []string, stdin io.
 		}
 	}
 	env := goenv.Load(ctx, sys)
-	c, err := newChanger(sys, f.dryRun, f.yes, stdin, stdout)
+	c, err := newChanger(sys, pr, f.dryRun, f.yes, stdin, stdout)
 	if err != nil {
 		return err
 	}
@@ -91,33 +92,33 @@ func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot,
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(c.out, "Install %s for %s/%s\n  source %s: %s\n  target %s\n", p.Version, sys.GOOS, sys.GOARCH, p.Source, goenv.RedactURL(p.URL), p.Target)
+	fmt.Fprint(c.out, c.pr.T("Install %s for %s/%s\n  source %s: %s\n  target %s\n", p.Version, sys.GOOS, sys.GOARCH, p.Source, goenv.RedactURL(p.URL), p.Target))
 	if p.Source == "proxy" {
-		fmt.Fprintf(c.out, "  verified against the checksum database %s\n", o.SumDB.Name)
+		fmt.Fprint(c.out, c.pr.T("  verified against the checksum database %s\n", o.SumDB.Name))
 	} else {
-		fmt.Fprintf(c.out, "  verified against the sha256 of the official list at %s\n", goenv.RedactURL(f.listURL))
+		fmt.Fprint(c.out, c.pr.T("  verified against the sha256 of the official list at %s\n", goenv.RedactURL(f.listURL)))
 	}
 	if c.dryRun {
-		fmt.Fprintln(c.out, "dry run: nothing downloaded")
+		fmt.Fprintln(c.out, c.pr.T("dry run: nothing downloaded"))
 		return p.Target, nil
 	}
 	switch {
 	case p.Installed():
-		fmt.Fprintf(c.out, "%s is already installed in %s\n", p.Version, p.Target)
-	case !c.confirm("Install it?"):
-		fmt.Fprintln(c.out, "not installed")
+		fmt.Fprint(c.out, c.pr.T("%s is already installed in %s\n", p.Version, p.Target))
+	case !c.confirm(c.pr.T("Install it?")):
+		fmt.Fprintln(c.out, c.pr.T("not installed"))
 		return "", nil
 	default:
 		start := time.Now()
 		err := installer.Install(ctx, p, o)
 		fmt.Fprint(progress, clearLine(progress))
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
-			return "", fmt.Errorf("install %s: %w", p.Version, err)
+			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
-		fmt.Fprintf(c.out, "Installed %s in %s (%s). Run it as %s\n", p.Version, p.Target, time.Since(start).Round(100*time.Millisecond), filepath.Join(p.Target, "bin", "go"))
+		fmt.Fprint(c.out, c.pr.T("Installed %s in %s (%s). Run it as %s\n", p.Version, p.Target, time.Since(start).Round(100*time.Millisecond), filepath.Join(p.Target, "bin", "go")))
 	}
 	if !f.setDefault {
-		fmt.Fprintf(c.out, "To make it the go of your shells: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go"))
+		fmt.Fprint(c.out, c.pr.T("To make it the go of your shells: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go")))
 		return p.Target, nil
 	}
 	return p.Target, makeDefault(ctx, sys, env, c, f.dir, p.Version)
@@ -133,12 +134,12 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.out, "%s now points to %s\n", link, version)
+	fmt.Fprint(c.out, c.pr.T("%s now points to %s\n", link, version))
 	dirs := []string{filepath.Join(link, "bin")}
 	if gopath := goenv.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
 		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
 	}
-	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), "Put "+strings.Join(dirs, " and ")+" first on PATH", change.Action{PathDirs: dirs})
+	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/mirrors"
 	"github.com/godoctor/godoctor/remedy"
 	"github.com/godoctor/godoctor/report"
@@ -35,25 +36,25 @@ type mirrorFlags struct {
 	only        string
 }
 
-func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, stderr io.Writer) error {
+func runMirrors(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
 	var f mirrorFlags
-	fs := newFlagSet("mirrors", stderr, mirrorsHelp)
-	f.globals.register(fs)
-	fs.BoolVar(&f.json, "json", false, "print the report as JSON, nothing else on stdout")
-	fs.IntVar(&f.samples, "samples", 5, "rounds of small requests per mirror")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on each request (the zip gets four times as long)")
-	fs.IntVar(&f.concurrency, "concurrency", 0, "mirrors measured at once (0: all)")
-	fs.Func("mirror", "add a mirror, NAME=URL (repeatable)", func(v string) error {
+	fs := newFlagSet("mirrors", stderr, pr.T(mirrorsHelp))
+	f.globals.register(fs, pr)
+	fs.BoolVar(&f.json, "json", false, pr.T("print the report as JSON, nothing else on stdout"))
+	fs.IntVar(&f.samples, "samples", 5, pr.T("rounds of small requests per mirror"))
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, pr.T("bound on each request (the zip gets four times as long)"))
+	fs.IntVar(&f.concurrency, "concurrency", 0, pr.T("mirrors measured at once (0: all)"))
+	fs.Func("mirror", pr.T("add a mirror, NAME=URL (repeatable)"), func(v string) error {
 		m, err := mirrors.ParseFlag(v)
 		f.added = append(f.added, m)
 		return err
 	})
-	fs.StringVar(&f.only, "only", "", "benchmark just these mirrors, NAME[,NAME...]")
-	if helped, err := parse(fs, args); helped || err != nil {
+	fs.StringVar(&f.only, "only", "", pr.T("benchmark just these mirrors, NAME[,NAME...]"))
+	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
 	}
 	if f.samples < 1 || f.timeout <= 0 || f.concurrency < 0 {
-		return usageError("--samples and --timeout must be positive, --concurrency not negative")
+		return usageError("%s", pr.T("--samples and --timeout must be positive, --concurrency not negative"))
 	}
 
 	env := goenv.Load(ctx, sys)
@@ -86,7 +87,7 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 	if f.json {
 		err = report.WriteJSON(stdout, out)
 	} else {
-		err = report.WriteMirrorsText(stdout, out)
+		err = report.WriteMirrorsText(stdout, out, pr.Lang)
 	}
 	if err != nil {
 		return err
@@ -96,5 +97,5 @@ func runMirrors(ctx context.Context, sys *goenv.System, args []string, stdout, s
 			return nil
 		}
 	}
-	return &exitError{code: exitFailed, err: errors.New("no mirror answered with the right content")}
+	return &exitError{code: exitFailed, err: errors.New(pr.T("no mirror answered with the right content"))}
 }

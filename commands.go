@@ -12,6 +12,7 @@ import (
 
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/report"
 	"github.com/godoctor/godoctor/tui"
 )
@@ -36,45 +37,67 @@ Exit codes: 0 healthy, 1 a check failed, 2 usage error, 130 interrupted.
 // globals are the flags every command takes.
 type globals struct {
 	noColor bool
+	lang    string
 }
 
-func (g *globals) register(fs *flag.FlagSet) {
-	fs.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR is honoured too)")
+func (g *globals) register(fs *flag.FlagSet, pr i18n.Printer) {
+	fs.BoolVar(&g.noColor, "no-color", false, pr.T("no colour in the output (NO_COLOR is honoured too)"))
+	fs.StringVar(&g.lang, "lang", "", pr.T("language: en or zh (default from LC_ALL, LC_MESSAGES, LANG)"))
+}
+
+// langFlag finds --lang in the arguments before the flags are parsed,
+// so that the help the flag set prints is in that language too.
+func langFlag(args []string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if v, ok := strings.CutPrefix(a, "lang="); ok {
+			return v
+		}
+		if a == "lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // run dispatches a command line.
 func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	lang, err := i18n.Detect(langFlag(args), sys.Getenv)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	pr := i18n.Printer{Lang: lang}
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "":
-		return runDefault(ctx, sys, args, stdin, stdout, stderr)
+		return runDefault(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "check":
-		return runCheck(ctx, sys, args, stdout, stderr)
+		return runCheck(ctx, sys, pr, args, stdout, stderr)
 	case "mirrors":
-		return runMirrors(ctx, sys, args, stdout, stderr)
+		return runMirrors(ctx, sys, pr, args, stdout, stderr)
 	case "use":
-		return runUse(ctx, sys, args, stdin, stdout, stderr)
+		return runUse(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "fix":
-		return runFix(ctx, sys, args, stdin, stdout, stderr)
+		return runFix(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "undo":
-		return runUndo(ctx, sys, args, stdin, stdout, stderr)
+		return runUndo(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "install":
-		return runInstall(ctx, sys, args, stdin, stdout, stderr)
+		return runInstall(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
-			return usageError("version takes no arguments")
+			return usageError("%s", pr.T("version takes no arguments"))
 		}
 		fmt.Fprintln(stdout, "godoctor", versionString())
 		return nil
 	case "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, pr.T(usage))
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError("unknown command %q", cmd)
+	fmt.Fprint(stderr, pr.T(usage))
+	return usageError("%s", pr.T("unknown command %q", cmd))
 }
 
 // newFlagSet returns a flag set whose errors become usage errors.
@@ -107,7 +130,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (positional []string, helped boo
 }
 
 // parse parses flags; -h is not an error, other mistakes are usage errors.
-func parse(fs *flag.FlagSet, args []string) (helped bool, err error) {
+func parse(fs *flag.FlagSet, pr i18n.Printer, args []string) (helped bool, err error) {
 	switch err := fs.Parse(args); {
 	case err == flag.ErrHelp:
 		return true, nil
@@ -115,7 +138,7 @@ func parse(fs *flag.FlagSet, args []string) (helped bool, err error) {
 		return false, &exitError{code: exitUsage}
 	}
 	if fs.NArg() > 0 {
-		return false, usageError("unexpected argument %q", fs.Arg(0))
+		return false, usageError("%s", pr.T("unexpected argument %q", fs.Arg(0)))
 	}
 	return false, nil
 }
@@ -127,43 +150,43 @@ type checkFlags struct {
 	timeout                        time.Duration
 }
 
-func (f *checkFlags) register(fs *flag.FlagSet) {
-	f.globals.register(fs)
-	fs.BoolVar(&f.json, "json", false, "print the report as JSON, nothing else on stdout")
-	fs.BoolVar(&f.offline, "offline", false, "skip the checks that need the network")
-	fs.BoolVar(&f.strict, "strict", false, "warnings also give exit code 1")
-	fs.BoolVar(&f.verbose, "v", false, "show the details of passing checks too")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "bound on each network operation")
+func (f *checkFlags) register(fs *flag.FlagSet, pr i18n.Printer) {
+	f.globals.register(fs, pr)
+	fs.BoolVar(&f.json, "json", false, pr.T("print the report as JSON, nothing else on stdout"))
+	fs.BoolVar(&f.offline, "offline", false, pr.T("skip the checks that need the network"))
+	fs.BoolVar(&f.strict, "strict", false, pr.T("warnings also give exit code 1"))
+	fs.BoolVar(&f.verbose, "v", false, pr.T("show the details of passing checks too"))
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, pr.T("bound on each network operation"))
 }
 
-func (f *checkFlags) options() checks.Options {
-	return checks.Options{Offline: f.offline, Timeout: f.timeout}
+func (f *checkFlags) options(pr i18n.Printer) checks.Options {
+	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang}
 }
 
-func runCheck(ctx context.Context, sys *goenv.System, args []string, stdout, stderr io.Writer) error {
+func runCheck(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
 	var f checkFlags
-	fs := newFlagSet("check", stderr, "Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n")
-	f.register(fs)
-	if helped, err := parse(fs, args); helped || err != nil {
+	fs := newFlagSet("check", stderr, pr.T("Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n"))
+	f.register(fs, pr)
+	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
 	}
-	return printReport(ctx, sys, f, stdout)
+	return printReport(ctx, sys, pr, f, stdout)
 }
 
 // printReport runs the checks and writes the text or JSON report.
-func printReport(ctx context.Context, sys *goenv.System, f checkFlags, stdout io.Writer) error {
+func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f checkFlags, stdout io.Writer) error {
 	list := checks.All()
-	events := checks.Run(ctx, list, sys, f.options())
+	events := checks.Run(ctx, list, sys, f.options(pr))
 	var r report.Report
 	if f.json {
-		r = report.Collect(versionString(), list, events)
+		r = report.Collect(versionString(), list, events, pr.Lang)
 		if err := report.WriteJSON(stdout, r); err != nil {
 			return err
 		}
 	} else {
 		var err error
 		color := !f.noColor && sys.Getenv("NO_COLOR") == "" && interactive(os.Stdin, stdout, sys.Getenv)
-		r, err = report.WriteText(stdout, versionString(), list, events, report.TextOptions{Color: color, Verbose: f.verbose})
+		r, err = report.WriteText(stdout, versionString(), list, events, report.TextOptions{Color: color, Verbose: f.verbose, Lang: pr.Lang})
 		if err != nil {
 			return err
 		}
@@ -175,20 +198,20 @@ func printReport(ctx context.Context, sys *goenv.System, f checkFlags, stdout io
 }
 
 // runDefault is a bare godoctor: the TUI on a terminal, else check.
-func runDefault(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runDefault(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f checkFlags
 	fs := newFlagSet("godoctor", stderr, usage+"\nFlags (without a command):\n")
-	f.register(fs)
-	if helped, err := parse(fs, args); helped || err != nil {
+	f.register(fs, pr)
+	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
 	}
 	if f.json || !interactive(stdin, stdout, sys.Getenv) {
-		return printReport(ctx, sys, f, stdout)
+		return printReport(ctx, sys, pr, f, stdout)
 	}
 	err := tui.Run(ctx, tui.Config{
 		Sys:     sys,
 		Checks:  checks.All(),
-		Options: f.options(),
+		Options: f.options(pr),
 		Version: versionString(),
 		NoColor: f.noColor || sys.Getenv("NO_COLOR") != "",
 		Out:     stdout,

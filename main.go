@@ -16,6 +16,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // version is stamped at release time:
@@ -52,13 +53,14 @@ func main() {
 	err := run(ctx, goenv.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	interrupted := ctx.Err() != nil
 	stop()
-	os.Exit(exitCode(err, interrupted, os.Stderr))
+	lang, _ := i18n.Detect(langFlag(os.Args[1:]), os.Getenv)
+	os.Exit(exitCode(err, interrupted, i18n.Printer{Lang: lang}, os.Stderr))
 }
 
 // exitCode maps a command's error to the process exit code, printing it.
-func exitCode(err error, interrupted bool, stderr io.Writer) int {
+func exitCode(err error, interrupted bool, pr i18n.Printer, stderr io.Writer) int {
 	if interrupted {
-		fmt.Fprintln(stderr, "godoctor: interrupted")
+		fmt.Fprintln(stderr, "godoctor:", pr.T("interrupted"))
 		return exitInterrupted
 	}
 	if err == nil {

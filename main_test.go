@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/internal/fakesys"
 	"github.com/godoctor/godoctor/internal/gosandbox"
 	"github.com/godoctor/godoctor/report"
@@ -29,7 +30,7 @@ func runMain(t *testing.T, m *fakesys.Machine, args ...string) (stdout, stderr s
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), m.Sys, args, strings.NewReader(""), &out, &errb)
-	code = exitCode(err, false, &errb)
+	code = exitCode(err, false, i18n.Printer{}, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -85,7 +86,7 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("-h: exit %d, want 0", code)
 	}
 	var errb bytes.Buffer
-	if code := exitCode(nil, true, &errb); code != 130 {
+	if code := exitCode(nil, true, i18n.Printer{}, &errb); code != 130 {
 		t.Errorf("interrupted: exit %d, want 130", code)
 	}
 }

@@ -28,29 +28,29 @@ var cacheModcache = &Check{
 		res := ok("")
 		gopathOK(&res, p, env)
 		for _, c := range []struct{ name, what string }{
-			{"GOMODCACHE", "module cache"},
-			{"GOCACHE", "build cache"},
+			{"GOMODCACHE", p.T("module cache")},
+			{"GOCACHE", p.T("build cache")},
 		} {
 			dir := env.Value(c.name)
 			if c.name == "GOCACHE" && dir == "off" {
-				setFirst(&res, Warn, "GOCACHE=off: nothing is cached, and go build and go test refuse to run")
+				setFirst(&res, Warn, p.T("GOCACHE=off: nothing is cached, and go build and go test refuse to run"))
 				continue
 			}
 			if dir == "" {
 				if c.name == "GOCACHE" {
 					continue // no home directory; go reports it when building
 				}
-				setFirst(&res, Fail, "GOMODCACHE is empty: GOPATH is not set and there is no home directory")
+				setFirst(&res, Fail, p.T("GOMODCACHE is empty: GOPATH is not set and there is no home directory"))
 				continue
 			}
 			if !filepath.IsAbs(dir) {
-				setFirst(&res, Fail, fmt.Sprintf("%s=%s is not an absolute path", c.name, dir))
+				setFirst(&res, Fail, p.T("%s=%s is not an absolute path", c.name, dir))
 				continue
 			}
-			cacheDir(&res, p.Sys, c.name, c.what, dir)
+			cacheDir(&res, p, c.name, c.what, dir)
 		}
 		if res.Summary == "" {
-			res.Summary = fmt.Sprintf("%s and %s are writable", env.Value("GOMODCACHE"), env.Value("GOCACHE"))
+			res.Summary = p.T("%s and %s are writable", env.Value("GOMODCACHE"), env.Value("GOCACHE"))
 		}
 		return res
 	},
@@ -65,20 +65,20 @@ func gopathOK(res *Result, p *Pass, env *goenv.Snapshot) {
 		case !filepath.IsAbs(entry):
 			setFirst(res, Fail, fmt.Sprintf("go: GOPATH entry is relative; must be absolute path: %q", entry))
 		case env.Go != nil && sameDir(entry, env.Value("GOROOT")):
-			setFirst(res, Warn, "GOPATH and GOROOT are the same directory: "+entry)
+			setFirst(res, Warn, p.T("GOPATH and GOROOT are the same directory: %s", entry))
 		}
 	}
 }
 
 // cacheDir checks that a cache directory exists or can be created, can be
 // written, and has room.
-func cacheDir(res *Result, sys *goenv.System, name, what, dir string) {
+func cacheDir(res *Result, p *Pass, name, what, dir string) {
 	existing := dir
 	for {
 		fi, err := os.Stat(existing)
 		if err == nil {
 			if !fi.IsDir() {
-				setFirst(res, Fail, fmt.Sprintf("%s=%s: %s is not a directory", name, dir, existing))
+				setFirst(res, Fail, p.T("%s=%s: %s is not a directory", name, dir, existing))
 				return
 			}
 			break
@@ -86,7 +86,7 @@ func cacheDir(res *Result, sys *goenv.System, name, what, dir string) {
 		// ENOTDIR: a file stands where a parent directory should be; walk
 		// up to it and report it below.
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			setFirst(res, Fail, fmt.Sprintf("the %s %s cannot be read: %v", what, dir, err))
+			setFirst(res, Fail, p.T("the %s %s cannot be read: %v", what, dir, err))
 			return
 		}
 		parent := filepath.Dir(existing)
@@ -97,25 +97,25 @@ func cacheDir(res *Result, sys *goenv.System, name, what, dir string) {
 	}
 	if err := writable(existing); err != nil {
 		if existing == dir {
-			setFirst(res, Fail, fmt.Sprintf("the %s %s is not writable: %v", what, dir, err))
+			setFirst(res, Fail, p.T("the %s %s is not writable: %v", what, dir, err))
 		} else {
-			setFirst(res, Fail, fmt.Sprintf("the %s %s cannot be created: %s is not writable", what, dir, existing))
+			setFirst(res, Fail, p.T("the %s %s cannot be created: %s is not writable", what, dir, existing))
 		}
 		return
 	}
 	if existing != dir {
-		res.Details = append(res.Details, fmt.Sprintf("%s %s does not exist yet; the go command will create it", name, dir))
+		res.Details = append(res.Details, p.T("%s %s does not exist yet; the go command will create it", name, dir))
 	}
-	free, err := sys.FreeSpace(existing)
+	free, err := p.Sys.FreeSpace(existing)
 	switch {
 	case err != nil:
-		res.Details = append(res.Details, fmt.Sprintf("free space for %s unknown: %v", dir, err))
+		res.Details = append(res.Details, p.T("free space for %s unknown: %v", dir, err))
 	case free < lowDiskFail:
-		setFirst(res, Fail, fmt.Sprintf("only %s free for the %s %s", humanBytes(free), what, dir))
+		setFirst(res, Fail, p.T("only %s free for the %s %s", humanBytes(free), what, dir))
 	case free < lowDiskWarn:
-		setFirst(res, Warn, fmt.Sprintf("only %s free for the %s %s", humanBytes(free), what, dir))
+		setFirst(res, Warn, p.T("only %s free for the %s %s", humanBytes(free), what, dir))
 	default:
-		res.Details = append(res.Details, fmt.Sprintf("%s %s: %s free", name, dir, humanBytes(free)))
+		res.Details = append(res.Details, p.T("%s %s: %s free", name, dir, humanBytes(free)))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // Status is a check's verdict.
@@ -61,6 +62,8 @@ type Options struct {
 	Timeout time.Duration
 	// Concurrency bounds how many checks run at once; 0 means all.
 	Concurrency int
+	// Lang is the language of summaries, details and fix titles.
+	Lang i18n.Lang
 }
 
 // Pass is what a running check gets: the system, the options, the results
@@ -70,6 +73,11 @@ type Pass struct {
 	Options  Options
 	ResultOf map[string]Result
 	snapshot func() *goenv.Snapshot
+}
+
+// T translates a message into the run's language (i18n.Printer.T).
+func (p *Pass) T(format string, args ...any) string {
+	return i18n.Printer{Lang: p.Options.Lang}.T(format, args...)
 }
 
 // Env returns the Go environment, loading it on first use; every check of a

@@ -2,10 +2,10 @@ package checks
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // EventKind tells what happened to a check.
@@ -68,7 +68,7 @@ func Run(ctx context.Context, list []*Check, sys *goenv.System, opts Options) <-
 			case <-ctx.Done():
 			}
 			if ctx.Err() != nil {
-				results[i] = skip("interrupted")
+				results[i] = skip(i18n.Printer{Lang: opts.Lang}.T("interrupted"))
 				events <- Event{Kind: Started, Index: i, Check: c}
 				events <- Event{Kind: Finished, Index: i, Check: c, Result: results[i]}
 				return
@@ -93,11 +93,11 @@ func Run(ctx context.Context, list []*Check, sys *goenv.System, opts Options) <-
 // broken check cannot take the report down.
 func runOne(ctx context.Context, c *Check, p *Pass) (res Result) {
 	if c.Network && p.Options.Offline {
-		return skip("skipped: --offline")
+		return skip(p.T("skipped: --offline"))
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			res = Result{Status: Fail, Summary: fmt.Sprintf("internal error in check %s: %v", c.ID, r)}
+			res = Result{Status: Fail, Summary: p.T("internal error in check %s: %v", c.ID, r)}
 		}
 	}()
 	res = c.Run(ctx, p)

@@ -21,21 +21,21 @@ var envGosumdb = &Check{
 		switch {
 		case errors.Is(err, goenv.ErrSumDBOff):
 			res := Result{Status: Warn,
-				Summary: "GOSUMDB=off: downloaded modules are not checked against the checksum database",
+				Summary: p.T("GOSUMDB=off: downloaded modules are not checked against the checksum database"),
 				Details: []string{
-					"A proxy or network path that alters module contents goes unnoticed for every module not yet in a go.sum.",
-					"Toolchain downloads (GOTOOLCHAIN switching) always need the database and fail: " + err.Error(),
-					"For private modules set GOPRIVATE or GONOSUMDB instead of turning verification off.",
-					"set by: " + describeSource(st)}}
+					p.T("A proxy or network path that alters module contents goes unnoticed for every module not yet in a go.sum."),
+					p.T("Toolchain downloads (GOTOOLCHAIN switching) always need the database and fail: %v", err),
+					p.T("For private modules set GOPRIVATE or GONOSUMDB instead of turning verification off."),
+					p.T("set by: %s", describeSource(p, st))}}
 			res.Details = append(res.Details, whereSet(p, st)...)
 			restoreDefault(&res, p, "GOSUMDB")
 			return res
 		case err != nil:
 			res := Result{Status: Fail,
-				Summary: "GOSUMDB is invalid; every download that needs verification fails",
-				Details: []string{"go: " + err.Error(), "set by: " + describeSource(st)}}
+				Summary: p.T("GOSUMDB is invalid; every download that needs verification fails"),
+				Details: []string{"go: " + err.Error(), p.T("set by: %s", describeSource(p, st))}}
 			if strings.Contains(err.Error(), "malformed verifier id") || strings.Contains(err.Error(), "invalid verifier") {
-				res.Details = append(res.Details, fmt.Sprintf("%q is not a database the go command knows; any other database must be given with its key: name+hash+key [URL].", st.Value))
+				res.Details = append(res.Details, p.T("%q is not a database the go command knows; any other database must be given with its key: name+hash+key [URL].", st.Value))
 			}
 			res.Details = append(res.Details, whereSet(p, st)...)
 			restoreDefault(&res, p, "GOSUMDB")
@@ -43,26 +43,43 @@ var envGosumdb = &Check{
 		}
 		res := ok(db.Name)
 		if _, builtin := goenv.KnownSumDBKeys[db.Name]; builtin && db.Key == goenv.KnownSumDBKeys[db.Name] {
-			res.Summary += " (key built into the go command)"
+			res.Summary = p.T("%s (key built into the go command)", res.Summary)
 		}
 		if db.URL != "" {
-			res.Summary += " at " + goenv.RedactURL(db.URL)
-			res.Details = append(res.Details, "An explicit URL is used directly, bypassing GOPROXY.")
+			res.Summary = p.T("%s at %s", res.Summary, goenv.RedactURL(db.URL))
+			res.Details = append(res.Details, p.T("An explicit URL is used directly, bypassing GOPROXY."))
 		} else {
-			res.Details = append(res.Details, "Reached through the first GOPROXY entry that proxies it, else at https://"+db.Name+"/.")
+			res.Details = append(res.Details, p.T("Reached through the first GOPROXY entry that proxies it, else at https://%s/.", db.Name))
 		}
-		res.Details = append(res.Details, "set by: "+describeSource(st))
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
 		return res
 	},
 }
 
 // privateVars are the pattern lists that take modules out of the proxy,
 // the checksum database or TLS.
-var privateVars = []struct{ name, effect string }{
-	{"GOPRIVATE", "skip the proxy and the checksum database"},
-	{"GONOPROXY", "skip the proxy"},
-	{"GONOSUMDB", "skip the checksum database"},
-	{"GOINSECURE", "may be fetched over plain http or unverified TLS"},
+var privateVars = []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE"}
+
+// privateEffect says what a variable's pattern does to the modules it
+// matches.
+func privateEffect(p *Pass, name string) string {
+	switch name {
+	case "GOPRIVATE":
+		return p.T("skip the proxy and the checksum database")
+	case "GONOPROXY":
+		return p.T("skip the proxy")
+	case "GONOSUMDB":
+		return p.T("skip the checksum database")
+	}
+	return p.T("may be fetched over plain http or unverified TLS")
+}
+
+// patternProblem translates a goenv pattern problem.
+func patternProblem(p *Pass, problem string) string {
+	if problem == goenv.ProblemSpaces {
+		return p.T("has spaces around it, which the go command keeps, so it matches no module path")
+	}
+	return p.T("is not a valid glob (path.Match syntax), so the go command ignores it")
 }
 
 var envPrivate = &Check{
@@ -73,31 +90,31 @@ var envPrivate = &Check{
 		res := ok("")
 		private := env.Value("GOPRIVATE")
 		var set []string
-		for _, v := range privateVars {
-			st := env.Settings[v.name]
+		for _, name := range privateVars {
+			st := env.Settings[name]
 			// GONOPROXY and GONOSUMDB default to GOPRIVATE; only a value set
 			// on its own says something new.
-			if st.Value == "" || v.name != "GOPRIVATE" && st.Source == goenv.FromDefault {
+			if st.Value == "" || name != "GOPRIVATE" && st.Source == goenv.FromDefault {
 				continue
 			}
-			set = append(set, v.name+"="+st.Value)
+			set = append(set, name+"="+st.Value)
 			for _, pat := range goenv.ParsePatterns(st.Value) {
 				if pat.Problem != "" {
 					res.worsen(Warn)
-					res.Details = append(res.Details, fmt.Sprintf("%s: %q %s", v.name, pat.Raw, pat.Problem))
+					res.Details = append(res.Details, p.T("%s: %q %s", name, pat.Raw, patternProblem(p, pat.Problem)))
 					continue
 				}
 				if hosts := goenv.CoveredHosts(pat.Glob); len(hosts) > 0 {
 					res.worsen(Warn)
-					res.Details = append(res.Details, fmt.Sprintf("%s: %q covers every module on %s: all of them %s", v.name, pat.Glob, listHosts(hosts), v.effect))
+					res.Details = append(res.Details, p.T("%s: %q covers every module on %s: all of them %s", name, pat.Glob, listHosts(p, hosts), privateEffect(p, name)))
 					continue
 				}
-				if v.name != "GONOSUMDB" && v.name != "GOINSECURE" {
+				if name != "GONOSUMDB" && name != "GOINSECURE" {
 					continue
 				}
 				if sample, ok := goenv.Sample(pat.Glob); ok && !goenv.MatchPatterns(private, sample) {
 					res.worsen(Warn)
-					res.Details = append(res.Details, fmt.Sprintf("%s: %q reaches beyond GOPRIVATE: modules such as %s %s although they are not private", v.name, pat.Glob, sample, v.effect))
+					res.Details = append(res.Details, p.T("%s: %q reaches beyond GOPRIVATE: modules such as %s %s although they are not private", name, pat.Glob, sample, privateEffect(p, name)))
 				}
 			}
 		}
@@ -108,9 +125,9 @@ var envPrivate = &Check{
 		switch {
 		case res.Summary != "":
 		case len(set) == 0:
-			res.Summary = "no private module patterns set"
+			res.Summary = p.T("no private module patterns set")
 		case res.Status == Warn:
-			res.Summary = "private module patterns that do not do what they seem to: " + strings.Join(set, " ")
+			res.Summary = p.T("private module patterns that do not do what they seem to: %s", strings.Join(set, " "))
 		default:
 			res.Summary = strings.Join(set, " ")
 		}
@@ -118,9 +135,9 @@ var envPrivate = &Check{
 	},
 }
 
-func listHosts(hosts []string) string {
+func listHosts(p *Pass, hosts []string) string {
 	if len(hosts) > 3 {
-		return strings.Join(hosts[:3], ", ") + " and other public hosts"
+		return p.T("%s and other public hosts", strings.Join(hosts[:3], ", "))
 	}
 	return strings.Join(hosts, ", ")
 }
@@ -138,28 +155,28 @@ var envSource = &Check{
 				continue
 			}
 			counts[st.Source]++
-			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, maskValue(st.Value), sourceAt(env, st)))
+			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, maskValue(st.Value), sourceAt(p, env, st)))
 			if st.InProcess && st.InFile && st.Process != st.File {
 				res.worsen(Warn)
-				res.Details = append(res.Details, fmt.Sprintf("  the environment's %s=%s overrides %s=%s written by go env -w", name, maskValue(st.Process), name, maskValue(st.File)))
+				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, maskValue(st.Process), name, maskValue(st.File)))
 				res.Details = append(res.Details, whereSet(p, st)...)
-				fixUnset(&res, p, "unset-"+strings.ToLower(name), "Let the go env file's "+name+" take effect", name)
+				fixUnset(&res, p, "unset-"+strings.ToLower(name), p.T("Let the go env file's %s take effect", name), name)
 			}
 		}
 		switch {
 		case env.UserFileOff:
-			res.Details = append(res.Details, "GOENV=off: the go env file is not read")
+			res.Details = append(res.Details, p.T("GOENV=off: the go env file is not read"))
 		case env.UserFileErr != nil:
 			res.worsen(Warn)
-			res.Details = append(res.Details, "the go env file cannot be located: "+env.UserFileErr.Error())
+			res.Details = append(res.Details, p.T("the go env file cannot be located: %s", env.UserFileErr.Error()))
 		case env.UserFile.Err != nil:
 			res.worsen(Warn)
-			res.Details = append(res.Details, "the go env file cannot be read: "+env.UserFile.Err.Error())
+			res.Details = append(res.Details, p.T("the go env file cannot be read: %s", env.UserFile.Err.Error()))
 		}
 		for _, k := range sortedKeys(env.UserFile.Values) {
 			if strings.ContainsRune(env.UserFile.Values[k], '\r') {
 				res.worsen(Fail)
-				res.Details = append(res.Details, fmt.Sprintf("%s:%d: %s ends in a carriage return (the file was saved with Windows line endings); the go command keeps it as part of the value", env.UserFile.Path, env.UserFile.Lines[k], k))
+				res.Details = append(res.Details, p.T("%s:%d: %s ends in a carriage return (the file was saved with Windows line endings); the go command keeps it as part of the value", env.UserFile.Path, env.UserFile.Lines[k], k))
 			}
 		}
 		var unknown []string
@@ -167,35 +184,37 @@ var envSource = &Check{
 			if meant, bad := goenv.UnknownGoVar(k); bad {
 				unknown = append(unknown, k)
 				res.worsen(Warn)
-				res.Details = append(res.Details, fmt.Sprintf("%s is set, but no go command reads it (meant %s?)", k, meant))
+				res.Details = append(res.Details, p.T("%s is set, but no go command reads it (meant %s?)", k, meant))
 				res.Details = append(res.Details, whereSet(p, goenv.Setting{Name: k, InProcess: true})...)
 			}
 		}
 		switch {
 		case res.Status == Fail:
-			res.Summary = "the go env file has values the go command misreads"
+			res.Summary = p.T("the go env file has values the go command misreads")
 		case len(unknown) > 0:
-			res.Summary = "set but ignored by the go command: " + strings.Join(unknown, ", ")
+			res.Summary = p.T("set but ignored by the go command: %s", strings.Join(unknown, ", "))
 		case res.Status == Warn:
-			res.Summary = "environment variables override values written by go env -w"
+			res.Summary = p.T("environment variables override values written by go env -w")
 		case len(counts) == 0:
-			res.Summary = "every module setting is the toolchain's default"
+			res.Summary = p.T("every module setting is the toolchain's default")
 		default:
-			res.Summary = fmt.Sprintf("%d from the environment, %d from the go env file, the rest defaults", counts[goenv.FromProcess], counts[goenv.FromUserFile])
+			res.Summary = p.T("%d from the environment, %d from the go env file, the rest defaults", counts[goenv.FromProcess], counts[goenv.FromUserFile])
 		}
 		return res
 	},
 }
 
 // sourceAt names a setting's source with the file and line where known.
-func sourceAt(env *goenv.Snapshot, st goenv.Setting) string {
+func sourceAt(p *Pass, env *goenv.Snapshot, st goenv.Setting) string {
 	switch st.Source {
 	case goenv.FromUserFile:
 		return fmt.Sprintf("%s:%d", env.UserFile.Path, env.UserFile.Lines[st.Name])
 	case goenv.FromGOROOT:
 		return fmt.Sprintf("%s:%d", env.RootFile.Path, env.RootFile.Lines[st.Name])
+	case goenv.FromProcess:
+		return p.T("environment")
 	}
-	return string(st.Source)
+	return p.T("built-in")
 }
 
 // whereSet lists the shell profile lines that export a variable set in
@@ -206,7 +225,7 @@ func whereSet(p *Pass, st goenv.Setting) []string {
 	}
 	var out []string
 	for _, l := range p.Sys.FindExports(st.Name) {
-		out = append(out, fmt.Sprintf("  exported at %s:%d: %s", l.File, l.Line, maskValue(strings.TrimSpace(l.Text))))
+		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, maskValue(strings.TrimSpace(l.Text))))
 	}
 	return out
 }
@@ -249,7 +268,7 @@ var envFlags = &Check{
 		go111module(&res, p, env)
 		gotoolchain(&res, p, env)
 		if res.Summary == "" {
-			res.Summary = fmt.Sprintf("GOFLAGS=%s GO111MODULE=%s GOTOOLCHAIN=%s", orEmpty(env.Value("GOFLAGS")), orEmpty(env.Value("GO111MODULE")), orEmpty(env.Value("GOTOOLCHAIN")))
+			res.Summary = p.T("nothing that changes every build: GOFLAGS=%s GO111MODULE=%s GOTOOLCHAIN=%s", orEmpty(env.Value("GOFLAGS")), orEmpty(env.Value("GO111MODULE")), orEmpty(env.Value("GOTOOLCHAIN")))
 		}
 		return res
 	},
@@ -269,8 +288,8 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 	st := env.Settings["GOFLAGS"]
 	flags, err := goenv.ParseGOFLAGS(st.Value)
 	if err != nil {
-		setFirst(res, Fail, "GOFLAGS breaks every go command: "+err.Error())
-		res.Details = append(res.Details, "set by: "+describeSource(st))
+		setFirst(res, Fail, p.T("GOFLAGS breaks every go command: %s", err.Error()))
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
 		res.Details = append(res.Details, whereSet(p, st)...)
 		restoreDefault(res, p, "GOFLAGS")
 		return
@@ -278,14 +297,14 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 	for _, f := range flags {
 		switch {
 		case f.Name == "mod" && f.Value == "vendor":
-			setFirst(res, Warn, "GOFLAGS=-mod=vendor: every build uses ./vendor and fails in modules without one")
+			setFirst(res, Warn, p.T("GOFLAGS=-mod=vendor: every build uses ./vendor and fails in modules without one"))
 		case f.Name == "mod" && f.Value == "mod":
-			setFirst(res, Warn, "GOFLAGS=-mod=mod: every build may rewrite go.mod and go.sum instead of reporting them out of date")
+			setFirst(res, Warn, p.T("GOFLAGS=-mod=mod: every build may rewrite go.mod and go.sum instead of reporting them out of date"))
 		case f.Name == "mod" && f.Value == "readonly":
 		case f.Name == "modfile":
-			setFirst(res, Warn, "GOFLAGS="+f.Word+": every build reads another go.mod than the module's own")
+			setFirst(res, Warn, p.T("GOFLAGS=%s: every build reads another go.mod than the module's own", f.Word))
 		case f.Name == "insecure":
-			setFirst(res, Warn, "GOFLAGS=-insecure: downloads may skip TLS and checksum checks (use GOINSECURE for just the hosts that need it)")
+			setFirst(res, Warn, p.T("GOFLAGS=-insecure: downloads may skip TLS and checksum checks (use GOINSECURE for just the hosts that need it)"))
 		default:
 			continue
 		}
@@ -298,7 +317,7 @@ func go111module(res *Result, p *Pass, env *goenv.Snapshot) {
 	switch st.Value {
 	case "", "on", "auto":
 	case "off":
-		setFirst(res, Warn, "GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off")
+		setFirst(res, Warn, p.T("GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off"))
 		res.Details = append(res.Details, whereSet(p, st)...)
 		restoreDefault(res, p, "GO111MODULE")
 	default:
@@ -328,12 +347,12 @@ func gotoolchain(res *Result, p *Pass, env *goenv.Snapshot) {
 			return
 		}
 		if version.Lang(tv) == tv && version.Compare(tv, "go1.21") >= 0 {
-			setFirst(res, Fail, fmt.Sprintf("GOTOOLCHAIN=%s names a language version, not a release (%s.x); the download fails", v, tv))
+			setFirst(res, Fail, p.T("GOTOOLCHAIN=%s names a language version, not a release (%s.x); the download fails", v, tv))
 			restoreDefault(res, p, "GOTOOLCHAIN")
 			return
 		}
 		if local := toolchainVersion(env.GoVersion()); !plus && local != "" && tv != local {
-			setFirst(res, Warn, fmt.Sprintf("GOTOOLCHAIN=%s: every go command runs %s instead of the installed %s", v, min, local))
+			setFirst(res, Warn, p.T("GOTOOLCHAIN=%s: every go command runs %s instead of the installed %s", v, min, local))
 		}
 	}
 	if plus && suffix != "auto" && suffix != "path" {

@@ -22,12 +22,12 @@ var goInstalled = &Check{
 		}
 		if env.GoEnvErr != nil {
 			return Result{Status: Fail,
-				Summary: fmt.Sprintf("%s is on PATH but does not run", env.Go.Path),
+				Summary: p.T("%s is on PATH but does not run", env.Go.Path),
 				Details: []string{env.GoEnvErr.Error()}}
 		}
-		res := ok(fmt.Sprintf("%s at %s", env.GoVersion(), env.Go.Path))
+		res := ok(p.T("%s at %s", env.GoVersion(), env.Go.Path))
 		if root := env.Value("GOROOT"); root != "" {
-			res.Details = append(res.Details, "GOROOT "+root)
+			res.Details = append(res.Details, p.T("GOROOT %s", root))
 		}
 		return res
 	},
@@ -38,8 +38,8 @@ var goInstalled = &Check{
 func noGoOnPath(p *Pass) Result {
 	found := p.Sys.UsualGoInstalls()
 	if len(found) == 0 {
-		return Result{Status: Fail, Summary: "no go command on PATH and no Go installation found",
-			Details: []string{"Install Go from https://go.dev/doc/install, then open a new shell."}}
+		return Result{Status: Fail, Summary: p.T("no go command on PATH and no Go installation found"),
+			Details: []string{p.T("Install Go from https://go.dev/doc/install, then open a new shell.")}}
 	}
 	best := found[0]
 	for _, b := range found[1:] {
@@ -48,11 +48,11 @@ func noGoOnPath(p *Pass) Result {
 		}
 	}
 	res := Result{Status: Fail,
-		Summary: fmt.Sprintf("no go command on PATH, but %s is installed in %s", orUnknown(best.Version), best.GOROOT)}
+		Summary: p.T("no go command on PATH, but %s is installed in %s", orUnknown(p, best.Version), best.GOROOT)}
 	for _, b := range found {
-		res.Details = append(res.Details, fmt.Sprintf("found %s at %s", orUnknown(b.Version), filepath.Dir(b.Path)))
+		res.Details = append(res.Details, p.T("found %s at %s", orUnknown(p, b.Version), filepath.Dir(b.Path)))
 	}
-	res.addFix(pathFix("go-on-path", "Put "+orUnknown(best.Version)+" on PATH", filepath.Dir(best.Path), p.Sys))
+	res.addFix(pathFix("go-on-path", p.T("Put %s on PATH", orUnknown(p, best.Version)), filepath.Dir(best.Path), p.Sys))
 	return res
 }
 
@@ -63,19 +63,19 @@ var goVersion = &Check{
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		if env.Go == nil || env.GoEnvErr != nil {
-			return skip("no working go command")
+			return skip(p.T("no working go command"))
 		}
 		local := env.GoVersion()
 		lv := toolchainVersion(local)
 		if !version.IsValid(lv) {
-			return ok(local + " (a development build; not compared with releases)")
+			return ok(p.T("%s (a development build; not compared with releases)", local))
 		}
-		res := ok(local)
+		res := ok(p.T("%s is the go that runs", local))
 		if env.Module != nil {
 			moduleNeeds(&res, p, lv)
 		}
 		if p.Options.Offline {
-			res.Details = append(res.Details, "not compared with the newest release (--offline)")
+			res.Details = append(res.Details, p.T("not compared with the newest release (--offline)"))
 			return res
 		}
 		releasesOf(ctx, p, env, &res, lv)
@@ -97,39 +97,39 @@ func moduleNeeds(res *Result, p *Pass, local string) {
 	}
 	if need == "" || version.Compare(need, local) <= 0 {
 		if need != "" {
-			res.Details = append(res.Details, fmt.Sprintf("%s asks for %s or newer: satisfied", m.GoModFile, need))
+			res.Details = append(res.Details, p.T("%s asks for %s or newer: satisfied", m.GoModFile, need))
 		}
 		return
 	}
 	mode := env.Value("GOTOOLCHAIN")
 	if mode == "local" || mode == "" {
 		res.worsen(Fail)
-		res.Summary = fmt.Sprintf("%s, but %s needs %s and GOTOOLCHAIN=%s forbids switching", local, moduleName(m), need, orEmpty(mode))
+		res.Summary = p.T("%s, but %s needs %s and GOTOOLCHAIN=%s forbids switching", local, moduleName(m), need, orEmpty(mode))
 		res.Details = append(res.Details,
 			fmt.Sprintf("go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)", strings.TrimPrefix(need, "go"), strings.TrimPrefix(local, "go"), mode),
-			"Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it.")
-		fixSet(res, p, "gotoolchain-auto", "Let go switch toolchains", "GOTOOLCHAIN", "auto")
+			p.T("Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it."))
+		fixSet(res, p, "gotoolchain-auto", p.T("Let go switch toolchains"), "GOTOOLCHAIN", "auto")
 		return
 	}
-	res.Details = append(res.Details, fmt.Sprintf("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))
+	res.Details = append(res.Details, p.T("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))
 }
 
 var goPath = &Check{
 	ID:    "go.path",
-	Title: "PATH",
+	Title: "PATH setup",
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
 		distinct := distinctBinaries(env.Binaries)
 		if len(distinct) > 1 {
 			res.worsen(Warn)
-			res.Details = append(res.Details, fmt.Sprintf("%d different go commands on PATH; the first one runs:", len(distinct)))
+			res.Details = append(res.Details, p.T("%d different go commands on PATH; the first one runs:", len(distinct)))
 			for i, b := range distinct {
 				mark := "  "
 				if i == 0 {
 					mark = "* "
 				}
-				res.Details = append(res.Details, fmt.Sprintf("%s%s (%s)", mark, b.Path, orUnknown(b.Version)))
+				res.Details = append(res.Details, fmt.Sprintf("%s%s (%s)", mark, b.Path, orUnknown(p, b.Version)))
 			}
 		}
 		goroot(&res, p, env)
@@ -137,11 +137,11 @@ var goPath = &Check{
 		if res.Summary == "" {
 			switch {
 			case len(distinct) > 1:
-				res.Summary = fmt.Sprintf("%d different go commands on PATH; %s wins", len(distinct), distinct[0].Path)
+				res.Summary = p.T("%d different go commands on PATH; %s wins", len(distinct), distinct[0].Path)
 			case env.Go != nil:
-				res.Summary = "go and the directory of installed programs are on PATH"
+				res.Summary = p.T("go and the directory of installed programs are on PATH")
 			default:
-				res.Summary = "the directory of installed programs is on PATH"
+				res.Summary = p.T("the directory of installed programs is on PATH")
 			}
 		}
 		return res
@@ -165,10 +165,10 @@ func goroot(res *Result, p *Pass, env *goenv.Snapshot) {
 	}
 	res.worsen(Fail)
 	other := goenv.ReadVersionFile(set)
-	res.Summary = fmt.Sprintf("GOROOT=%s (%s) is not the toolchain of the go that runs (%s)", set, orUnknown(other), env.Go.GOROOT)
-	res.Details = append(res.Details, "The go command found on PATH would use the library and tools of another toolchain; leave GOROOT unset so each go finds its own.")
+	res.Summary = p.T("GOROOT=%s (%s) is not the toolchain of the go that runs (%s)", set, orUnknown(p, other), env.Go.GOROOT)
+	res.Details = append(res.Details, p.T("The go command found on PATH would use the library and tools of another toolchain; leave GOROOT unset so each go finds its own."))
 	res.Details = append(res.Details, whereSet(p, st)...)
-	fixUnset(res, p, "unset-goroot", "Stop setting GOROOT", "GOROOT")
+	fixUnset(res, p, "unset-goroot", p.T("Stop setting GOROOT"), "GOROOT")
 }
 
 // binOnPath checks that the programs go install writes can be run.
@@ -189,11 +189,11 @@ func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
 	}
 	res.worsen(Warn)
 	if res.Summary == "" {
-		res.Summary = fmt.Sprintf("%s (%s) is not on PATH: programs from go install will not be found", which, bin)
+		res.Summary = p.T("%s (%s) is not on PATH: programs from go install will not be found", which, bin)
 	} else {
-		res.Details = append(res.Details, fmt.Sprintf("%s (%s) is not on PATH: programs from go install will not be found", which, bin))
+		res.Details = append(res.Details, p.T("%s (%s) is not on PATH: programs from go install will not be found", which, bin))
 	}
-	res.addFix(pathFix("gobin-on-path", "Put "+which+" on PATH", bin, p.Sys))
+	res.addFix(pathFix("gobin-on-path", p.T("Put %s on PATH", which), bin, p.Sys))
 }
 
 // pathFix is the fix that puts a directory on PATH in the user's shell.
@@ -249,9 +249,9 @@ func newerVersion(a, b string) bool {
 	return version.Compare(toolchainVersion(a), toolchainVersion(b)) > 0
 }
 
-func orUnknown(v string) string {
+func orUnknown(p *Pass, v string) string {
 	if v == "" {
-		return "unknown version"
+		return p.T("unknown version")
 	}
 	return v
 }
@@ -275,15 +275,15 @@ func moduleName(m *goenv.Module) string {
 func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, local string) {
 	list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
 	if err != nil || list[0].Kind != goenv.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
-		res.Details = append(res.Details, "not compared with the newest release: no module proxy to ask")
+		res.Details = append(res.Details, p.T("not compared with the newest release: no module proxy to ask"))
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
 	defer cancel()
 	releases, err := installer.ProxyVersions(ctx, p.Sys.HTTP, list[0].URL, p.Sys.GOOS, p.Sys.GOARCH)
 	if err != nil {
-		res.Details = append(res.Details, "not compared with the newest release: "+err.Error())
+		res.Details = append(res.Details, p.T("not compared with the newest release: %s", err.Error()))
 		return
 	}
-	compareWithReleases(res, local, releases)
+	compareWithReleases(res, p, local, releases)
 }

@@ -117,7 +117,7 @@ func TestPrivateModulesFoundInGoMod(t *testing.T) {
 	m.GoEnv["GOMOD"] = m.Home("app/go.mod")
 	m.Setenv("GOPRIVATE", "corp.other")
 	expect{status: Warn,
-		mention: []string{"does not serve 2 modules that go.mod requires: private modules need GOPRIVATE=git.corp.example,github.com/acme", "not on the proxy: github.com/acme/secret"},
+		mention: []string{"does not serve 2 of the modules go.mod requires: private modules need GOPRIVATE=git.corp.example,github.com/acme", "not on the proxy: github.com/acme/secret"},
 		fixes:   []string{"export GOPRIVATE=corp.other,git.corp.example,github.com/acme"},
 	}.check(t, runCheck(t, m, "env.private", netOpts))
 	expect{status: OK}.check(t, runCheck(t, m, "env.private", Options{Offline: true}))

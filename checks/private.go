@@ -2,7 +2,6 @@ package checks
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -109,9 +108,9 @@ func suggestPrivate(res *Result, p *Pass, env *goenv.Snapshot, proxy string, pat
 			added = append(added, pat)
 		}
 	}
-	setFirst(res, Warn, fmt.Sprintf("%s does not serve %d module%s that go.mod requires: private modules need GOPRIVATE=%s", goenv.RedactURL(proxy), len(paths), map[bool]string{true: "", false: "s"}[len(paths) == 1], strings.Join(added, ",")))
+	setFirst(res, Warn, p.T("%s does not serve %d of the modules go.mod requires: private modules need GOPRIVATE=%s", goenv.RedactURL(proxy), len(paths), strings.Join(added, ",")))
 	for _, path := range paths {
-		res.Details = append(res.Details, "not on the proxy: "+path)
+		res.Details = append(res.Details, p.T("not on the proxy: %s", path))
 	}
-	fixSet(res, p, "goprivate", "Fetch the private modules directly", "GOPRIVATE", strings.Join(append(patterns, added...), ","))
+	fixSet(res, p, "goprivate", p.T("Fetch the private modules directly"), "GOPRIVATE", strings.Join(append(patterns, added...), ","))
 }

@@ -19,25 +19,25 @@ var envGoproxy = &Check{
 		if err != nil {
 			return badProxy(p, st, err)
 		}
-		res := ok(describeProxies(list))
+		res := ok(describeProxies(p, list))
 		for i := range list {
-			res.Details = append(res.Details, fmt.Sprintf("%d. %s", i+1, explainEntry(list, i)))
+			res.Details = append(res.Details, fmt.Sprintf("%d. %s", i+1, explainEntry(p, list, i)))
 		}
-		res.Details = append(res.Details, "set by: "+describeSource(st))
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
 		if len(goenv.ParsePatterns(env.Value("GONOPROXY"))) > 0 {
-			res.Details = append(res.Details, "modules matching GONOPROXY="+env.Value("GONOPROXY")+" are fetched directly, before this list")
+			res.Details = append(res.Details, p.T("modules matching GONOPROXY=%s are fetched directly, before this list", env.Value("GONOPROXY")))
 		}
 
 		switch last := list[len(list)-1]; {
 		case list[0].Kind == goenv.ProxyOff:
 			res.worsen(Warn)
-			res.Summary = "GOPROXY=off: the go command downloads no modules"
-			res.Details = append(res.Details, "Every lookup fails with: module lookup disabled by GOPROXY=off (modules matching GONOPROXY excepted).")
+			res.Summary = p.T("GOPROXY=off: the go command downloads no modules")
+			res.Details = append(res.Details, p.T("Every lookup fails with: module lookup disabled by GOPROXY=off (modules matching GONOPROXY excepted)."))
 			restoreDefault(&res, p, "GOPROXY")
 		case last.Kind == goenv.ProxyURL:
 			res.worsen(Warn)
-			res.Details = append(res.Details, "The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use).")
-			fixSet(&res, p, "proxy-direct", "Fall back to direct", "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
+			res.Details = append(res.Details, p.T("The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use)."))
+			fixSet(&res, p, "proxy-direct", p.T("Fall back to direct"), "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
 		}
 		for _, e := range list {
 			if e.Kind != goenv.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
@@ -45,13 +45,13 @@ var envGoproxy = &Check{
 			}
 			if goenv.HasCredentials(e.URL) {
 				res.worsen(Fail)
-				res.Summary = "the go command refuses to send credentials over plain http"
+				res.Summary = p.T("the go command refuses to send credentials over plain http")
 				res.Details = append(res.Details, "go: refusing to pass credentials to insecure URL: "+e.String())
 			} else {
 				res.worsen(Warn)
-				res.Details = append(res.Details, e.String()+" is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy")
+				res.Details = append(res.Details, p.T("%s is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy", e))
 			}
-			fixSet(&res, p, "proxy-https", "Use https for the proxy", "GOPROXY", strings.ReplaceAll(st.Value, "http://", "https://"))
+			fixSet(&res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(st.Value, "http://", "https://"))
 		}
 		return res
 	},
@@ -65,72 +65,72 @@ func badProxy(p *Pass, st goenv.Setting, err error) Result {
 	if errors.Is(err, goenv.ErrEmptyProxyList) && strings.TrimSpace(st.Value) == "" {
 		switch {
 		case st.Source == goenv.FromUserFile:
-			res.Summary = "GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails"
-			res.Details = append(res.Details, fmt.Sprintf("%s sets GOPROXY= (line %d); remove the line to get the default back.", env.UserFile.Path, env.UserFile.Lines["GOPROXY"]))
-			fixUnset(&res, p, "unset-goproxy", "Restore the default GOPROXY", "GOPROXY")
+			res.Summary = p.T("GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails")
+			res.Details = append(res.Details, p.T("%s sets GOPROXY= (line %d); remove the line to get the default back.", env.UserFile.Path, env.UserFile.Lines["GOPROXY"]))
+			fixUnset(&res, p, "unset-goproxy", p.T("Restore the default GOPROXY"), "GOPROXY")
 		default:
-			res.Summary = "GOPROXY is empty, so every module download fails"
-			res.Details = append(res.Details, "The toolchain's go.env sets no GOPROXY (some packages drop that file); choose a proxy, or direct.")
+			res.Summary = p.T("GOPROXY is empty, so every module download fails")
+			res.Details = append(res.Details, p.T("The toolchain's go.env sets no GOPROXY (some packages drop that file); choose a proxy, or direct."))
 		}
 		return res
 	}
-	res.Summary = "GOPROXY is invalid; every module download fails: " + err.Error()
-	res.Details = append(res.Details, "set by: "+describeSource(st))
+	res.Summary = p.T("GOPROXY is invalid; every module download fails: %s", err.Error())
+	res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
 	restoreDefault(&res, p, "GOPROXY")
 	return res
 }
 
 // describeProxies is the one-line reading of a proxy list.
-func describeProxies(list []goenv.ProxyEntry) string {
+func describeProxies(p *Pass, list []goenv.ProxyEntry) string {
 	parts := make([]string, len(list))
 	for i, e := range list {
 		parts[i] = e.String()
 	}
-	return strings.Join(parts, ", then ")
+	return strings.Join(parts, p.T(", then "))
 }
 
 // explainEntry says what the go command does with entry i and when it moves
 // on to the next one.
-func explainEntry(list []goenv.ProxyEntry, i int) string {
+func explainEntry(p *Pass, list []goenv.ProxyEntry, i int) string {
 	e := list[i]
 	switch e.Kind {
 	case goenv.ProxyDirect:
-		return "direct: fetch from the module's version control repository"
+		return p.T("direct: fetch from the module's version control repository")
 	case goenv.ProxyOff:
-		return "off: fail the download"
+		return p.T("off: fail the download")
 	}
 	s := e.String()
 	if e.SchemeInferred {
-		s += " (https:// added by the go command)"
+		s = p.T("%s (https:// added by the go command)", s)
 	}
 	switch {
 	case i == len(list)-1:
-		return s + ": last entry, its errors are final"
+		return p.T("%s: last entry, its errors are final", s)
 	case e.FallbackOnAnyError:
-		return s + `: "|" falls through to the next entry on any error`
+		return p.T(`%s: "|" falls through to the next entry on any error`, s)
 	}
-	return s + `: "," moves on only after 404 or 410; other errors (timeouts, 5xx) stop the download`
+	return p.T(`%s: "," moves on only after 404 or 410; other errors (timeouts, 5xx) stop the download`, s)
 }
 
 // describeSource names where a setting's value comes from.
-func describeSource(st goenv.Setting) string {
+func describeSource(p *Pass, st goenv.Setting) string {
 	switch st.Source {
 	case goenv.FromProcess:
-		return "the environment variable " + st.Name
+		return p.T("the environment variable %s", st.Name)
 	case goenv.FromUserFile:
-		return "the go env file (go env -w)"
+		return p.T("the go env file (go env -w)")
 	case goenv.FromGOROOT:
-		return "the toolchain's defaults ($GOROOT/go.env)"
+		return p.T("the toolchain's defaults ($GOROOT/go.env)")
 	}
-	return "the go command's built-in default"
+	return p.T("the go command's built-in default")
 }
 
 // restoreDefault offers the fix that brings a setting back to the
 // toolchain's own default, when the value was set by the user.
 func restoreDefault(res *Result, p *Pass, name string) {
-	title := "Restore the default " + name
+	title := p.T("Restore the default %s", name)
 	if p.Env().Settings[name].InProcess {
-		title = "Stop overriding " + name + " in the environment"
+		title = p.T("Stop overriding %s in the environment", name)
 	}
 	fixUnset(res, p, "unset-"+strings.ToLower(name), title, name)
 }

@@ -12,10 +12,10 @@ var toolsVCS = &Check{
 	Run: func(ctx context.Context, p *Pass) Result {
 		git := p.Sys.LookPath("git")
 		if git == "" {
-			res := Result{Status: Warn, Summary: "git is not on PATH: modules fetched directly (GOPROXY direct, GOPRIVATE) cannot be downloaded"}
+			res := Result{Status: Warn, Summary: p.T("git is not on PATH: modules fetched directly (GOPROXY direct, GOPRIVATE) cannot be downloaded")}
 			if p.Env().Value("GOPRIVATE") != "" {
 				res.Status = Fail
-				res.Summary = "git is not on PATH, and GOPRIVATE modules are fetched with it"
+				res.Summary = p.T("git is not on PATH, and GOPRIVATE modules are fetched with it")
 			}
 			return res
 		}
@@ -23,8 +23,8 @@ var toolsVCS = &Check{
 		defer cancel()
 		out, err := p.Sys.Run(ctx, p.Sys.Dir, p.Sys.Environ(), git, "--version")
 		if err != nil {
-			return Result{Status: Fail, Summary: git + " does not run", Details: []string{err.Error()}}
+			return Result{Status: Fail, Summary: p.T("%s does not run", git), Details: []string{err.Error()}}
 		}
-		return ok(strings.TrimSpace(string(out)), git)
+		return ok(p.T("git runs: %s", strings.TrimSpace(string(out))), git)
 	},
 }

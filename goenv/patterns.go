@@ -16,6 +16,12 @@ type Pattern struct {
 	Problem string
 }
 
+// The problems ParsePatterns finds.
+const (
+	ProblemSpaces  = "has spaces around it, which the go command keeps, so it matches no module path"
+	ProblemBadGlob = "is not a valid glob (path.Match syntax), so the go command ignores it"
+)
+
 // ParsePatterns splits a pattern list as golang.org/x/mod/module's
 // MatchPrefixPatterns does and notes every glob that cannot do what its
 // author meant: the go command trims no spaces and silently skips a
@@ -30,9 +36,9 @@ func ParsePatterns(list string) []Pattern {
 		p := Pattern{Raw: raw, Glob: glob}
 		switch {
 		case strings.TrimSpace(glob) != glob:
-			p.Problem = "has spaces around it, which the go command keeps, so it matches no module path"
+			p.Problem = ProblemSpaces
 		case !validGlob(glob):
-			p.Problem = "is not a valid glob (path.Match syntax), so the go command ignores it"
+			p.Problem = ProblemBadGlob
 		}
 		out = append(out, p)
 	}

@@ -64,7 +64,9 @@ type Measurement struct {
 	// Warning is a protocol fault that leaves the mirror usable: a missing
 	// module answered with another status than 404 or 410.
 	Warning string
-	Err     error
+	// NotFoundStatus is the answer behind Warning ("HTTP 403: …").
+	NotFoundStatus string
+	Err            error
 }
 
 // ProbeOptions tune a probe.
@@ -129,9 +131,12 @@ func Measure(ctx context.Context, client *http.Client, m Mirror, p Probe, opts P
 	slices.Sort(ttfb)
 	out.Latency = Latency{Min: ttfb[0], Median: ttfb[len(ttfb)/2], Max: ttfb[len(ttfb)-1]}
 
-	if out.Warning, err = checkNotFound(ctx, client, base, opts.Timeout); err != nil {
+	if out.NotFoundStatus, err = checkNotFound(ctx, client, base, opts.Timeout); err != nil {
 		out.Err = err
 		return out
+	}
+	if out.NotFoundStatus != "" {
+		out.Warning = fmt.Sprintf("answers a module it does not have with %s, not 404 or 410: the go command stops there instead of trying the next GOPROXY entry (direct)", out.NotFoundStatus)
 	}
 	if opts.SumDB != "" {
 		r := request(ctx, client, base+"/sumdb/"+opts.SumDB+"/supported", opts.Timeout, maxSmall, false)
@@ -271,8 +276,8 @@ func checkMod(body []byte, path string) error {
 // answers 404 or 410, which lets the go command move on to the next GOPROXY
 // entry; a portal or a catch-all server answers 200 and is no proxy (an
 // error); any other status works for modules the mirror has but stops the
-// go command at modules it lacks (a warning).
-func checkNotFound(ctx context.Context, client *http.Client, base string, timeout time.Duration) (warning string, err error) {
+// go command at modules it lacks: that status is returned.
+func checkNotFound(ctx context.Context, client *http.Client, base string, timeout time.Duration) (status string, err error) {
 	const missing = "github.com/zz-godoctor-probe/does-not-exist/@v/list"
 	r := request(ctx, client, base+"/"+missing, timeout, maxSmall, false)
 	switch {
@@ -285,7 +290,7 @@ func checkNotFound(ctx context.Context, client *http.Client, base string, timeou
 	case r.status == http.StatusOK:
 		return "", errors.New("answers 200 for a module that does not exist: not a module proxy")
 	}
-	return fmt.Sprintf("answers a module it does not have with %s, not 404 or 410: the go command stops there instead of trying the next GOPROXY entry (direct)", statusError(r)), nil
+	return statusError(r).Error(), nil
 }
 
 // fetchZip downloads the zip into a temporary file, timing it, checks its

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/mirrors"
 )
 
@@ -89,18 +90,18 @@ func NewMirrorsReport(r mirrors.Report, dbName string) MirrorsReport {
 }
 
 // WriteMirrorsText writes the ranked table, then what to do with it.
-func WriteMirrorsText(w io.Writer, r MirrorsReport) error {
+func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
+	pr := i18n.Printer{Lang: lang}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Probe %s, ", r.Probe.Module)
 	if r.SumDB.Error == "" {
-		fmt.Fprintf(&b, "checked against %s (%s)\n\n", r.SumDB.Name, r.SumDB.Via)
+		b.WriteString(pr.T("Probe %s, checked against %s (%s)", r.Probe.Module, r.SumDB.Name, r.SumDB.Via) + "\n\n")
 	} else {
-		fmt.Fprintf(&b, "not checked against %s: %s\n\n", r.SumDB.Name, r.SumDB.Error)
+		b.WriteString(pr.T("Probe %s, not checked against %s: %s", r.Probe.Module, r.SumDB.Name, r.SumDB.Error) + "\n\n")
 	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tMIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB")
+	fmt.Fprintln(tw, "#\t"+pr.T("MIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB"))
 	for i, m := range r.Mirrors {
-		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", yesNo(m.Verified), proxied(m.SumDBProxied)}
+		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", yesNo(pr, m.Verified), proxied(pr, m.SumDBProxied)}
 		if m.Samples > 0 {
 			row[3], row[4], row[5] = msText(m.LatencyMS.Median), msText(m.LatencyMS.Min), msText(m.LatencyMS.Max)
 		}
@@ -121,11 +122,12 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport) error {
 	if r.Fastest != "" {
 		for _, m := range r.Mirrors {
 			if m.Name == r.Fastest {
-				fmt.Fprintf(&b, "\n\nFastest verified mirror: %s. To make it the module proxy:\n  go env -w GOPROXY=%s,direct\n", m.Name, strings.TrimSuffix(m.URL, "/"))
+				b.WriteString("\n\n" + pr.T("Fastest verified mirror: %s. To make it the module proxy:", m.Name))
+				fmt.Fprintf(&b, "\n  go env -w GOPROXY=%s,direct\n", strings.TrimSuffix(m.URL, "/"))
 			}
 		}
 	} else {
-		b.WriteString("\n\nNo mirror served content verified by the checksum database.\n")
+		b.WriteString("\n\n" + pr.T("No mirror served content verified by the checksum database.") + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -138,19 +140,19 @@ func msText(v float64) string {
 	return fmt.Sprintf("%.1f ms", v)
 }
 
-func yesNo(b bool) string {
+func yesNo(pr i18n.Printer, b bool) string {
 	if b {
-		return "yes"
+		return pr.T("yes")
 	}
-	return "no"
+	return pr.T("no")
 }
 
-func proxied(p *bool) string {
+func proxied(pr i18n.Printer, p *bool) string {
 	switch {
 	case p == nil:
 		return "?"
 	case *p:
-		return "proxied"
+		return pr.T("proxied")
 	}
-	return "direct"
+	return pr.T("direct")
 }

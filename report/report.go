@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // Check is one check's entry in the report.
@@ -37,11 +38,12 @@ type Report struct {
 	Summary Summary `json:"summary"`
 }
 
-// entry converts a finished event.
-func entry(ev checks.Event) Check {
+// entry converts a finished event; the title is translated (the results
+// are already in the run's language).
+func entry(ev checks.Event, pr i18n.Printer) Check {
 	c := Check{
 		ID:         ev.Check.ID,
-		Title:      ev.Check.Title,
+		Title:      pr.T(ev.Check.Title),
 		Status:     ev.Result.Status,
 		Summary:    ev.Result.Summary,
 		Details:    ev.Result.Details,
@@ -58,12 +60,13 @@ func entry(ev checks.Event) Check {
 	return c
 }
 
-// Collect drains the events into a report, the checks in list order.
-func Collect(version string, list []*checks.Check, events <-chan checks.Event) Report {
+// Collect drains the events into a report, the checks in list order,
+// titles in lang.
+func Collect(version string, list []*checks.Check, events <-chan checks.Event, lang i18n.Lang) Report {
 	r := Report{Version: version, Checks: make([]Check, len(list))}
 	for ev := range events {
 		if ev.Kind == checks.Finished {
-			r.Checks[ev.Index] = entry(ev)
+			r.Checks[ev.Index] = entry(ev, i18n.Printer{Lang: lang})
 		}
 	}
 	r.count()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 func events(list []*checks.Check, order []int, results []checks.Result) <-chan checks.Event {
@@ -61,7 +62,7 @@ func TestWriteTextColorAndVerbose(t *testing.T) {
 }
 
 func TestCollectAndJSON(t *testing.T) {
-	r := Collect("v1", list, events(list, []int{1, 0, 2}, res))
+	r := Collect("v1", list, events(list, []int{1, 0, 2}, res), i18n.En)
 	var b bytes.Buffer
 	if err := WriteJSON(&b, r); err != nil {
 		t.Fatal(err)

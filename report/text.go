@@ -5,13 +5,16 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // TextOptions tune the plain text report.
 type TextOptions struct {
 	Color   bool // ANSI colour for the status marks
 	Verbose bool // details of passing checks too
+	Lang    i18n.Lang
 }
 
 // Marks are the status marks of the text report and the TUI.
@@ -36,51 +39,53 @@ func WriteText(w io.Writer, version string, list []*checks.Check, events <-chan 
 	r := Report{Version: version, Checks: make([]Check, len(list))}
 	done := make([]bool, len(list))
 	next := 0
+	pr := i18n.Printer{Lang: opts.Lang}
 	width := 0
 	for _, c := range list {
-		width = max(width, len(c.Title))
+		width = max(width, ansi.StringWidth(pr.T(c.Title)))
 	}
 	var werr error
 	for ev := range events {
 		if ev.Kind != checks.Finished {
 			continue
 		}
-		r.Checks[ev.Index] = entry(ev)
+		r.Checks[ev.Index] = entry(ev, pr)
 		done[ev.Index] = true
 		for next < len(list) && done[next] {
 			if werr == nil {
-				werr = writeCheck(w, r.Checks[next], width, opts)
+				werr = writeCheck(w, r.Checks[next], width, pr, opts)
 			}
 			next++
 		}
 	}
 	r.count()
 	if werr == nil {
-		werr = writeSummary(w, r.Summary)
+		werr = writeSummary(w, r.Summary, pr)
 	}
 	return r, werr
 }
 
-func writeCheck(w io.Writer, c Check, width int, opts TextOptions) error {
+func writeCheck(w io.Writer, c Check, width int, pr i18n.Printer, opts TextOptions) error {
 	var b strings.Builder
 	mark := Marks[c.Status]
 	if opts.Color {
 		mark = sgr[c.Status] + mark + "\x1b[0m"
 	}
-	fmt.Fprintf(&b, "%s %-*s  %s\n", mark, width, c.Title, c.Summary)
+	pad := strings.Repeat(" ", max(width-ansi.StringWidth(c.Title), 0))
+	fmt.Fprintf(&b, "%s %s%s  %s\n", mark, c.Title, pad, c.Summary)
 	if c.Status == checks.Warn || c.Status == checks.Fail || opts.Verbose {
 		for _, d := range c.Details {
 			fmt.Fprintf(&b, "    %s\n", d)
 		}
 	}
 	for _, f := range c.Fixes {
-		fmt.Fprintf(&b, "    fix (%s): %s\n", f.Title, f.Command)
+		b.WriteString("    " + pr.T("fix (%s): %s", f.Title, f.Command) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeSummary(w io.Writer, s Summary) error {
-	_, err := fmt.Fprintf(w, "\n%d ok, %d warnings, %d failed, %d skipped\n", s.OK, s.Warn, s.Fail, s.Skip)
+func writeSummary(w io.Writer, s Summary, pr i18n.Printer) error {
+	_, err := io.WriteString(w, "\n"+pr.T("%d ok, %d warnings, %d failed, %d skipped", s.OK, s.Warn, s.Fail, s.Skip)+"\n")
 	return err
 }

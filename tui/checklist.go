@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/checks"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/report"
 )
 
@@ -89,10 +89,10 @@ func (l checkList) counts() map[checks.Status]int {
 }
 
 // view renders the rows, one line each, fitted to width.
-func (l checkList) view(st Styles, spinner string, width int) string {
+func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width int) string {
 	titleWidth := 0
 	for _, r := range l.rows {
-		titleWidth = max(titleWidth, len(r.check.Title))
+		titleWidth = max(titleWidth, ansi.StringWidth(pr.T(r.check.Title)))
 	}
 	titleWidth = min(titleWidth, max(width*2/5, 12))
 	var b strings.Builder
@@ -107,7 +107,8 @@ func (l checkList) view(st Styles, spinner string, width int) string {
 			summary = r.result.Summary
 		}
 		cursor := "  "
-		title := fmt.Sprintf("%-*s", titleWidth, ansi.Truncate(r.check.Title, titleWidth, "…"))
+		t := ansi.Truncate(pr.T(r.check.Title), titleWidth, "…")
+		title := t + strings.Repeat(" ", max(titleWidth-ansi.StringWidth(t), 0))
 		if i == l.cursor {
 			cursor = st.Selected.Render("> ")
 			title = st.Selected.Render(title)
@@ -121,7 +122,7 @@ func (l checkList) view(st Styles, spinner string, width int) string {
 
 // detailLines renders the selected check's details and fixes, wrapped to
 // width and cut to height.
-func (l checkList) detailLines(st Styles, width, height int) []string {
+func (l checkList) detailLines(st Styles, pr i18n.Printer, width, height int) []string {
 	if !l.expanded || height <= 0 || len(l.rows) == 0 {
 		return nil
 	}
@@ -134,18 +135,18 @@ func (l checkList) detailLines(st Styles, width, height int) []string {
 	}
 	switch r.state {
 	case rowDone:
-		add(r.check.Title+" ("+r.check.ID+"): "+r.result.Summary, st.Selected.Render)
+		add(pr.T(r.check.Title)+" ("+r.check.ID+"): "+r.result.Summary, st.Selected.Render)
 		for _, d := range r.result.Details {
 			add(d, st.Subtle.Render)
 		}
 		for _, f := range r.result.Fixes {
-			add("fix: "+f.Title+": "+f.Command, st.Fix.Render)
+			add(pr.T("fix: %s: %s", f.Title, f.Command), st.Fix.Render)
 		}
 	default:
-		add(r.check.Title+" ("+r.check.ID+"): running…", st.Subtle.Render)
+		add(pr.T("%s (%s): running…", pr.T(r.check.Title), r.check.ID), st.Subtle.Render)
 	}
 	if len(lines) > height {
-		lines = append(lines[:height-1], "    "+st.Subtle.Render(fmt.Sprintf("… %d more lines (godoctor check -v shows all)", len(lines)-height+1)))
+		lines = append(lines[:height-1], "    "+st.Subtle.Render(pr.T("… %d more lines (godoctor check -v shows all)", len(lines)-height+1)))
 	}
 	return lines
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"go/version"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
 	"github.com/godoctor/godoctor/remedy"
@@ -41,14 +41,14 @@ func planCmd(ctx context.Context, sys *goenv.System, title string, a change.Acti
 }
 
 // useMirrorCmd plans making a mirror the module proxy.
-func useMirrorCmd(ctx context.Context, sys *goenv.System, m mirrors.Mirror) tea.Cmd {
+func useMirrorCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, m mirrors.Mirror) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		a, unreachable := remedy.UseMirror(sys, env, m, "")
 		if len(unreachable) > 0 {
-			return planMsg{err: fmt.Errorf("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(unreachable, ", "))}
+			return planMsg{err: errors.New(pr.T("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(unreachable, ", ")))}
 		}
-		p, err := change.Build(ctx, sys, remedy.GoCommand(env), "Use "+m.Name+" as the module proxy", *a)
+		p, err := change.Build(ctx, sys, remedy.GoCommand(env), pr.T("Use %s as the module proxy", m.Name), *a)
 		return planMsg{plan: p, err: err}
 	}
 }
@@ -91,7 +91,7 @@ func waitMirror(events <-chan mirrors.Event) tea.Cmd {
 
 // versionsCmd finds what the install picker offers: the newest release,
 // what go.mod asks for, and newer patches of the installed Go.
-func versionsCmd(ctx context.Context, sys *goenv.System, timeout time.Duration) tea.Cmd {
+func versionsCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		var choices []versionChoice
@@ -103,11 +103,11 @@ func versionsCmd(ctx context.Context, sys *goenv.System, timeout time.Duration) 
 			if err != nil {
 				errs = append(errs, err)
 			} else {
-				choices = append(choices, versionChoice{Version: releases[0], Why: "the newest release"})
+				choices = append(choices, versionChoice{Version: releases[0], Why: pr.T("the newest release")})
 				if local := env.GoVersion(); version.IsValid(local) {
 					for _, v := range releases {
 						if version.Lang(v) == version.Lang(local) && version.Compare(v, local) > 0 {
-							choices = append(choices, versionChoice{Version: v, Why: "the newest patch of the installed " + local})
+							choices = append(choices, versionChoice{Version: v, Why: pr.T("the newest patch of the installed %s", local)})
 							break
 						}
 					}
@@ -119,13 +119,13 @@ func versionsCmd(ctx context.Context, sys *goenv.System, timeout time.Duration) 
 			if version.Lang(v) == v && version.Compare(v, "go1.21") >= 0 {
 				v += ".0"
 			}
-			choices = append(choices, versionChoice{Version: v, Why: filepath.Base(filepath.Dir(m.GoModFile)) + "/go.mod asks for it"})
+			choices = append(choices, versionChoice{Version: v, Why: pr.T("%s/go.mod asks for it", filepath.Base(filepath.Dir(m.GoModFile)))})
 		}
 		if local := env.GoVersion(); local != "" {
-			choices = append(choices, versionChoice{Version: strings.Fields(local)[0], Why: "installed now (reinstall into ~/sdk)"})
+			choices = append(choices, versionChoice{Version: strings.Fields(local)[0], Why: pr.T("installed now (reinstall into ~/sdk)")})
 		}
 		if len(choices) == 0 {
-			return versionsMsg{err: errors.Join(append(errs, errors.New("no version to offer"))...)}
+			return versionsMsg{err: errors.Join(append(errs, errors.New(pr.T("no version to offer")))...)}
 		}
 		return versionsMsg{choices: choices}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/godoctor/godoctor/i18n"
 )
 
 // confirmation asks before a change: the exact change, then y or n.
@@ -14,12 +15,12 @@ type confirmation struct {
 }
 
 // view renders the question, the preview cut to height.
-func (c confirmation) view(st Styles, width, height int) string {
+func (c confirmation) view(st Styles, pr i18n.Printer, width, height int) string {
 	lines := []string{st.Title.Render(c.title), ""}
 	preview := strings.Split(strings.TrimRight(c.preview, "\n"), "\n")
 	room := max(height-5, 1)
 	if len(preview) > room {
-		preview = append(preview[:room-1], st.Subtle.Render("… (godoctor fix --dry-run shows all of it)"))
+		preview = append(preview[:room-1], st.Subtle.Render(pr.T("… (godoctor fix --dry-run shows all of it)")))
 	}
 	for _, l := range preview {
 		switch {
@@ -30,6 +31,6 @@ func (c confirmation) view(st Styles, width, height int) string {
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, "", st.Selected.Render("Make this change? y/n"))
+	lines = append(lines, "", st.Selected.Render(pr.T("Make this change? y/n")))
 	return strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/progress"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/installer"
 )
 
@@ -56,15 +57,15 @@ func (v installView) selected() (versionChoice, bool) {
 	return v.choices[v.cursor], true
 }
 
-func (v installView) view(st Styles, spinner string, width int) string {
+func (v installView) view(st Styles, pr i18n.Printer, spinner string, width int) string {
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Install Go") + st.Subtle.Render(" · verified before it becomes visible") + "\n\n")
+	b.WriteString(st.Title.Render(pr.T("Install Go")) + st.Subtle.Render(pr.T(" · verified before it becomes visible")) + "\n\n")
 	if v.err != nil {
 		b.WriteString(st.Fail.Render(v.err.Error()) + "\n")
 	}
 	switch v.stage {
 	case installLoading:
-		b.WriteString(spinner + " finding versions…\n")
+		b.WriteString(spinner + " " + pr.T("finding versions…") + "\n")
 	case installPicking:
 		for i, c := range v.choices {
 			line := fmt.Sprintf("  %-10s %s", c.Version, st.Subtle.Render(c.Why))
@@ -73,21 +74,21 @@ func (v installView) view(st Styles, spinner string, width int) string {
 			}
 			b.WriteString(line + "\n")
 		}
-		b.WriteString("\n" + st.Subtle.Render("enter installs the selected version into ~/sdk") + "\n")
+		b.WriteString("\n" + st.Subtle.Render(pr.T("enter installs the selected version into ~/sdk")) + "\n")
 	case installRunning:
 		v.progress.Width = max(min(width-4, 60), 10)
 		frac := 0.0
 		if v.last.Total > 0 {
 			frac = float64(v.last.Done) / float64(v.last.Total)
 		}
-		b.WriteString(fmt.Sprintf("%s %s\n", spinner, v.last.Phase))
+		b.WriteString(spinner + " " + pr.T(v.last.Phase) + "\n")
 		b.WriteString(v.progress.ViewAs(frac) + "\n")
 		line := fmt.Sprintf("%.1f / %.1f MiB", float64(v.last.Done)/(1<<20), float64(v.last.Total)/(1<<20))
 		if v.last.Speed > 0 {
-			line += fmt.Sprintf(" · %.1f MiB/s", v.last.Speed/(1<<20))
+			line += pr.T(" · %.1f MiB/s", v.last.Speed/(1<<20))
 		}
 		if v.last.Remaining > 0 {
-			line += " · " + v.last.Remaining.Round(time.Second).String() + " left"
+			line += pr.T(" · %s left", v.last.Remaining.Round(time.Second))
 		}
 		b.WriteString(st.Subtle.Render(line) + "\n")
 	case installFinished:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/mirrors"
 )
 
@@ -67,32 +68,32 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 }
 
-func (v mirrorView) view(st Styles, spinner string, width int) string {
+func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) string {
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Module mirrors") + st.Subtle.Render(" · "+mirrors.DefaultProbe.String()+" over the module proxy protocol") + "\n\n")
+	b.WriteString(st.Title.Render(pr.T("Module mirrors")) + st.Subtle.Render(pr.T(" · %s over the module proxy protocol", mirrors.DefaultProbe)) + "\n\n")
 	if v.err != nil {
-		b.WriteString(st.Fail.Render("cannot benchmark: "+v.err.Error()) + "\n")
+		b.WriteString(st.Fail.Render(pr.T("cannot benchmark: %v", v.err)) + "\n")
 		return b.String()
 	}
 	row := func(cursor, name, status, median, tput, verified, note string) string {
 		line := fmt.Sprintf("%s%-16s %-6s %10s %13s  %-8s %s", cursor, ansi.Truncate(name, 16, "…"), status, median, tput, verified, note)
 		return ansi.Truncate(line, width, "…")
 	}
-	b.WriteString(st.Subtle.Render(row("  ", "MIRROR", "STATUS", "MEDIAN", "THROUGHPUT", "VERIFIED", "")) + "\n")
+	b.WriteString(st.Subtle.Render(row("  ", pr.T("MIRROR"), pr.T("STATUS"), pr.T("MEDIAN"), pr.T("THROUGHPUT"), pr.T("VERIFIED"), "")) + "\n")
 	if v.report == nil {
 		for i, m := range v.list {
 			switch v.state[i] {
 			case rowWaiting:
 				b.WriteString(row("  ", m.Name, "·", "", "", "", "") + "\n")
 			case rowRunning:
-				b.WriteString(row("  ", m.Name, spinner, "", "", "", st.Subtle.Render("measuring…")) + "\n")
+				b.WriteString(row("  ", m.Name, spinner, "", "", "", st.Subtle.Render(pr.T("measuring…"))) + "\n")
 			default:
 				r := v.measured[i]
-				note := "checking against the checksum database…"
+				note := pr.T("checking against the checksum database…")
 				if r.Err != nil {
 					note = r.Err.Error()
 				}
-				b.WriteString(row("  ", m.Name, "done", ms(r.Latency.Median), mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
+				b.WriteString(row("  ", m.Name, pr.T("done"), ms(r.Latency.Median), mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
 			}
 		}
 		return b.String()
@@ -103,7 +104,7 @@ func (v mirrorView) view(st Styles, spinner string, width int) string {
 			cursor = "> "
 		}
 		status := string(r.Status)
-		line := row(cursor, r.Name, status, ms(r.Latency.Median), mbps(r.ThroughputMbps), yesNo(r.Verified), r.Error)
+		line := row(cursor, r.Name, status, ms(r.Latency.Median), mbps(r.ThroughputMbps), yesNo(pr, r.Verified), r.Error)
 		switch {
 		case r.Name == v.report.Fastest:
 			line = st.OK.Bold(true).Render(line)
@@ -117,11 +118,11 @@ func (v mirrorView) view(st Styles, spinner string, width int) string {
 	b.WriteString("\n")
 	switch {
 	case v.report.Fastest != "":
-		b.WriteString(st.OK.Render("Fastest verified: "+v.report.Fastest) + st.Subtle.Render(" · enter uses the selected mirror") + "\n")
+		b.WriteString(st.OK.Render(pr.T("Fastest verified: %s", v.report.Fastest)) + st.Subtle.Render(pr.T(" · enter uses the selected mirror")) + "\n")
 	case v.report.Note != "":
 		b.WriteString(st.Warn.Render(ansi.Truncate(v.report.Note, width, "…")) + "\n")
 	default:
-		b.WriteString(st.Warn.Render("No mirror served verified content.") + "\n")
+		b.WriteString(st.Warn.Render(pr.T("No mirror served verified content.")) + "\n")
 	}
 	return b.String()
 }
@@ -133,9 +134,9 @@ func mbps(v float64) string {
 	return fmt.Sprintf("%.1f Mbit/s", v)
 }
 
-func yesNo(b bool) string {
+func yesNo(pr i18n.Printer, b bool) string {
 	if b {
-		return "yes"
+		return pr.T("yes")
 	}
-	return "no"
+	return pr.T("no")
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/checks"
 	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/installer"
 	"github.com/godoctor/godoctor/mirrors"
 	"github.com/godoctor/godoctor/report"
@@ -90,12 +91,17 @@ func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
 		install: newInstallView(),
 		spinner: sp,
 		help:    h,
-		keys:    defaultKeys(),
+		keys:    defaultKeys(i18n.Printer{Lang: cfg.Options.Lang}),
 		styles:  styles,
 		width:   80,
 		height:  24,
 	}
 }
+
+// T translates a message into the run's language.
+func (m Model) T(format string, args ...any) string { return m.pr().T(format, args...) }
+
+func (m Model) pr() i18n.Printer { return i18n.Printer{Lang: m.cfg.Options.Lang} }
 
 // Failed reports whether any check failed in the latest run.
 func (m Model) Failed() bool { return m.list.counts()[checks.Fail] > 0 }
@@ -146,17 +152,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case planMsg:
 		switch {
 		case msg.err != nil:
-			return m.say("cannot plan the change: "+msg.err.Error(), true), nil
+			return m.say(m.T("cannot plan the change: %v", msg.err), true), nil
 		case msg.plan.Empty():
-			return m.say(msg.plan.Title+": nothing to change, already so", false), nil
+			return m.say(m.T("%s: nothing to change, already so", msg.plan.Title), false), nil
 		}
 		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(), onYes: applyCmd(m.cfg.Sys, msg.plan)}
 		return m, nil
 	case appliedMsg:
 		if msg.err != nil {
-			return m.say("not changed: "+msg.err.Error(), true), nil
+			return m.say(m.T("not changed: %v", msg.err), true), nil
 		}
-		m = m.say(fmt.Sprintf("changed %d file(s); godoctor undo puts them back. Re-running the checks.", len(msg.entry.Files)), false)
+		m = m.say(m.T("changed %d file(s); godoctor undo puts them back. Re-running the checks.", len(msg.entry.Files)), false)
 		m.screen = screenChecks
 		return m.rerun()
 
@@ -181,14 +187,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case installPlanMsg:
 		if msg.err != nil {
-			return m.say("cannot install: "+msg.err.Error(), true), nil
+			return m.say(m.T("cannot install: %v", msg.err), true), nil
 		}
 		if msg.plan.Installed() {
-			return m.say(msg.plan.Version+" is already installed in "+msg.plan.Target, false), nil
+			return m.say(m.T("%s is already installed in %s", msg.plan.Version, msg.plan.Target), false), nil
 		}
-		preview := fmt.Sprintf("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
+		preview := m.T("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
 			msg.plan.Source, goenv.RedactURL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
-		m.confirm = &confirmation{title: "Install " + msg.plan.Version, preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
+		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
 		return m, nil
 	case installStartedMsg:
 		m.install.stage, m.install.err = installRunning, nil
@@ -201,7 +207,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.install.stage = installFinished
 		switch {
 		case msg.err == nil || errors.Is(msg.err, installer.ErrAlreadyInstalled):
-			m.install.result = fmt.Sprintf("Installed %s in %s. Make it the go of your shells: godoctor install %s --default",
+			m.install.result = m.T("Installed %s in %s. Make it the go of your shells: godoctor install %s --default",
 				msg.plan.Version, msg.plan.Target, strings.TrimPrefix(msg.plan.Version, "go"))
 		default:
 			m.install.result = ""
@@ -220,10 +226,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.Details):
 			cmd := m.confirm.onYes
 			m.confirm = nil
-			return m.say("working…", false), cmd
+			return m.say(m.T("working…"), false), cmd
 		case key.Matches(msg, m.keys.No), key.Matches(msg, m.keys.Back):
 			m.confirm = nil
-			return m.say("not changed", false), nil
+			return m.say(m.T("not changed"), false), nil
 		case key.Matches(msg, m.keys.Quit):
 			return m, tea.Quit
 		}
@@ -269,7 +275,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) fix() (tea.Model, tea.Cmd) {
 	row := m.list.rows[m.list.cursor]
 	if row.state != rowDone {
-		return m.say(row.check.Title+" is still running", false), nil
+		return m.say(m.T("%s is still running", m.T(row.check.Title)), false), nil
 	}
 	for _, f := range row.result.Fixes {
 		if f.Action == nil {
@@ -279,15 +285,15 @@ func (m Model) fix() (tea.Model, tea.Cmd) {
 		case f.Action.Install != "":
 			return m.openInstall([]versionChoice{{Version: f.Action.Install, Why: f.Title}})
 		case f.Action.FastestMirror:
-			m, cmd := m.openMirrors()
-			return m.(Model).say("when the benchmark is done, enter uses the selected mirror", false), cmd
+			next, cmd := m.openMirrors()
+			return next.(Model).say(m.T("when the benchmark is done, enter uses the selected mirror"), false), cmd
 		}
-		return m.say("planning: "+f.Title, false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action)
+		return m.say(m.T("planning: %s", f.Title), false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action)
 	}
 	if len(row.result.Fixes) > 0 {
-		return m.say("no automatic fix; by hand: "+row.result.Fixes[0].Command, false), nil
+		return m.say(m.T("no automatic fix; by hand: %s", row.result.Fixes[0].Command), false), nil
 	}
-	return m.say(row.check.Title+" proposes no fix", false), nil
+	return m.say(m.T("%s proposes no fix", m.T(row.check.Title)), false), nil
 }
 
 func (m Model) openMirrors() (tea.Model, tea.Cmd) {
@@ -309,7 +315,7 @@ func (m Model) openInstall(preset []versionChoice) (tea.Model, tea.Cmd) {
 		m.install.choices, m.install.stage = preset, installPicking
 		return m, nil
 	}
-	return m, versionsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
+	return m, versionsCmd(m.ctx, m.cfg.Sys, m.pr(), m.cfg.Options.Timeout)
 }
 
 func (m Model) mirrorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -323,7 +329,7 @@ func (m Model) mirrorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
 	case key.Matches(msg, m.keys.Details):
 		if r, ok := m.mirrors.selected(); ok {
-			return m.say("planning: use "+r.Name, false), useMirrorCmd(m.ctx, m.cfg.Sys, r.Mirror)
+			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r.Mirror)
 		}
 	}
 	return m, nil
@@ -337,14 +343,14 @@ func (m Model) installKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.install = m.install.move(1)
 	case key.Matches(msg, m.keys.Details):
 		if c, ok := m.install.selected(); ok {
-			return m.say("resolving "+c.Version, false), installPlanCmd(m.ctx, m.cfg.Sys, c.Version, m.cfg.Options.Timeout)
+			return m.say(m.T("resolving %s", c.Version), false), installPlanCmd(m.ctx, m.cfg.Sys, c.Version, m.cfg.Options.Timeout)
 		}
 	}
 	return m, nil
 }
 
 func (m Model) View() string {
-	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(" · this machine's Go set-up")
+	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
 	footer := []string{m.statusLine()}
 	if m.showHelp {
 		footer = append(footer, m.help.FullHelpView(m.keys.FullHelp()))
@@ -356,14 +362,14 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case m.confirm != nil:
-		body = m.confirm.view(m.styles, m.width, room)
+		body = m.confirm.view(m.styles, m.pr(), m.width, room)
 	case m.screen == screenMirrors:
-		body = m.mirrors.view(m.styles, m.spinner.View(), m.width)
+		body = m.mirrors.view(m.styles, m.pr(), m.spinner.View(), m.width)
 	case m.screen == screenInstall:
-		body = m.install.view(m.styles, m.spinner.View(), m.width)
+		body = m.install.view(m.styles, m.pr(), m.spinner.View(), m.width)
 	default:
-		body = m.list.view(m.styles, m.spinner.View(), m.width)
-		if details := m.list.detailLines(m.styles, m.width, room-len(m.list.rows)-1); len(details) > 0 {
+		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width)
+		if details := m.list.detailLines(m.styles, m.pr(), m.width, room-len(m.list.rows)-1); len(details) > 0 {
 			body += "\n" + strings.Join(details, "\n") + "\n"
 		}
 	}
@@ -390,9 +396,9 @@ func (m Model) statusLine() string {
 		return m.styles.Subtle.Render(m.status)
 	}
 	c := m.list.counts()
-	s := fmt.Sprintf("%d ok · %d warnings · %d failed · %d skipped", c[checks.OK], c[checks.Warn], c[checks.Fail], c[checks.Skip])
+	s := m.T("%d ok · %d warnings · %d failed · %d skipped", c[checks.OK], c[checks.Warn], c[checks.Fail], c[checks.Skip])
 	if !m.list.finished() {
-		s = "checking… " + s
+		s = m.T("checking… %s", s)
 	}
 	return m.styles.Subtle.Render(s)
 }
@@ -424,7 +430,7 @@ func (m Model) summary() string {
 	var b strings.Builder
 	for _, r := range m.list.rows {
 		if r.state == rowDone {
-			fmt.Fprintf(&b, "%s %s: %s\n", report.Marks[r.result.Status], r.check.Title, r.result.Summary)
+			fmt.Fprintf(&b, "%s %s: %s\n", report.Marks[r.result.Status], m.T(r.check.Title), r.result.Summary)
 		}
 	}
 	return b.String()
