@@ -246,3 +246,19 @@ func FuzzUpdateEnvFile(f *testing.F) {
 		}
 	})
 }
+
+func TestProfileFilePerSystem(t *testing.T) {
+	sys := &goenv.System{Home: "/h", Env: map[string]string{}}
+	for _, c := range []struct{ goos, shell, want string }{
+		{"linux", "/bin/bash", "/h/.bashrc"},
+		{"darwin", "/bin/bash", "/h/.bash_profile"},
+		{"darwin", "/bin/zsh", "/h/.zshrc"},
+		{"linux", "/usr/bin/fish", "/h/.config/fish/config.fish"},
+		{"freebsd", "/bin/sh", "/h/.profile"},
+	} {
+		sys.GOOS, sys.Env["SHELL"] = c.goos, c.shell
+		if got := ProfileFile(sys, UserShell(sys)); got != filepath.FromSlash(c.want) {
+			t.Errorf("%s %s: %s, want %s", c.goos, c.shell, got, c.want)
+		}
+	}
+}
