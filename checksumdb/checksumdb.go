@@ -7,6 +7,7 @@
 package checksumdb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -122,7 +123,7 @@ func get(ctx context.Context, client *http.Client, url string, w io.Writer) (int
 
 // fetch returns the body of base+path, an error for anything but 200.
 func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
 	status, err := get(ctx, client, url, &b)
 	if err != nil {
 		return nil, err
@@ -130,7 +131,7 @@ func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error)
 	if status != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: HTTP %d", goenv.RedactURL(url), status)
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // Latest fetches the database's signed tree head and verifies its

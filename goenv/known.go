@@ -43,9 +43,6 @@ func setOf(words string) map[string]bool {
 	return m
 }
 
-// IsKnownEnv reports whether the go command reads a variable.
-func IsKnownEnv(name string) bool { return knownEnv[name] }
-
 // UnknownGoVar says whether a set variable looks like a go command setting
 // that no go command reads, and what the author probably meant. Names of
 // other tools are left alone: only known myths and near-misses of real

@@ -334,8 +334,8 @@ func (s *System) UsualGoInstalls() []Binary {
 // findModule locates and reads the main module's go.mod: from go env GOMOD
 // when go ran, else by walking up from the working directory.
 func (snap *Snapshot) findModule(sys *System) (*Module, error) {
-	gomod, ran := snap.GoEnv["GOMOD"]
-	if !ran && snap.GoEnv == nil {
+	gomod := snap.GoEnv["GOMOD"]
+	if snap.GoEnv == nil {
 		if snap.Value("GO111MODULE") == "off" {
 			return nil, nil
 		}

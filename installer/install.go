@@ -51,8 +51,7 @@ type Plan struct {
 	Source  string
 	URL     string // first URL tried
 	Target  string
-	// Expected is the verified hash: h1: from the checksum database for
-	// the proxy, the official sha256 for dl.
+	// archive is the official list's entry, with its sha256 and size (dl).
 	archive File
 }
 

@@ -22,8 +22,8 @@ import (
 	"github.com/godoctor/godoctor/goenv"
 )
 
-// ModuleArch is GOARCH as golang.org/toolchain names it (arm stays arm,
-// where the archives say armv6l).
+// archiveArch is GOARCH as the official archives name it: armv6l for arm,
+// which golang.org/toolchain versions keep as arm.
 func archiveArch(goarch string) string {
 	if goarch == "arm" {
 		return "armv6l"
@@ -210,8 +210,6 @@ func tilde(s string) string {
 
 // Exact returns the version when the request names one exactly.
 func (s Spec) Exact() (string, bool) { return s.exact, s.exact != "" }
-
-func (s Spec) String() string { return s.raw }
 
 // Pick chooses from available versions (newest first).
 func (s Spec) Pick(available []string) (string, error) {

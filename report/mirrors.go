@@ -101,12 +101,12 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\t"+pr.T("MIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB"))
 	for i, m := range r.Mirrors {
-		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", yesNo(pr, m.Verified), proxied(pr, m.SumDBProxied)}
+		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", YesNo(pr, m.Verified), proxied(pr, m.SumDBProxied)}
 		if m.Samples > 0 {
 			row[3], row[4], row[5] = msText(m.LatencyMS.Median), msText(m.LatencyMS.Min), msText(m.LatencyMS.Max)
 		}
 		if m.ThroughputMbps > 0 {
-			row[6] = fmt.Sprintf("%.1f Mbit/s", m.ThroughputMbps)
+			row[6] = Mbps(m.ThroughputMbps)
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
@@ -133,6 +133,14 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
 	return err
 }
 
+// Mbps formats a throughput, "-" when none was measured.
+func Mbps(v float64) string {
+	if v <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f Mbit/s", v)
+}
+
 func msText(v float64) string {
 	if v >= 100 {
 		return fmt.Sprintf("%.0f ms", v)
@@ -140,7 +148,8 @@ func msText(v float64) string {
 	return fmt.Sprintf("%.1f ms", v)
 }
 
-func yesNo(pr i18n.Printer, b bool) string {
+// YesNo is "yes" or "no" in the printer's language.
+func YesNo(pr i18n.Printer, b bool) string {
 	if b {
 		return pr.T("yes")
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctor/godoctor/report"
 )
 
 // mirrorView is the live mirror benchmark: rows fill in as mirrors are
@@ -93,7 +94,7 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 				if r.Err != nil {
 					note = r.Err.Error()
 				}
-				b.WriteString(row("  ", m.Name, pr.T("done"), ms(r.Latency.Median), mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
+				b.WriteString(row("  ", m.Name, pr.T("done"), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
 			}
 		}
 		return b.String()
@@ -104,7 +105,7 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 			cursor = "> "
 		}
 		status := string(r.Status)
-		line := row(cursor, r.Name, status, ms(r.Latency.Median), mbps(r.ThroughputMbps), yesNo(pr, r.Verified), r.Error)
+		line := row(cursor, r.Name, status, ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), report.YesNo(pr, r.Verified), r.Error)
 		switch {
 		case r.Name == v.report.Fastest:
 			line = st.OK.Bold(true).Render(line)
@@ -125,18 +126,4 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 		b.WriteString(st.Warn.Render(pr.T("No mirror served verified content.")) + "\n")
 	}
 	return b.String()
-}
-
-func mbps(v float64) string {
-	if v <= 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f Mbit/s", v)
-}
-
-func yesNo(pr i18n.Printer, b bool) string {
-	if b {
-		return pr.T("yes")
-	}
-	return pr.T("no")
 }
