@@ -81,7 +81,7 @@ func runInstall(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []
 // installOptions are the installer's options for this machine.
 func installOptions(sys *goenv.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
 	return remedy.InstallOptions(sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
-		Timeout: f.timeout, Progress: progressPrinter(progress)})
+		Timeout: f.timeout, Progress: progressPrinter(sys, progress)})
 }
 
 // installVersion resolves, confirms, installs and, with --default, makes
@@ -111,7 +111,7 @@ func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot,
 	default:
 		start := time.Now()
 		err := installer.Install(ctx, p, o)
-		fmt.Fprint(progress, clearLine(progress))
+		fmt.Fprint(progress, clearLine(sys, progress))
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
 			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
@@ -149,9 +149,9 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 
 // progressPrinter draws a one-line progress bar on a terminal and nothing
 // elsewhere.
-func progressPrinter(w io.Writer) func(installer.Progress) {
+func progressPrinter(sys *goenv.System, w io.Writer) func(installer.Progress) {
 	f, ok := w.(*os.File)
-	if !ok || !interactive(f, f, os.Getenv) {
+	if !ok || !interactive(f, f, sys.Getenv) {
 		return nil
 	}
 	return func(p installer.Progress) {
@@ -171,8 +171,8 @@ func progressPrinter(w io.Writer) func(installer.Progress) {
 	}
 }
 
-func clearLine(w io.Writer) string {
-	if f, ok := w.(*os.File); ok && interactive(f, f, os.Getenv) {
+func clearLine(sys *goenv.System, w io.Writer) string {
+	if f, ok := w.(*os.File); ok && interactive(f, f, sys.Getenv) {
 		return "\r" + strings.Repeat(" ", 90) + "\r"
 	}
 	return ""

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -75,7 +74,7 @@ func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader,
 	case "":
 		return runDefault(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "check":
-		return runCheck(ctx, sys, pr, args, stdout, stderr)
+		return runCheck(ctx, sys, pr, args, stdin, stdout, stderr)
 	case "mirrors":
 		return runMirrors(ctx, sys, pr, args, stdout, stderr)
 	case "use":
@@ -163,18 +162,18 @@ func (f *checkFlags) options(pr i18n.Printer) checks.Options {
 	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang}
 }
 
-func runCheck(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
+func runCheck(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f checkFlags
 	fs := newFlagSet("check", stderr, pr.T("Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n"))
 	f.register(fs, pr)
 	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
 	}
-	return printReport(ctx, sys, pr, f, stdout)
+	return printReport(ctx, sys, pr, f, stdin, stdout)
 }
 
 // printReport runs the checks and writes the text or JSON report.
-func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f checkFlags, stdout io.Writer) error {
+func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f checkFlags, stdin io.Reader, stdout io.Writer) error {
 	list := checks.All()
 	events := checks.Run(ctx, list, sys, f.options(pr))
 	var r report.Report
@@ -185,7 +184,7 @@ func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f chec
 		}
 	} else {
 		var err error
-		color := !f.noColor && sys.Getenv("NO_COLOR") == "" && interactive(os.Stdin, stdout, sys.Getenv)
+		color := !f.noColor && sys.Getenv("NO_COLOR") == "" && interactive(stdin, stdout, sys.Getenv)
 		r, err = report.WriteText(stdout, versionString(), list, events, report.TextOptions{Color: color, Verbose: f.verbose, Lang: pr.Lang})
 		if err != nil {
 			return err
@@ -206,7 +205,7 @@ func runDefault(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []
 		return err
 	}
 	if f.json || !interactive(stdin, stdout, sys.Getenv) {
-		return printReport(ctx, sys, pr, f, stdout)
+		return printReport(ctx, sys, pr, f, stdin, stdout)
 	}
 	err := tui.Run(ctx, tui.Config{
 		Sys:     sys,
