@@ -118,6 +118,14 @@ func beforeAfter(ctx context.Context, sys *goenv.System, pr i18n.Printer, ids []
 	}
 }
 
+// withEnv runs checks on an environment already loaded, so that the go
+// command is not run twice for the same state; the checks after a change
+// load it afresh.
+func withEnv(opts checks.Options, env *goenv.Snapshot) checks.Options {
+	opts.Env = env
+	return opts
+}
+
 // runChecks runs checks and returns their results by ID.
 func runChecks(ctx context.Context, sys *goenv.System, list []*checks.Check, opts checks.Options) map[string]report.Check {
 	r := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
@@ -178,7 +186,7 @@ func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 	title := pr.T("Use %s (%s) as the module proxy", target.Name, goenv.RedactURL(target.URL))
 	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
 	opts := checks.Options{Offline: true, Lang: pr.Lang}
-	before := runChecks(ctx, sys, checksByID(ids), opts)
+	before := runChecks(ctx, sys, checksByID(ids), withEnv(opts, env))
 	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), title, *action)
 	if err != nil {
 		return err
@@ -252,7 +260,8 @@ func runFix(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 	}
 	opts := checks.Options{Timeout: timeout, Lang: pr.Lang}
 	all := checks.All()
-	before := runChecks(ctx, sys, all, opts)
+	env := goenv.Load(ctx, sys)
+	before := runChecks(ctx, sys, all, withEnv(opts, env))
 	var targets []string
 	for _, c := range all {
 		r := before[c.ID]
@@ -264,7 +273,6 @@ func runFix(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 	if err != nil {
 		return err
 	}
-	env := goenv.Load(ctx, sys)
 	var gone []string
 	failed := false
 	changed := 0

@@ -64,6 +64,9 @@ type Options struct {
 	Concurrency int
 	// Lang is the language of summaries, details and fix titles.
 	Lang i18n.Lang
+	// Env is the Go environment when the caller has loaded it already;
+	// nil makes the run load it (once).
+	Env *goenv.Snapshot
 }
 
 // Pass is what a running check gets: the system, the options, the results
@@ -85,7 +88,10 @@ func (p *Pass) T(format string, args ...any) string {
 func (p *Pass) Env() *goenv.Snapshot { return p.snapshot() }
 
 // newSnapshot returns a loader that reads the environment once.
-func newSnapshot(ctx context.Context, sys *goenv.System) func() *goenv.Snapshot {
+func newSnapshot(ctx context.Context, sys *goenv.System, loaded *goenv.Snapshot) func() *goenv.Snapshot {
+	if loaded != nil {
+		return func() *goenv.Snapshot { return loaded }
+	}
 	return sync.OnceValue(func() *goenv.Snapshot { return goenv.Load(ctx, sys) })
 }
 

@@ -47,7 +47,7 @@ func Run(ctx context.Context, list []*Check, sys *goenv.System, opts Options) <-
 		limit = len(list)
 	}
 	sem := make(chan struct{}, max(limit, 1))
-	snapshot := newSnapshot(ctx, sys)
+	snapshot := newSnapshot(ctx, sys, opts.Env)
 
 	finished := make(chan struct{}, len(list))
 	for i, c := range list {
