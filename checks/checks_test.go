@@ -21,6 +21,38 @@ func healthy(t *testing.T) *fakesys.Machine {
 	return m
 }
 
+// machineCase is a row of a check's table test: process variables and go
+// env file lines on a healthy machine, and the result expected.
+type machineCase struct {
+	name string
+	env  map[string]string // process environment
+	file []string          // go env file lines
+	want expect
+}
+
+// machine is a healthy machine with the case's settings.
+func (c machineCase) machine(t *testing.T) *fakesys.Machine {
+	t.Helper()
+	m := healthy(t)
+	for k, v := range c.env {
+		m.Setenv(k, v)
+	}
+	if c.file != nil {
+		m.UserEnvFile(c.file...)
+	}
+	return m
+}
+
+// runCases runs one check for every case.
+func runCases(t *testing.T, id string, cases []machineCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.want.check(t, runCheck(t, c.machine(t), id, Options{}))
+		})
+	}
+}
+
 // runCheck runs one check and the checks it requires on a machine.
 func runCheck(t *testing.T, m *fakesys.Machine, id string, opts Options) Result {
 	t.Helper()

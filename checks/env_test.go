@@ -6,12 +6,7 @@ import (
 )
 
 func TestGoproxy(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string // process environment
-		file []string          // go env file lines
-		want expect
-	}{
+	tests := []machineCase{
 		{name: "default", want: expect{status: OK, mention: []string{"https://mirror.example, then direct", `"," moves on only after 404 or 410`}}},
 		{name: "inferred scheme and pipe", env: map[string]string{"GOPROXY": "goproxy.cn|goproxy.io,direct"},
 			want: expect{status: OK, mention: []string{"https://goproxy.cn (https:// added by the go command)", `"|" falls through`}}},
@@ -36,14 +31,7 @@ func TestGoproxy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := healthy(t)
-			for k, v := range tt.env {
-				m.Setenv(k, v)
-			}
-			if tt.file != nil {
-				m.UserEnvFile(tt.file...)
-			}
-			res := runCheck(t, m, "env.goproxy", Options{})
+			res := runCheck(t, tt.machine(t), "env.goproxy", Options{})
 			tt.want.check(t, res)
 			if text := strings.Join(append(res.Details, res.Summary), "\n"); strings.Contains(text, "hunter2") {
 				t.Errorf("a credential is printed:\n%s", text)
@@ -58,12 +46,7 @@ func TestGoproxy(t *testing.T) {
 }
 
 func TestGosumdb(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		file []string
-		want expect
-	}{
+	tests := []machineCase{
 		{name: "default", want: expect{status: OK, mention: []string{"sum.golang.org (key built into the go command)"}}},
 		{name: "china alias", env: map[string]string{"GOSUMDB": "sum.golang.google.cn"},
 			want: expect{status: OK, mention: []string{"sum.golang.org (key built into the go command) at https://sum.golang.google.cn", "bypassing GOPROXY"}}},
@@ -76,26 +59,11 @@ func TestGosumdb(t *testing.T) {
 		{name: "full key", env: map[string]string{"GOSUMDB": "gosum.io+ce6e7565+AY5qEHUk/qmHc5btzW45JVoENfazw8LielDsaI+lEbq6"},
 			want: expect{status: OK, mention: []string{"gosum.io"}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := healthy(t)
-			for k, v := range tt.env {
-				m.Setenv(k, v)
-			}
-			if tt.file != nil {
-				m.UserEnvFile(tt.file...)
-			}
-			tt.want.check(t, runCheck(t, m, "env.gosumdb", Options{}))
-		})
-	}
+	runCases(t, "env.gosumdb", tests)
 }
 
 func TestPrivate(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		want expect
-	}{
+	tests := []machineCase{
 		{name: "none", want: expect{status: OK, mention: []string{"no private module patterns set"}}},
 		{name: "specific", env: map[string]string{"GOPRIVATE": "corp.example,github.com/acme"}, want: expect{status: OK, mention: []string{"GOPRIVATE=corp.example,github.com/acme"}}},
 		{name: "whole public host", env: map[string]string{"GOPRIVATE": "github.com"},
@@ -113,15 +81,7 @@ func TestPrivate(t *testing.T) {
 		{name: "bad glob", env: map[string]string{"GONOPROXY": "corp.[example"},
 			want: expect{status: Warn, mention: []string{"not a valid glob"}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := healthy(t)
-			for k, v := range tt.env {
-				m.Setenv(k, v)
-			}
-			tt.want.check(t, runCheck(t, m, "env.private", Options{}))
-		})
-	}
+	runCases(t, "env.private", tests)
 }
 
 func TestSource(t *testing.T) {
@@ -161,11 +121,7 @@ func TestSource(t *testing.T) {
 }
 
 func TestFlags(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		want expect
-	}{
+	tests := []machineCase{
 		{name: "ok", env: map[string]string{"GOFLAGS": "-modcacherw -trimpath"}, want: expect{status: OK}},
 		{name: "vendor", env: map[string]string{"GOFLAGS": "-mod=vendor"}, want: expect{status: Warn, mention: []string{"every build uses ./vendor"}, fixes: []string{"unset GOFLAGS"}}},
 		{name: "mod", env: map[string]string{"GOFLAGS": "-mod=mod"}, want: expect{status: Warn, mention: []string{"may rewrite go.mod"}}},
@@ -178,13 +134,5 @@ func TestFlags(t *testing.T) {
 		{name: "GOTOOLCHAIN pinned", env: map[string]string{"GOTOOLCHAIN": "go1.25.4"}, want: expect{status: Warn, mention: []string{"every go command runs go1.25.4 instead of the installed go1.26.8"}}},
 		{name: "GOTOOLCHAIN minimum", env: map[string]string{"GOTOOLCHAIN": "go1.25.4+auto"}, want: expect{status: OK}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := healthy(t)
-			for k, v := range tt.env {
-				m.Setenv(k, v)
-			}
-			tt.want.check(t, runCheck(t, m, "env.flags", Options{}))
-		})
-	}
+	runCases(t, "env.flags", tests)
 }
