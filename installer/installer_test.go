@@ -2,13 +2,16 @@ package installer
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +23,8 @@ import (
 
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/internal/testproxy"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
 )
 
 // toolchainModule is a small synthetic toolchain laid out as
@@ -395,4 +400,71 @@ func FuzzParseSpec(f *testing.F) {
 		}
 		spec.Pick([]string{"go1.23.1", "go1.22.9", "go1.21.0"})
 	})
+}
+
+// TestUnpackModuleZip unpacks stored and deflated entries and checks the
+// h1: hash against dirhash's, computed from the zip alone; entries whose
+// content does not have the size the zip declares are refused.
+func TestUnpackModuleZip(t *testing.T) {
+	mv := module.Version{Path: "golang.org/toolchain", Version: ModuleVersion("go1.21.5", "linux", "amd64")}
+	prefix := mv.Path + "@" + mv.Version + "/"
+	write := func(t *testing.T, entries func(w *zip.Writer)) string {
+		t.Helper()
+		var buf bytes.Buffer
+		w := zip.NewWriter(&buf)
+		entries(w)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "m.zip")
+		os.WriteFile(p, buf.Bytes(), 0o644)
+		return p
+	}
+	entry := func(w *zip.Writer, name string, method uint16, content string) {
+		f, err := w.CreateHeader(&zip.FileHeader{Name: prefix + name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(content))
+	}
+	big := strings.Repeat("package big\n", 50000)
+	good := write(t, func(w *zip.Writer) {
+		entry(w, "VERSION", zip.Store, "go1.21.5\n")
+		entry(w, "src/big/big.go", zip.Deflate, big)
+		entry(w, "bin/go", zip.Deflate, "#!/bin/sh\n")
+		entry(w, "empty", zip.Store, "")
+	})
+	dir := t.TempDir()
+	got, err := unpackModuleZip(context.Background(), good, mv, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := dirhash.HashZip(good, dirhash.Hash1); got != want {
+		t.Errorf("h1 = %s, dirhash says %s", got, want)
+	}
+	for name, want := range map[string]string{"VERSION": "go1.21.5\n", "src/big/big.go": big, "bin/go": "#!/bin/sh\n", "empty": ""} {
+		if data, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(data) != want {
+			t.Errorf("%s: %d bytes, %v", name, len(data), err)
+		}
+	}
+
+	// A raw deflate stream with a declared size that is not its own.
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	fw.Write([]byte(big))
+	fw.Close()
+	for _, size := range []uint64{uint64(len(big)) - 1, uint64(len(big)) + 1} {
+		bad := write(t, func(w *zip.Writer) {
+			hdr := &zip.FileHeader{Name: prefix + "src/big/big.go", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE([]byte(big)),
+				CompressedSize64: uint64(deflated.Len()), UncompressedSize64: size}
+			f, err := w.CreateRaw(hdr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Write(deflated.Bytes())
+		})
+		if _, err := unpackModuleZip(context.Background(), bad, mv, t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "but the zip says") {
+			t.Errorf("declared size %d of %d: %v", size, len(big), err)
+		}
+	}
 }

@@ -28,12 +28,13 @@ import (
 func main() {
 	version := flag.String("version", "go1.21.5", "the Go version to install")
 	runs := flag.Int("runs", 3, "runs of each")
-	godoctor := flag.String("godoctor", "", "the godoctor binary")
+	godoctor := flag.String("godoctor", "", "the godoctor binary, or several separated by commas to compare builds")
 	flag.Parse()
 	if *godoctor == "" {
 		fmt.Fprintln(os.Stderr, "-godoctor is required")
 		os.Exit(2)
 	}
+	binaries := strings.Split(*godoctor, ",")
 	modVersion := "v0.0.1-" + *version + ".linux-amd64"
 	modcache := strings.TrimSpace(output("go", "env", "GOMODCACHE"))
 	download := filepath.Join(modcache, "cache", "download")
@@ -52,28 +53,61 @@ func main() {
 	proxy := "http://" + ln.Addr().String()
 	fmt.Printf("%s (%.1f MiB zip) from a loopback mirror, %d runs each\n\n", modVersion, float64(fi.Size())/(1<<20), *runs)
 
-	var ours, theirs []time.Duration
-	var oursMem, theirsMem int64
-	for i := 0; i < *runs; i++ {
+	// Each run times every binary and then the go command, each in a fresh
+	// home; a binary's ratio is the median of its time over the go
+	// command's in the same run, so that the disk's drift over a session
+	// (which moves both by up to 40% here) cancels out.
+	ours := make([][]time.Duration, len(binaries))
+	ratios := make([][]float64, len(binaries))
+	oursMem := make([]int64, len(binaries))
+	var theirs []time.Duration
+	var theirsMem int64
+	// Every run's files stay until the end: deleting thousands of files
+	// just before a run makes ext4 slower to create new ones (its inode
+	// allocator skips recently freed inodes), which no user's install meets.
+	defer removeHomes()
+	newHome := func() string {
 		tmp, _ := os.MkdirTemp("", "installbench-")
-		env := benchEnv(tmp, proxy)
-
-		cmd := exec.Command(*godoctor, "install", strings.TrimPrefix(*version, "go"), "--dir", filepath.Join(tmp, "sdk"), "--yes")
-		cmd.Env = env
+		homes = append(homes, tmp)
+		return tmp
+	}
+	for i := 0; i < *runs; i++ {
+		mine := make([]time.Duration, len(binaries))
+		for b, bin := range binaries {
+			home := newHome()
+			cmd := exec.Command(bin, "install", strings.TrimPrefix(*version, "go"), "--dir", filepath.Join(home, "sdk"), "--yes")
+			cmd.Env = benchEnv(home, proxy)
+			d, mem := timed(cmd)
+			mine[b], oursMem[b] = d, max(oursMem[b], mem)
+			ours[b] = append(ours[b], d)
+		}
+		cmd := exec.Command("go", "version")
+		cmd.Env = append(benchEnv(newHome(), proxy), "GOTOOLCHAIN="+*version)
 		d, mem := timed(cmd)
-		ours, oursMem = append(ours, d), max(oursMem, mem)
-
-		cmd = exec.Command("go", "version")
-		cmd.Env = append(env, "GOTOOLCHAIN="+*version)
-		d, mem = timed(cmd)
 		theirs, theirsMem = append(theirs, d), max(theirsMem, mem)
+		for b := range binaries {
+			ratios[b] = append(ratios[b], float64(mine[b])/float64(d))
+		}
+	}
+	for b, bin := range binaries {
+		name := "godoctor install"
+		if len(binaries) > 1 {
+			name = filepath.Base(bin)
+		}
+		fmt.Printf("%-33s median %6s  peak memory %5.1f MiB  ratio %.2fx\n", name+":", median(ours[b]).Round(10*time.Millisecond), float64(oursMem[b])/1024, median(ratios[b]))
+	}
+	fmt.Printf("%-33s median %6s  peak memory %5.1f MiB\n", "go command (GOTOOLCHAIN switch):", median(theirs).Round(10*time.Millisecond), float64(theirsMem)/1024)
+	fmt.Println("ratio: the median over the runs of godoctor's time / the go command's (goal: at most 0.5x; peak memory at most 64 MiB)")
+}
+
+// homes are the runs' temporary homes, removed at the end.
+var homes []string
+
+func removeHomes() {
+	for _, tmp := range homes {
 		exec.Command("chmod", "-R", "u+w", tmp).Run()
 		os.RemoveAll(tmp)
 	}
-	mo, mt := median(ours), median(theirs)
-	fmt.Printf("godoctor install:                 median %6s  peak memory %5.1f MiB\n", mo.Round(10*time.Millisecond), float64(oursMem)/1024)
-	fmt.Printf("go command (GOTOOLCHAIN switch):  median %6s  peak memory %5.1f MiB\n", mt.Round(10*time.Millisecond), float64(theirsMem)/1024)
-	fmt.Printf("ratio: %.2fx (goal: at most 0.5x; peak memory at most 64 MiB)\n", float64(mo)/float64(mt))
 }
 
 // mirror serves a module cache's download directory as a module proxy,
@@ -124,16 +158,20 @@ func benchEnv(tmp, proxy string) []string {
 		"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "XDG_CONFIG_HOME=" + filepath.Join(tmp, ".config"),
 		"GOPATH=" + filepath.Join(tmp, "gopath"), "GOMODCACHE=" + filepath.Join(tmp, "modcache"),
 		"GOCACHE=" + filepath.Join(tmp, "gocache"), "GOENV=" + filepath.Join(tmp, "goenv"),
-		"GOPROXY=" + proxy, "GOSUMDB=sum.golang.org", "GOFLAGS=-modcacherw", "GONOSUMDB=", "GOPRIVATE=",
+		"GOPROXY=" + proxy, "GOSUMDB=sum.golang.org", "GOFLAGS=", "GONOSUMDB=", "GOPRIVATE=",
 	}
 }
 
 // timed runs a command and returns its wall time and peak resident memory
 // in KiB.
 func timed(cmd *exec.Cmd) (time.Duration, int64) {
+	// Each command starts with nothing waiting to be written, so that
+	// neither pays for the other's (or the clean-up's) write-back.
+	syscall.Sync()
 	start := time.Now()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
+		removeHomes()
 		os.Exit(1)
 	}
 	d := time.Since(start)
@@ -155,7 +193,7 @@ func output(name string, args ...string) string {
 	return string(out)
 }
 
-func median(d []time.Duration) time.Duration {
+func median[T time.Duration | float64](d []T) T {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
