@@ -387,9 +387,9 @@ func runUndo(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []str
 	fmt.Fprint(stdout, pr.T("Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime)))
 	for _, f := range e.Files {
 		if f.Existed {
-			fmt.Fprint(stdout, pr.T("  restored %s\n", f.Path))
+			fmt.Fprint(stdout, pr.T("  restored %s\n", f.Name()))
 		} else {
-			fmt.Fprint(stdout, pr.T("  removed %s (godoctor had created it)\n", f.Path))
+			fmt.Fprint(stdout, pr.T("  removed %s (godoctor had created it)\n", f.Name()))
 		}
 	}
 	return nil

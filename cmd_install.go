@@ -46,7 +46,7 @@ func runInstall(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []
 	fs.StringVar(&f.source, "source", "proxy", pr.T("proxy or dl"))
 	fs.StringVar(&f.dlURL, "dl-url", "", pr.T("base URL of the archive download site or of a mirror of it (dl)"))
 	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, pr.T("where the official release list with the sha256 sums is read (dl)"))
-	fs.BoolVar(&f.setDefault, "default", false, pr.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile"))
+	fs.BoolVar(&f.setDefault, "default", false, pr.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile (Windows: DIR\\goX.Y.Z\\bin in the user PATH)"))
 	fs.BoolVar(&f.yes, "yes", false, pr.T("no confirmation prompt"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, pr.T("print the resolved version, source, URL and target; download nothing"))
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, pr.T("bound on each small network request"))
@@ -115,7 +115,7 @@ func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot,
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
 			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
-		fmt.Fprint(c.out, c.pr.T("Installed %s in %s (%s). Run it as %s\n", p.Version, p.Target, time.Since(start).Round(100*time.Millisecond), filepath.Join(p.Target, "bin", "go")))
+		fmt.Fprint(c.out, c.pr.T("Installed %s in %s (%s). Run it as %s\n", p.Version, p.Target, time.Since(start).Round(100*time.Millisecond), installer.GoCommand(p.Target, sys.GOOS)))
 	}
 	if !f.setDefault {
 		fmt.Fprint(c.out, c.pr.T("To make it the go of your shells: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go")))
@@ -124,22 +124,39 @@ func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot,
 	return p.Target, makeDefault(ctx, sys, env, c, f.dir, p.Version)
 }
 
-// makeDefault points DIR/go at the toolchain and puts DIR/go/bin and
-// GOPATH/bin first on PATH in the shell profile.
+// makeDefault makes the toolchain the go of new shells: DIR/go points at it
+// and DIR/go/bin and GOPATH/bin go first on PATH in the shell profile. On
+// Windows, where making a link needs administrator rights or developer
+// mode, the user PATH names the toolchain's own bin directory instead, in
+// place of an earlier default's.
 func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c *changer, dir, version string) error {
+	var bin string
+	var drop []string
 	if sys.GOOS == "windows" {
-		return fmt.Errorf("--default is not available on Windows yet: add %s to your user PATH (System Properties > Environment Variables)", filepath.Join(dir, version, "bin"))
+		bin = filepath.Join(dir, version, "bin")
+		others, err := installer.InstalledVersions(dir)
+		if err != nil {
+			return err
+		}
+		for _, v := range others {
+			if v != version {
+				drop = append(drop, filepath.Join(dir, v, "bin"))
+			}
+		}
+		fmt.Fprint(c.out, c.pr.T("No link on Windows (making one needs administrator rights or developer mode): the user PATH in %s names %s itself, and a later --default replaces it.\n", goenv.UserEnvLocation, bin))
+	} else {
+		link, err := installer.SetDefault(dir, version)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c.out, c.pr.T("%s now points to %s\n", link, version))
+		bin = filepath.Join(link, "bin")
 	}
-	link, err := installer.SetDefault(dir, version)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(c.out, c.pr.T("%s now points to %s\n", link, version))
-	dirs := []string{filepath.Join(link, "bin")}
+	dirs := []string{bin}
 	if gopath := goenv.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
 		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
 	}
-	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs})
+	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs, PathDrop: drop})
 	if err != nil {
 		return err
 	}

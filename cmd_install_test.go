@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/godoctor/godoctor/installer"
+	"github.com/godoctor/godoctor/internal/fakesys"
 	"github.com/godoctor/godoctor/internal/testproxy"
 )
 
@@ -58,5 +59,63 @@ func TestInstallCommand(t *testing.T) {
 		if _, code := r.run(t, "", bad...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", bad, code)
 		}
+	}
+}
+
+// TestInstallDefaultOnWindows runs `install --default` on a Windows
+// machine (GOOS injected, the registry's user environment in memory): no
+// link is made, the user PATH names the toolchain, a second default takes
+// the first one's place, and undo steps back through both.
+func TestInstallDefaultOnWindows(t *testing.T) {
+	var mods []testproxy.Module
+	for _, v := range []string{"go1.21.5", "go1.22.0"} {
+		mods = append(mods, testproxy.Module{Path: "golang.org/toolchain", Version: installer.ModuleVersion(v, "windows", "amd64"),
+			Files: map[string]string{"bin/go.exe": "MZ " + v, "VERSION": v + "\n"}})
+	}
+	proxy := testproxy.New(t, "sum.test", mods...)
+	r := newRealMachine(t)
+	u := fakesys.NewUserEnv()
+	r.sys.GOOS, r.sys.GOARCH, r.sys.UserEnv = "windows", "amd64", u
+	r.sys.Env["AppData"] = filepath.Join(r.home, "AppData", "Roaming")
+	r.sys.Env["GOPROXY"] = proxy.URL
+	r.sys.Env["GOSUMDB"] = proxy.SumDBKey
+	const mine = `C:\Tools;%USERPROFILE%\bin`
+	u.Set("Path", mine)
+	sdk := filepath.Join(r.home, "sdk")
+	bin := func(v string) string { return filepath.Join(sdk, v, "bin") }
+
+	out, code := r.run(t, "", "install", "1.21.5", "--default", "--yes")
+	if code != 0 || !strings.Contains(out, "No link on Windows") || !strings.Contains(out, `HKCU\Environment\Path`) {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if _, err := os.Lstat(filepath.Join(sdk, "go")); !os.IsNotExist(err) {
+		t.Errorf("a link was made on Windows: %v", err)
+	}
+	path, _, _ := u.Get("PATH")
+	if !strings.HasPrefix(path, bin("go1.21.5")+";") || !strings.HasSuffix(path, ";"+mine) {
+		t.Errorf("user PATH after the first default: %s", path)
+	}
+	if b, _ := os.ReadFile(filepath.Join(r.home, ".bashrc")); string(b) != userBashrc {
+		t.Errorf("a shell profile was changed on Windows:\n%s", b)
+	}
+
+	if out, code := r.run(t, "", "install", "1.22.0", "--default", "--yes"); code != 0 {
+		t.Fatalf("second default: exit %d\n%s", code, out)
+	}
+	path, _, _ = u.Get("PATH")
+	if !strings.HasPrefix(path, bin("go1.22.0")+";") || strings.Contains(path, bin("go1.21.5")) {
+		t.Errorf("user PATH after the second default: %s", path)
+	}
+	if _, code := r.run(t, "", "undo"); code != 0 {
+		t.Fatal("first undo failed")
+	}
+	if path, _, _ = u.Get("PATH"); !strings.HasPrefix(path, bin("go1.21.5")+";") {
+		t.Errorf("user PATH after one undo: %s", path)
+	}
+	if _, code := r.run(t, "", "undo"); code != 0 {
+		t.Fatal("second undo failed")
+	}
+	if path, _, _ = u.Get("PATH"); path != mine {
+		t.Errorf("user PATH after two undos: %s", path)
 	}
 }

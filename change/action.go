@@ -13,8 +13,12 @@ import (
 type Action struct {
 	Set   map[string]string // go env -w NAME=VALUE
 	Unset []string          // go env -u NAME
-	// PathDirs go first on PATH, in godoctor's block of the shell profile.
+	// PathDirs go first on PATH: in godoctor's block of the shell
+	// profile, or on Windows in the user PATH.
 	PathDirs []string
+	// PathDrop are directories to take off PATH where godoctor put them
+	// before (an earlier default toolchain).
+	PathDrop []string
 	// CommentOut are shell profile lines exporting a variable that would
 	// override what go env -w writes.
 	CommentOut []goenv.ProfileLine
@@ -42,12 +46,16 @@ func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action
 		p.Edits = append(p.Edits, e)
 	}
 	if len(a.PathDirs) > 0 {
-		e, err := PathBlockEdit(sys, a.PathDirs)
+		edit, note := PathBlockEdit, "open a new shell for PATH to change"
+		if sys.GOOS == "windows" {
+			edit, note = UserPathEdit, "open a new terminal for PATH to change; programs already running keep the old one"
+		}
+		e, err := edit(sys, a.PathDirs, a.PathDrop)
 		if err != nil {
 			return p, err
 		}
 		p.Edits = append(p.Edits, e)
-		p.Notes = append(p.Notes, "open a new shell for PATH to change")
+		p.Notes = append(p.Notes, note)
 	}
 	byFile := map[string][]int{}
 	for _, l := range a.CommentOut {

@@ -13,14 +13,31 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/godoctor/godoctor/goenv"
 )
 
-// Edit is one file's change.
+// Edit is one file's change, or one user environment variable's.
 type Edit struct {
-	Path   string
-	Before []byte // nil when the file does not exist
-	After  []byte
-	Mode   fs.FileMode // of a new file; an existing file keeps its own
+	Path string
+	// UserVar says that Path names a variable of the user environment
+	// (goenv.UserEnv, the Windows registry) instead of a file. Its content
+	// is held one list entry per line (see userVarLines), so that a
+	// preview shows which PATH entries come and go.
+	UserVar bool
+	Before  []byte // nil when the file does not exist
+	After   []byte
+	Mode    fs.FileMode // of a new file; an existing file keeps its own
+}
+
+// Name is how the edited file or variable is shown to a person.
+func (e Edit) Name() string { return displayName(e.UserVar, e.Path) }
+
+func displayName(userVar bool, path string) string {
+	if userVar {
+		return goenv.UserEnvLocation + `\` + path
+	}
+	return path
 }
 
 // Changed reports whether the edit changes anything.
@@ -56,10 +73,13 @@ func (p Plan) Preview() string {
 		if !e.Changed() {
 			continue
 		}
-		if e.Before == nil {
-			fmt.Fprintf(&b, "--- %s (new file)\n+++ %s\n", e.Path, e.Path)
-		} else {
-			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Path, e.Path)
+		switch {
+		case e.Before == nil && e.UserVar:
+			fmt.Fprintf(&b, "--- %s (new variable)\n+++ %s\n", e.Name(), e.Name())
+		case e.Before == nil:
+			fmt.Fprintf(&b, "--- %s (new file)\n+++ %s\n", e.Name(), e.Name())
+		default:
+			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Name(), e.Name())
 		}
 		for _, l := range Diff(string(e.Before), string(e.After)) {
 			b.WriteString(l + "\n")

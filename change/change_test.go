@@ -126,8 +126,11 @@ func TestChainUndoneInOrder(t *testing.T) {
 
 	steps := []func() Edit{
 		func() Edit { e, _ := GoEnvEdit(context.Background(), m.Sys, "", nil, []string{"GOSUMDB"}); return e },
-		func() Edit { e, _ := PathBlockEdit(m.Sys, []string{m.Home("go/bin")}); return e },
-		func() Edit { e, _ := PathBlockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}); return e },
+		func() Edit { e, _ := PathBlockEdit(m.Sys, []string{m.Home("go/bin")}, nil); return e },
+		func() Edit {
+			e, _ := PathBlockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}, nil)
+			return e
+		},
 	}
 	var snapshots []string
 	state := func() string {
@@ -165,7 +168,7 @@ func TestChainUndoneInOrder(t *testing.T) {
 func TestUndoRefusesHandEdits(t *testing.T) {
 	m := fakesys.New(t)
 	j := journal(t)
-	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"})
+	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	if _, err := j.Apply(Plan{Edits: []Edit{edit}}); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +188,7 @@ func TestUndoRefusesHandEdits(t *testing.T) {
 func TestApplyRefusesStalePlans(t *testing.T) {
 	m := fakesys.New(t)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/x\n")
-	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"})
+	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/y\n")
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{edit}}); err == nil || !strings.Contains(err.Error(), "changed since the preview") {
 		t.Errorf("err = %v", err)
@@ -203,20 +206,20 @@ func TestCommentOutAndFish(t *testing.T) {
 		t.Errorf("%q %v", e.After, err)
 	}
 	m.Setenv("SHELL", "/usr/bin/fish")
-	e, _ = PathBlockEdit(m.Sys, []string{"/opt/go bin"})
+	e, _ = PathBlockEdit(m.Sys, []string{"/opt/go bin"}, nil)
 	if !strings.HasSuffix(e.Path, "config.fish") || !strings.Contains(string(e.After), "fish_add_path --global --move --path '/opt/go bin'") {
 		t.Errorf("fish: %s\n%s", e.Path, e.After)
 	}
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{e}}); err != nil {
 		t.Fatal(err)
 	}
-	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"})
+	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
 	if got := blockDirs(string(e.After), Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
 		t.Errorf("fish block dirs = %q\n%s", got, e.After)
 	}
-	m.Sys.GOOS = "windows"
-	if _, err := PathBlockEdit(m.Sys, []string{`C:\go\bin`}); err == nil || !strings.Contains(err.Error(), "setx") {
-		t.Errorf("windows: %v", err)
+	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
+	if got := blockDirs(string(e.After), Fish); !slices.Equal(got, []string{"/it's/bin"}) {
+		t.Errorf("fish block dirs after dropping /opt/go bin = %q\n%s", got, e.After)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/godoctor/godoctor/goenv"
 )
 
 // Journal keeps a backup of every file before each change, so that undo
@@ -20,6 +22,8 @@ import (
 type Journal struct {
 	Dir string // <user config dir>/godoctor/journal
 	Now func() time.Time
+	// UserEnv holds the user variables that edits may change (Windows).
+	UserEnv goenv.UserEnv
 }
 
 // Entry is one applied change.
@@ -30,9 +34,10 @@ type Entry struct {
 	Files []FileRecord `json:"files"`
 }
 
-// FileRecord says what happened to one file.
+// FileRecord says what happened to one file or user variable.
 type FileRecord struct {
 	Path    string      `json:"path"`
+	UserVar bool        `json:"user_var,omitempty"` // Path names a user variable
 	Existed bool        `json:"existed"`
 	Mode    fs.FileMode `json:"mode"`
 	Backup  string      `json:"backup,omitempty"` // file name in the entry's directory
@@ -78,20 +83,21 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		}
 		// Re-read: the plan may be old, and the backup must be of what is
 		// there now.
-		cur, mode, err := readFile(ed.Path)
+		cur, mode, err := j.read(ed.UserVar, ed.Path)
 		if err != nil {
+			os.RemoveAll(dir)
 			return e, err
 		}
 		if string(cur) != string(ed.Before) || (cur == nil) != (ed.Before == nil) {
 			os.RemoveAll(dir)
-			return e, fmt.Errorf("%s changed since the preview; nothing was written", ed.Path)
+			return e, fmt.Errorf("%s changed since the preview; nothing was written", ed.Name())
 		}
-		rec := FileRecord{Path: ed.Path, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
+		rec := FileRecord{Path: ed.Path, UserVar: ed.UserVar, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
 		if cur != nil {
 			rec.Backup = fmt.Sprintf("%d-%s", i, filepath.Base(ed.Path))
 			if err := WriteAtomic(filepath.Join(dir, rec.Backup), cur, 0o600); err != nil {
 				os.RemoveAll(dir)
-				return e, fmt.Errorf("backing up %s: %w", ed.Path, err)
+				return e, fmt.Errorf("backing up %s: %w", ed.Name(), err)
 			}
 		} else {
 			rec.Mode = ed.Mode
@@ -107,11 +113,11 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		return e, err
 	}
 	for i, ed := range edits {
-		if err := WriteAtomic(ed.Path, ed.After, e.Files[i].Mode); err != nil {
+		if err := j.write(ed.UserVar, ed.Path, ed.After, e.Files[i].Mode); err != nil {
 			// Put back what was written so far; the entry goes with it.
 			j.restore(e, e.Files[:i])
 			os.RemoveAll(dir)
-			return e, fmt.Errorf("writing %s: %w (earlier files restored)", ed.Path, err)
+			return e, fmt.Errorf("writing %s: %w (earlier files restored)", ed.Name(), err)
 		}
 	}
 	return e, nil
@@ -164,12 +170,12 @@ func (j Journal) Undo(force bool) (Entry, error) {
 	if !force {
 		var changed []string
 		for _, f := range e.Files {
-			cur, _, err := readFile(f.Path)
+			cur, _, err := j.read(f.UserVar, f.Path)
 			if err != nil {
 				return e, err
 			}
 			if hash(cur) != f.After {
-				changed = append(changed, f.Path)
+				changed = append(changed, f.Name())
 			}
 		}
 		if changed != nil {
@@ -186,18 +192,50 @@ func (j Journal) Undo(force bool) (Entry, error) {
 func (j Journal) restore(e Entry, files []FileRecord) error {
 	for _, f := range files {
 		if !f.Existed {
-			if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := j.remove(f.UserVar, f.Path); err != nil {
 				return err
 			}
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(j.Dir, e.ID, f.Backup))
 		if err != nil {
-			return fmt.Errorf("backup of %s: %w", f.Path, err)
+			return fmt.Errorf("backup of %s: %w", f.Name(), err)
 		}
-		if err := WriteAtomic(f.Path, data, f.Mode); err != nil {
+		if err := j.write(f.UserVar, f.Path, data, f.Mode); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Name is how the file or variable is shown to a person.
+func (f FileRecord) Name() string { return displayName(f.UserVar, f.Path) }
+
+// read, write and remove reach a file or, for userVar, a variable of
+// j.UserEnv.
+func (j Journal) read(userVar bool, path string) ([]byte, fs.FileMode, error) {
+	if userVar {
+		return readUserVar(j.UserEnv, path)
+	}
+	return readFile(path)
+}
+
+func (j Journal) write(userVar bool, path string, data []byte, mode fs.FileMode) error {
+	if userVar {
+		return writeUserVar(j.UserEnv, path, data)
+	}
+	return WriteAtomic(path, data, mode)
+}
+
+func (j Journal) remove(userVar bool, path string) error {
+	if userVar {
+		if j.UserEnv == nil {
+			return errNoUserEnv
+		}
+		return j.UserEnv.Delete(path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }

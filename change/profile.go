@@ -59,12 +59,9 @@ func ProfileFile(sys *goenv.System, sh Shell) string {
 
 // PathBlockEdit plans godoctor's block in the user's shell profile so that
 // dirs come first on PATH, ahead of the directories the block already
-// puts there. The block is replaced where it exists and appended
-// otherwise; the rest of the file is kept byte for byte.
-func PathBlockEdit(sys *goenv.System, dirs []string) (Edit, error) {
-	if sys.GOOS == "windows" {
-		return Edit{}, fmt.Errorf("on Windows PATH lives in the registry, not in a profile: add %s with System Properties > Environment Variables, or `setx PATH \"%s;%%PATH%%\"`", strings.Join(dirs, ";"), strings.Join(dirs, ";"))
-	}
+// puts there except those in drop. The block is replaced where it exists
+// and appended otherwise; the rest of the file is kept byte for byte.
+func PathBlockEdit(sys *goenv.System, dirs, drop []string) (Edit, error) {
 	sh := UserShell(sys)
 	path := ProfileFile(sys, sh)
 	before, mode, err := readFile(path)
@@ -73,7 +70,7 @@ func PathBlockEdit(sys *goenv.System, dirs []string) (Edit, error) {
 	}
 	all := append([]string(nil), dirs...)
 	for _, d := range blockDirs(string(before), sh) {
-		if !slices.Contains(all, d) {
+		if !slices.Contains(all, d) && !slices.Contains(drop, d) {
 			all = append(all, d)
 		}
 	}

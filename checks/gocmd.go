@@ -201,7 +201,9 @@ func pathFix(id, title, dir string, sys *goenv.System) Fix {
 	cmd := fmt.Sprintf(`export PATH="%s:$PATH"`, dir)
 	switch {
 	case sys.GOOS == "windows":
-		cmd = fmt.Sprintf(`setx PATH "%s;%%PATH%%"`, dir)
+		// Not `setx PATH "...;%PATH%"`, the usual advice: that copies the
+		// machine's PATH into the user's and cuts it at 1024 characters.
+		cmd = fmt.Sprintf(`[Environment]::SetEnvironmentVariable('Path', '%s;' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`, strings.ReplaceAll(dir, "'", "''"))
 	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
 		cmd = "fish_add_path " + dir
 	}

@@ -1,11 +1,14 @@
 package checks
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/godoctor/godoctor/change"
 	"github.com/godoctor/godoctor/internal/fakesys"
 )
 
@@ -28,6 +31,18 @@ func TestGoInstalled(t *testing.T) {
 		m.Setenv("SHELL", "/usr/bin/fish")
 		m.Toolchain(m.Path("/usr/local/go"), "go1.25.3")
 		expect{status: Fail, fixes: []string{"fish_add_path " + m.Path("/usr/local/go/bin")}}.check(t, runCheck(t, m, "go.installed", Options{}))
+	})
+	t.Run("windows gets the user PATH", func(t *testing.T) {
+		m := fakesys.New(t)
+		m.Windows().Set("Path", `C:\Tools`)
+		fix := pathFix("go-on-path", "Put go on PATH", `C:\Program Files\Go\bin`, m.Sys)
+		if want := `[Environment]::SetEnvironmentVariable('Path', 'C:\Program Files\Go\bin;' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`; fix.Command != want {
+			t.Errorf("command = %s\nwant %s", fix.Command, want)
+		}
+		plan, err := change.Build(context.Background(), m.Sys, "", fix.Title, *fix.Action)
+		if err != nil || !strings.Contains(plan.Preview(), "+ C:\\Program Files\\Go\\bin\n  C:\\Tools") {
+			t.Errorf("plan: %v\n%s", err, plan.Preview())
+		}
 	})
 	t.Run("go does not run", func(t *testing.T) {
 		m := healthy(t)

@@ -41,6 +41,9 @@ type System struct {
 	FreeSpace func(path string) (uint64, error)
 	HTTP      *http.Client
 	Now       func() time.Time
+	// UserEnv is the user's persistent environment outside files (the
+	// Windows registry); nil on Unix.
+	UserEnv UserEnv
 }
 
 // OS returns the System of the running process.
@@ -63,6 +66,7 @@ func OS() *System {
 		FreeSpace: FreeSpace,
 		HTTP:      &http.Client{Transport: http.DefaultTransport},
 		Now:       time.Now,
+		UserEnv:   osUserEnv(),
 	}
 }
 

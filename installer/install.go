@@ -65,6 +65,25 @@ func (p Plan) Installed() bool {
 	return err == nil
 }
 
+// InstalledVersions lists the toolchains that godoctor installed in dir
+// (go1.21.5, ...), in directory order.
+func InstalledVersions(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "go1") && (Plan{Target: filepath.Join(dir, e.Name())}).Installed() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
 // Resolve turns a version request into a plan without downloading.
 func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 	p := Plan{Source: o.Source}
@@ -210,7 +229,7 @@ func Install(ctx context.Context, p Plan, o Options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(staging, "bin", "go"+exeSuffix(o.GOOS))); err != nil {
+	if _, err := os.Stat(GoCommand(staging, o.GOOS)); err != nil {
 		return fmt.Errorf("the toolchain has no bin/go")
 	}
 	marker, _ := json.MarshalIndent(map[string]string{
@@ -229,11 +248,12 @@ func Install(ctx context.Context, p Plan, o Options) error {
 	return os.Rename(staging, p.Target)
 }
 
-func exeSuffix(goos string) string {
+// GoCommand is the go command of the toolchain in dir.
+func GoCommand(dir, goos string) string {
 	if goos == "windows" {
-		return ".exe"
+		return filepath.Join(dir, "bin", "go.exe")
 	}
-	return ""
+	return filepath.Join(dir, "bin", "go")
 }
 
 // installFromProxy fetches the toolchain module, unpacks it and checks its

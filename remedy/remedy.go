@@ -22,7 +22,7 @@ func Journal(sys *goenv.System) (change.Journal, error) {
 	if err != nil {
 		return change.Journal{}, fmt.Errorf("no user config directory for the change journal: %w", err)
 	}
-	return change.Journal{Dir: filepath.Join(dir, "godoctor", "journal")}, nil
+	return change.Journal{Dir: filepath.Join(dir, "godoctor", "journal"), UserEnv: sys.UserEnv}, nil
 }
 
 // GoCommand is the go that edits the go env file, "" when none runs.

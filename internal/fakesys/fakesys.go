@@ -110,6 +110,57 @@ func (m *Machine) PrependPath(dirs ...string) {
 	m.Sys.Env["PATH"] = strings.Join(list, ":")
 }
 
+// Windows makes the machine a Windows one with a user environment (the
+// registry's HKCU\Environment) held in memory, and returns that.
+func (m *Machine) Windows() *UserEnv {
+	u := NewUserEnv()
+	m.Sys.GOOS, m.Sys.UserEnv = "windows", u
+	return u
+}
+
+// NewUserEnv returns an empty user environment.
+func NewUserEnv() *UserEnv { return &UserEnv{vars: map[string]string{}} }
+
+// UserEnv is a Windows user environment in memory: names ignore case, as
+// the registry's do. Set and Delete count as announcements to running
+// programs, as the real one broadcasts them.
+type UserEnv struct {
+	mu        sync.Mutex
+	vars      map[string]string // by upper-case name
+	Announced int
+	// Fail makes every write fail.
+	Fail error
+}
+
+func (u *UserEnv) Get(name string) (string, bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	v, ok := u.vars[strings.ToUpper(name)]
+	return v, ok, nil
+}
+
+func (u *UserEnv) Set(name, value string) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.Fail != nil {
+		return u.Fail
+	}
+	u.vars[strings.ToUpper(name)] = value
+	u.Announced++
+	return nil
+}
+
+func (u *UserEnv) Delete(name string) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.Fail != nil {
+		return u.Fail
+	}
+	delete(u.vars, strings.ToUpper(name))
+	u.Announced++
+	return nil
+}
+
 // Setenv sets a process environment variable.
 func (m *Machine) Setenv(k, v string) { m.Sys.Env[k] = v }
 
