@@ -120,6 +120,22 @@ func Load(ctx context.Context, sys *System) *Snapshot {
 	return snap
 }
 
+// goEnvArgs ask `go env -json` for the variables the go command reads,
+// and GOVERSION and GOMOD, by name: asked for everything, the go command
+// also works out CGO_CFLAGS, GOGCCFLAGS and the like by running the C
+// compiler, 70 ms in a fresh GOCACHE, for values godoctor does not use.
+var goEnvArgs = func() []string {
+	costly := setOf(`CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS PKG_CONFIG GOGCCFLAGS`)
+	args := []string{"env", "-json", "GOVERSION", "GOMOD"}
+	for name := range knownEnv {
+		if !costly[name] {
+			args = append(args, name)
+		}
+	}
+	sort.Strings(args[4:])
+	return args
+}()
+
 // goEnv runs `go env -json`. GOTOOLCHAIN=local keeps the go command from
 // switching to (and downloading) another toolchain, and lets it answer even
 // when GOTOOLCHAIN itself is invalid; GOTOOLCHAIN is resolved from the
@@ -127,7 +143,7 @@ func Load(ctx context.Context, sys *System) *Snapshot {
 func (s *System) goEnv(ctx context.Context, gobin string) (map[string]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, goEnvTimeout)
 	defer cancel()
-	out, err := s.Run(ctx, s.Dir, s.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json")
+	out, err := s.Run(ctx, s.Dir, s.Environ("GOTOOLCHAIN=local"), gobin, goEnvArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("go env -json: %w", err)
 	}

@@ -169,7 +169,7 @@ func (m *Machine) run(ctx context.Context, dir string, env []string, name string
 	m.mu.Lock()
 	m.ran = append(m.ran, line)
 	m.mu.Unlock()
-	if filepath.Base(name) == "go" && strings.Join(args, " ") == "env -json" {
+	if filepath.Base(name) == "go" && len(args) >= 2 && args[0] == "env" && args[1] == "-json" {
 		if m.GoEnvErr != nil {
 			return nil, m.GoEnvErr
 		}
@@ -183,6 +183,19 @@ func (m *Machine) run(ctx context.Context, dir string, env []string, name string
 		out := map[string]string{"GOROOT": root, "GOVERSION": version, "GOMOD": os.DevNull}
 		for k, v := range m.GoEnv {
 			out[k] = v
+		}
+		if names := args[2:]; len(names) > 0 {
+			// Named variables only. The real go command answers every name,
+			// "" for one it does not have; this one leaves out what the
+			// test did not give it, so that godoctor falls back to the
+			// layers as it does for a go that did not run.
+			named := map[string]string{}
+			for _, n := range names {
+				if v, ok := out[n]; ok {
+					named[n] = v
+				}
+			}
+			out = named
 		}
 		return json.Marshal(out)
 	}
