@@ -1,6 +1,7 @@
 package goenv
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -30,32 +31,33 @@ func FuzzParseProxyList(f *testing.F) {
 	})
 }
 
+// FuzzRedactURL checks properties that do not restate the masking: it is
+// idempotent, leaves strings without "//" alone, and wherever
+// net/url finds user information, what is left has none but the mask and
+// the same host.
 func FuzzRedactURL(f *testing.F) {
-	for _, s := range []string{"https://user:secret@host/p", "https://secret@h", "x://a:secret@[::1", "secret"} {
+	for _, s := range []string{"https://user:secret@host/p", "https://secret@h", "x://a:secret@[::1", "secret", "https://a@b@host/x@y"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		got := RedactURL(raw)
-		i := strings.Index(raw, "://")
-		if i < 0 {
-			if got != raw {
-				t.Fatalf("RedactURL(%q) = %q changed a string without a scheme", raw, got)
-			}
+		if again := RedactURL(got); again != got {
+			t.Fatalf("RedactURL(%q) = %q, and once more %q", raw, got, again)
+		}
+		if !strings.Contains(raw, "//") && got != raw {
+			t.Fatalf("RedactURL(%q) = %q changed a string without an authority", raw, got)
+		}
+		before, err := url.Parse(raw)
+		if err != nil || before.User == nil {
 			return
 		}
-		start := i + 3
-		end := len(raw)
-		if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
-			end = start + j
+		after, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("RedactURL(%q) = %q, which no longer parses: %v", raw, got, err)
 		}
-		// Whatever precedes the last "@" of the authority is user
-		// information: it must be replaced, the rest kept.
-		if at := strings.LastIndex(raw[start:end], "@"); at >= 0 {
-			if want := raw[:start] + "***" + raw[start+at:]; got != want {
-				t.Fatalf("RedactURL(%q) = %q, want %q", raw, got, want)
-			}
-		} else if got != raw {
-			t.Fatalf("RedactURL(%q) = %q changed a URL without user information", raw, got)
+		_, password := after.User.Password()
+		if after.User.Username() != "***" || password || after.Host != before.Host {
+			t.Fatalf("RedactURL(%q) = %q: user %v, host %q (was %q)", raw, got, after.User, after.Host, before.Host)
 		}
 	})
 }

@@ -127,13 +127,17 @@ func RedactError(err error) error {
 // The whole userinfo is masked, since tokens are often put in the user
 // name. It works on the text, not on a parsed URL, so that a string that
 // does not parse, or parses some other way, cannot leak a password either:
-// whatever stands between "://" and the last "@" before the path is masked.
+// whatever stands between "://" (or a leading "//", which starts an
+// authority too) and the last "@" before the path is masked.
 func RedactURL(raw string) string {
-	i := strings.Index(raw, "://")
-	if i < 0 {
+	var start int
+	if strings.HasPrefix(raw, "//") {
+		start = 2
+	} else if i := strings.Index(raw, "://"); i >= 0 {
+		start = i + 3
+	} else {
 		return raw
 	}
-	start := i + 3
 	end := len(raw)
 	if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
 		end = start + j
