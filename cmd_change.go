@@ -179,6 +179,9 @@ func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 	for _, l := range action.CommentOut {
 		fmt.Fprint(stdout, pr.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, goenv.RedactURL(strings.TrimSpace(l.Text))))
 	}
+	for _, name := range action.UnsetUserVars {
+		fmt.Fprint(stdout, pr.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, goenv.UserEnvLocation, name, goenv.RedactURL(env.Settings[name].Process)))
+	}
 	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/i18n"
+	"github.com/godoctor/godoctor/internal/fakesys"
 	"github.com/godoctor/godoctor/internal/gosandbox"
 	"github.com/godoctor/godoctor/internal/testproxy"
 )
@@ -222,5 +223,36 @@ func TestFixPicksTheFastestVerifiedMirror(t *testing.T) {
 	}
 	if !strings.Contains(out, "Use the fastest verified mirror: good") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// TestUseOnWindowsRemovesTheUserVariable: on Windows a GOPROXY that the
+// user environment sets would override go env -w in every new terminal,
+// so use removes it there (previewed, undoable) and writes the go env
+// file.
+func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
+	r := newRealMachine(t)
+	u := fakesys.NewUserEnv()
+	r.sys.GOOS, r.sys.UserEnv = "windows", u
+	appData := filepath.Join(r.home, "AppData", "Roaming")
+	r.sys.Env["AppData"] = appData
+	r.sys.Env["GOPROXY"] = "https://bad.example"
+	u.Set("GOPROXY", "https://bad.example")
+
+	out, code := r.run(t, "", "use", "https://goproxy.cn", "--yes")
+	if code != 0 || !strings.Contains(out, `GOPROXY in your user environment (HKCU\Environment) overrides go env -w`) || !strings.Contains(out, `HKCU\Environment\GOPROXY (removed)`) {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if _, ok, _ := u.Get("GOPROXY"); ok {
+		t.Error("GOPROXY is still in the user environment")
+	}
+	if b, _ := os.ReadFile(filepath.Join(appData, "go", "env")); !strings.Contains(string(b), "GOPROXY=https://goproxy.cn,direct") {
+		t.Errorf("go env file:\n%s", b)
+	}
+	if _, code := r.run(t, "", "undo"); code != 0 {
+		t.Fatal("undo failed")
+	}
+	if v, _, _ := u.Get("GOPROXY"); v != "https://bad.example" {
+		t.Errorf("after undo GOPROXY = %q", v)
 	}
 }

@@ -22,6 +22,9 @@ type Action struct {
 	// CommentOut are shell profile lines exporting a variable that would
 	// override what go env -w writes.
 	CommentOut []goenv.ProfileLine
+	// UnsetUserVars are variables of the user environment (Windows) that
+	// would override what go env -w writes; they are removed.
+	UnsetUserVars []string
 	// Why is said next to every commented-out line.
 	Why string
 	// FastestMirror asks for the mirror benchmark to pick GOPROXY; the
@@ -76,6 +79,16 @@ func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action
 	if len(a.CommentOut) > 0 {
 		p.Notes = append(p.Notes, fmt.Sprintf("the variable stays set in shells already open: open a new shell, or run `unset %s` in each", strings.Join(exportedNames(a.CommentOut), " ")))
 	}
+	for _, name := range a.UnsetUserVars {
+		before, _, err := readUserVar(sys.UserEnv, name)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, Edit{Path: name, UserVar: true, Before: before})
+	}
+	if len(a.UnsetUserVars) > 0 {
+		p.Notes = append(p.Notes, "terminals already open keep the variable: open a new terminal")
+	}
 	return p, nil
 }
 
@@ -119,6 +132,10 @@ func SetAction(sys *goenv.System, snap *goenv.Snapshot, set map[string]string) (
 		if !snap.Settings[name].InProcess {
 			continue
 		}
+		if inUserEnv(sys, name) {
+			a.UnsetUserVars = append(a.UnsetUserVars, name)
+			continue
+		}
 		lines := sys.FindExports(name)
 		if len(lines) == 0 {
 			unreachable = append(unreachable, name)
@@ -144,6 +161,10 @@ func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Actio
 		a.Unset = []string{name}
 	}
 	if st.InProcess {
+		if inUserEnv(sys, name) {
+			a.UnsetUserVars = []string{name}
+			return a, false
+		}
 		lines := sys.FindExports(name)
 		if len(lines) == 0 {
 			return nil, true
@@ -153,6 +174,20 @@ func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Actio
 	return a, false
 }
 
-// Exported returns the variables whose exports the action comments out:
-// a new shell no longer has them.
-func (a *Action) Exported() []string { return exportedNames(a.CommentOut) }
+// inUserEnv reports whether a variable is set in the user environment
+// (Windows), where new terminals take it from.
+func inUserEnv(sys *goenv.System, name string) bool {
+	if sys.UserEnv == nil {
+		return false
+	}
+	_, ok, err := sys.UserEnv.Get(name)
+	return ok && err == nil
+}
+
+// Exported returns the variables that the action takes out of new shells:
+// exports it comments out and user variables it removes.
+func (a *Action) Exported() []string {
+	names := append(exportedNames(a.CommentOut), a.UnsetUserVars...)
+	sort.Strings(names)
+	return names
+}

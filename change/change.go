@@ -25,8 +25,8 @@ type Edit struct {
 	// is held one list entry per line (see userVarLines), so that a
 	// preview shows which PATH entries come and go.
 	UserVar bool
-	Before  []byte // nil when the file does not exist
-	After   []byte
+	Before  []byte      // nil when the file does not exist
+	After   []byte      // nil removes a user variable
 	Mode    fs.FileMode // of a new file; an existing file keeps its own
 }
 
@@ -78,6 +78,8 @@ func (p Plan) Preview() string {
 			fmt.Fprintf(&b, "--- %s (new variable)\n+++ %s\n", e.Name(), e.Name())
 		case e.Before == nil:
 			fmt.Fprintf(&b, "--- %s (new file)\n+++ %s\n", e.Name(), e.Name())
+		case e.After == nil && e.UserVar:
+			fmt.Fprintf(&b, "--- %s\n+++ %s (removed)\n", e.Name(), e.Name())
 		default:
 			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Name(), e.Name())
 		}

@@ -221,6 +221,9 @@ func (j Journal) read(userVar bool, path string) ([]byte, fs.FileMode, error) {
 }
 
 func (j Journal) write(userVar bool, path string, data []byte, mode fs.FileMode) error {
+	if userVar && data == nil {
+		return j.remove(true, path)
+	}
 	if userVar {
 		return writeUserVar(j.UserEnv, path, data)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/godoctor/godoctor/goenv"
 	"github.com/godoctor/godoctor/internal/fakesys"
 )
 
@@ -164,4 +166,55 @@ func FuzzUserPathEdit(f *testing.F) {
 			t.Fatalf("%q: the other entries became %q, want %q", value, after[1:], kept)
 		}
 	})
+}
+
+// TestUserVarOverridesOnWindows sets GOPROXY with go env -w where the
+// user environment also sets it: the user variable, which would override
+// the go env file in every new terminal, is removed, and undo brings it
+// back.
+func TestUserVarOverridesOnWindows(t *testing.T) {
+	m := fakesys.New(t)
+	u := m.Windows()
+	m.Setenv("AppData", m.Home("AppData/Roaming"))
+	u.Set("GOPROXY", "https://bad.example")
+	m.Setenv("GOPROXY", "https://bad.example")
+	m.Setenv("GOSUMDB", "off") // set for this terminal only
+	snap := goenv.Load(context.Background(), m.Sys)
+
+	a, unreachable := SetAction(m.Sys, snap, map[string]string{"GOPROXY": "https://goproxy.cn,direct", "GOSUMDB": "sum.golang.org"})
+	if !slices.Equal(a.UnsetUserVars, []string{"GOPROXY"}) || !slices.Equal(unreachable, []string{"GOSUMDB"}) {
+		t.Fatalf("user vars %q, unreachable %q", a.UnsetUserVars, unreachable)
+	}
+	if !slices.Equal(a.Exported(), []string{"GOPROXY"}) {
+		t.Errorf("Exported = %q", a.Exported())
+	}
+	plan, err := Build(context.Background(), m.Sys, "", "use goproxy.cn", *a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`+++ HKCU\Environment\GOPROXY (removed)`, "- https://bad.example", "GOPROXY=https://goproxy.cn,direct", "open a new terminal"} {
+		if !strings.Contains(plan.Preview(), want) {
+			t.Errorf("preview lacks %q:\n%s", want, plan.Preview())
+		}
+	}
+	j := Journal{Dir: m.Home("AppData/Roaming/godoctor/journal"), UserEnv: u}
+	if _, err := j.Apply(plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := u.Get("GOPROXY"); ok {
+		t.Error("GOPROXY is still in the user environment")
+	}
+	if _, err := j.Undo(false); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := u.Get("GOPROXY"); v != "https://bad.example" {
+		t.Errorf("after undo GOPROXY = %q", v)
+	}
+
+	u.Set("GOFLAGS", "-mod=vendor")
+	m.Setenv("GOFLAGS", "-mod=vendor")
+	snap = goenv.Load(context.Background(), m.Sys)
+	if a, unreachable := UnsetAction(m.Sys, snap, "GOFLAGS"); unreachable || !slices.Equal(a.UnsetUserVars, []string{"GOFLAGS"}) {
+		t.Errorf("unset GOFLAGS: %+v, unreachable %v", a, unreachable)
+	}
 }

@@ -3,6 +3,8 @@ package checks
 import (
 	"strings"
 	"testing"
+
+	"github.com/godoctor/godoctor/goenv"
 )
 
 func TestGoproxy(t *testing.T) {
@@ -135,4 +137,24 @@ func TestFlags(t *testing.T) {
 		{name: "GOTOOLCHAIN minimum", env: map[string]string{"GOTOOLCHAIN": "go1.25.4+auto"}, want: expect{status: OK}},
 	}
 	runCases(t, "env.flags", tests)
+}
+
+// TestFixCommandsOnWindows: a variable set in the environment is removed
+// from the user environment with PowerShell, not with export or unset.
+func TestFixCommandsOnWindows(t *testing.T) {
+	sys := &goenv.System{GOOS: "windows"}
+	snap := &goenv.Snapshot{Settings: map[string]goenv.Setting{
+		"GOPROXY": {Name: "GOPROXY", Source: goenv.FromProcess},
+		"GOSUMDB": {Name: "GOSUMDB", Source: goenv.FromUserFile},
+	}}
+	tests := []struct{ name, value, want string }{
+		{"GOPROXY", "https://goproxy.cn,direct", `[Environment]::SetEnvironmentVariable('GOPROXY', $null, 'User'); go env -w 'GOPROXY=https://goproxy.cn,direct'`},
+		{"GOPROXY", "https://it's.example", `[Environment]::SetEnvironmentVariable('GOPROXY', $null, 'User'); go env -w 'GOPROXY=https://it''s.example'`},
+		{"GOSUMDB", "sum.golang.org", "go env -w GOSUMDB=sum.golang.org"},
+	}
+	for _, tt := range tests {
+		if got := setCommand(sys, snap, tt.name, tt.value); got != tt.want {
+			t.Errorf("setCommand(%s=%s) =\n%s\nwant\n%s", tt.name, tt.value, got, tt.want)
+		}
+	}
 }

@@ -13,7 +13,7 @@ import (
 func fixSet(res *Result, p *Pass, id, title, name, value string) {
 	env := p.Env()
 	shown := maskValue(value)
-	f := Fix{ID: id, Title: title, Command: setCommand(env, name, shown)}
+	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, shown)}
 	if shown == value {
 		if a, unreachable := change.SetAction(p.Sys, env, map[string]string{name: value}); len(unreachable) == 0 {
 			f.Action = a
@@ -31,7 +31,10 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 		return
 	}
 	cmd := "go env -u " + name
-	if st.InProcess {
+	switch {
+	case st.InProcess && p.Sys.GOOS == "windows":
+		cmd = removeUserVarCommand(name)
+	case st.InProcess:
 		cmd = "unset " + name
 	}
 	a, unreachable := change.UnsetAction(p.Sys, env, name)
@@ -43,12 +46,29 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 
 // setCommand is the shell command that gives a variable a new value where
 // it is set now: go env -w for the go env file, export when an environment
-// variable would override what go env -w writes.
-func setCommand(env *goenv.Snapshot, name, value string) string {
-	if env.Settings[name].Source == goenv.FromProcess {
-		return "export " + shellQuote(name+"="+value)
+// variable would override what go env -w writes. On Windows such a
+// variable comes from the user environment, which a PowerShell line
+// removes before go env -w.
+func setCommand(sys *goenv.System, env *goenv.Snapshot, name, value string) string {
+	switch {
+	case env.Settings[name].Source != goenv.FromProcess:
+		return "go env -w " + shellQuote(name+"="+value)
+	case sys.GOOS == "windows":
+		return removeUserVarCommand(name) + "; go env -w " + powerShellQuote(name+"="+value)
 	}
-	return "go env -w " + shellQuote(name+"="+value)
+	return "export " + shellQuote(name+"="+value)
+}
+
+// removeUserVarCommand is the PowerShell line that removes a variable from
+// the user environment, for new terminals.
+func removeUserVarCommand(name string) string {
+	return "[Environment]::SetEnvironmentVariable(" + powerShellQuote(name) + ", $null, 'User')"
+}
+
+// powerShellQuote quotes a word for PowerShell, where nothing but a
+// doubled quote is special inside single quotes.
+func powerShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // shellQuote quotes a word for sh when it holds anything but plain

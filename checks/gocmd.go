@@ -203,7 +203,7 @@ func pathFix(id, title, dir string, sys *goenv.System) Fix {
 	case sys.GOOS == "windows":
 		// Not `setx PATH "...;%PATH%"`, the usual advice: that copies the
 		// machine's PATH into the user's and cuts it at 1024 characters.
-		cmd = fmt.Sprintf(`[Environment]::SetEnvironmentVariable('Path', '%s;' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`, strings.ReplaceAll(dir, "'", "''"))
+		cmd = fmt.Sprintf(`[Environment]::SetEnvironmentVariable('Path', %s + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`, powerShellQuote(dir+";"))
 	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
 		cmd = "fish_add_path " + dir
 	}

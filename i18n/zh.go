@@ -91,6 +91,7 @@ var zh = map[string]string{
 	"%s: last entry, its errors are final":                                                                                             "%s：最后一项，它的错误就是最终结果",
 	"%s: the directory does not exist; the go command moves on as after a 404":                                                         "%s：目录不存在；go 命令会像遇到 404 一样尝试下一项",
 	"%s:%d exports a value that overrides go env -w: %s\n":                                                                             "%s:%d 导出的值会覆盖 go env -w：%s\n",
+	"%s in your user environment (%s) overrides go env -w: %s=%s\n":                                                                    "用户环境变量（%[2]s）中的 %[1]s 会覆盖 go env -w：%[3]s=%[4]s\n",
 	"%s:%d: %s ends in a carriage return (the file was saved with Windows line endings); the go command keeps it as part of the value": "%s:%d：%s 以回车符结尾（文件以 Windows 换行符保存）；go 命令会把它当作值的一部分",
 	"%s=%s is not an absolute path":                                                                                                    "%s=%s 不是绝对路径",
 	"%s=%s: %s is not a directory":                                                                                                     "%s=%s：%s 不是目录",
