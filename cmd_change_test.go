@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
 	"github.com/godoctor/godoctor/internal/fakesys"
 	"github.com/godoctor/godoctor/internal/gosandbox"
 	"github.com/godoctor/godoctor/internal/testproxy"
@@ -51,7 +50,7 @@ func (r *realMachine) run(t *testing.T, stdin string, args ...string) (string, i
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), r.sys, args, strings.NewReader(stdin), &out, &errb)
-	code := exitCode(err, false, i18n.Printer{}, &errb)
+	code := exitCode(err, &errb)
 	return out.String() + errb.String(), code
 }
 

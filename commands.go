@@ -59,13 +59,23 @@ func langFlag(args []string) string {
 	return ""
 }
 
-// run dispatches a command line.
+// run runs a command line. A command stopped by Ctrl-C (ctx done), which
+// has cleaned up after itself, ends as interrupted whatever it returned.
 func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	lang, err := i18n.Detect(langFlag(args), sys.Getenv)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	pr := i18n.Printer{Lang: lang}
+	err = dispatch(ctx, sys, pr, args, stdin, stdout, stderr)
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: errors.New(pr.T("interrupted"))}
+	}
+	return err
+}
+
+// dispatch runs the command that args name.
+func dispatch(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]

@@ -16,7 +16,6 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
 )
 
 // version is stamped at release time:
@@ -51,18 +50,12 @@ func usageError(format string, args ...any) error {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, goenv.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	interrupted := ctx.Err() != nil
 	stop()
-	lang, _ := i18n.Detect(langFlag(os.Args[1:]), os.Getenv)
-	os.Exit(exitCode(err, interrupted, i18n.Printer{Lang: lang}, os.Stderr))
+	os.Exit(exitCode(err, os.Stderr))
 }
 
 // exitCode maps a command's error to the process exit code, printing it.
-func exitCode(err error, interrupted bool, pr i18n.Printer, stderr io.Writer) int {
-	if interrupted {
-		fmt.Fprintln(stderr, "godoctor:", pr.T("interrupted"))
-		return exitInterrupted
-	}
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,7 +31,7 @@ func runMain(t *testing.T, m *fakesys.Machine, args ...string) (stdout, stderr s
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), m.Sys, args, strings.NewReader(""), &out, &errb)
-	code = exitCode(err, false, i18n.Printer{}, &errb)
+	code = exitCode(err, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -85,9 +86,14 @@ func TestExitCodes(t *testing.T) {
 	if _, _, code := runMain(t, m, "check", "-h"); code != 0 {
 		t.Errorf("-h: exit %d, want 0", code)
 	}
+	// Ctrl-C: whatever the command returns, the exit is 130, said in the
+	// chosen language.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	var errb bytes.Buffer
-	if code := exitCode(nil, true, i18n.Printer{}, &errb); code != 130 {
-		t.Errorf("interrupted: exit %d, want 130", code)
+	err := run(ctx, m.Sys, []string{"--lang", "zh", "check", "--offline"}, strings.NewReader(""), io.Discard, io.Discard)
+	if code := exitCode(err, &errb); code != 130 || !strings.Contains(errb.String(), i18n.Printer{Lang: "zh"}.T("interrupted")) {
+		t.Errorf("interrupted: exit %d, %q", code, errb.String())
 	}
 }
 
