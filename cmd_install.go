@@ -144,6 +144,9 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 			}
 		}
 		fmt.Fprint(c.out, c.pr.T("No link on Windows (making one needs administrator rights or developer mode): the user PATH in %s names %s itself, and a later --default replaces it.\n", goenv.UserEnvLocation, bin))
+		if err := warnMachineGo(sys, env, c, dir); err != nil {
+			return err
+		}
 	} else {
 		link, err := installer.SetDefault(dir, version)
 		if err != nil {
@@ -162,6 +165,25 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 	}
 	_, err = c.apply(plan)
 	return err
+}
+
+// warnMachineGo says which other go commands on PATH new terminals will
+// still find first: Windows puts the machine-wide PATH before the user's.
+func warnMachineGo(sys *goenv.System, env *goenv.Snapshot, c *changer, dir string) error {
+	var others []string
+	for _, b := range env.Binaries {
+		if d := filepath.Dir(b.Path); !strings.HasPrefix(strings.ToLower(d), strings.ToLower(dir+string(filepath.Separator))) {
+			others = append(others, d)
+		}
+	}
+	ahead, err := change.OutsideUserPath(sys, others)
+	if err != nil {
+		return err
+	}
+	for _, d := range ahead {
+		fmt.Fprint(c.out, c.pr.T("warning: %s has a go and is on PATH but not in the user PATH, so it comes from the machine-wide PATH (or this terminal), which Windows puts first: new terminals run that go until it is taken off the system PATH (an administrator's change) or uninstalled\n", d))
+	}
+	return nil
 }
 
 // progressPrinter draws a one-line progress bar on a terminal and nothing

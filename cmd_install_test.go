@@ -79,7 +79,19 @@ func TestInstallDefaultOnWindows(t *testing.T) {
 	r.sys.Env["AppData"] = filepath.Join(r.home, "AppData", "Roaming")
 	r.sys.Env["GOPROXY"] = proxy.URL
 	r.sys.Env["GOSUMDB"] = proxy.SumDBKey
-	const mine = `C:\Tools;%USERPROFILE%\bin`
+	// A go installed for the whole machine (on the machine-wide PATH) and
+	// one that the user PATH names, through %USERPROFILE%.
+	goExe := func(root string) string {
+		os.MkdirAll(filepath.Join(root, "pkg", "tool"), 0o755)
+		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+		os.WriteFile(filepath.Join(root, "bin", "go.exe"), []byte("MZ"), 0o755)
+		return filepath.Join(root, "bin")
+	}
+	machineGo := goExe(filepath.Join(r.home, "Program Files", "Go"))
+	r.sys.Env["USERPROFILE"] = r.home
+	userGo := goExe(filepath.Join(r.home, "oldgo"))
+	r.sys.Env["PATH"] = machineGo + ";" + userGo
+	mine := `C:\Tools;%USERPROFILE%` + string(filepath.Separator) + filepath.Join("oldgo", "bin")
 	u.Set("Path", mine)
 	sdk := filepath.Join(r.home, "sdk")
 	bin := func(v string) string { return filepath.Join(sdk, v, "bin") }
@@ -87,6 +99,9 @@ func TestInstallDefaultOnWindows(t *testing.T) {
 	out, code := r.run(t, "", "install", "1.21.5", "--default", "--yes")
 	if code != 0 || !strings.Contains(out, "No link on Windows") || !strings.Contains(out, `HKCU\Environment\Path`) {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "warning: "+machineGo+" has a go and is on PATH but not in the user PATH") || strings.Contains(out, "warning: "+userGo) {
+		t.Errorf("the warning should name the machine-wide go only:\n%s", out)
 	}
 	if _, err := os.Lstat(filepath.Join(sdk, "go")); !os.IsNotExist(err) {
 		t.Errorf("a link was made on Windows: %v", err)

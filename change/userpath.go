@@ -81,3 +81,60 @@ func containsWindowsPath(list []string, entry string) bool {
 	}
 	return false
 }
+
+// OutsideUserPath returns those of dirs that the user PATH does not name.
+// Windows gives every program the machine-wide PATH followed by the user
+// PATH, so a directory on PATH but not in the user PATH comes from the
+// machine-wide one (or was set in one terminal) and stays ahead of
+// anything godoctor puts first in the user PATH. Entries are compared
+// with their %VARIABLES% expanded.
+func OutsideUserPath(sys *goenv.System, dirs []string) ([]string, error) {
+	lines, _, err := readUserVar(sys.UserEnv, userPathVar)
+	if err != nil {
+		return nil, err
+	}
+	getenv := func(name string) string { // names ignore case on Windows
+		for k, v := range sys.Env {
+			if strings.EqualFold(k, name) {
+				return v
+			}
+		}
+		return ""
+	}
+	var user []string
+	for _, e := range strings.Split(userVarValue(lines), ";") {
+		user = append(user, expandWindows(e, getenv))
+	}
+	var out []string
+	for _, d := range dirs {
+		if !containsWindowsPath(user, d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// expandWindows expands %NAME% as Windows does, leaving unknown names and
+// a lone % as they are.
+func expandWindows(s string, getenv func(string) string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "%")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i+1:], "%")
+		if j < 0 {
+			break
+		}
+		name := s[i+1 : i+1+j]
+		if v := getenv(name); name != "" && v != "" {
+			b.WriteString(s[:i] + v)
+			s = s[i+2+j:]
+			continue
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+	}
+	return b.String() + s
+}

@@ -218,3 +218,19 @@ func TestUserVarOverridesOnWindows(t *testing.T) {
 		t.Errorf("unset GOFLAGS: %+v, unreachable %v", a, unreachable)
 	}
 }
+
+func TestExpandWindows(t *testing.T) {
+	env := map[string]string{"USERPROFILE": `C:\Users\me`, "A": "x"}
+	for in, want := range map[string]string{
+		`%USERPROFILE%\go\bin`: `C:\Users\me\go\bin`,
+		`%A%%A%`:               "xx",
+		`%NOPE%\bin`:           `%NOPE%\bin`,
+		`100%`:                 `100%`,
+		`%%A%`:                 `%x`,
+		`%`:                    `%`,
+	} {
+		if got := expandWindows(in, func(n string) string { return env[n] }); got != want {
+			t.Errorf("expandWindows(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
