@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godoctor/godoctor/goenv"
@@ -168,22 +169,28 @@ type result struct {
 
 // request GETs a URL with a timeout, timing the first byte and, when
 // trace is set, the connection phases.
-func request(ctx context.Context, client *http.Client, url string, timeout time.Duration, limit int64, trace bool) result {
+func request(ctx context.Context, client *http.Client, url string, timeout time.Duration, limit int64, trace bool) (r result) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var r result
-	var start, dnsStart, connStart, tlsStart time.Time
-	var first time.Time
+	var start, first time.Time
 	ct := &httptrace.ClientTrace{
 		GotFirstResponseByte: func() { first = time.Now() },
 	}
 	if trace {
-		ct.DNSStart = func(httptrace.DNSStartInfo) { dnsStart = time.Now() }
-		ct.DNSDone = func(httptrace.DNSDoneInfo) { r.phases.DNS = time.Since(dnsStart) }
-		ct.ConnectStart = func(string, string) { connStart = time.Now() }
-		ct.ConnectDone = func(string, string, error) { r.phases.Connect = time.Since(connStart) }
-		ct.TLSHandshakeStart = func() { tlsStart = time.Now() }
-		ct.TLSHandshakeDone = func(tls.ConnectionState, error) { r.phases.TLS = time.Since(tlsStart) }
+		// The transport may finish a dial it started for this request
+		// after the request went out on another connection, and call the
+		// hooks then, from its own goroutine.
+		var mu sync.Mutex
+		var phases Phases
+		var dnsStart, connStart, tlsStart time.Time
+		locked := func(f func()) { mu.Lock(); f(); mu.Unlock() }
+		ct.DNSStart = func(httptrace.DNSStartInfo) { locked(func() { dnsStart = time.Now() }) }
+		ct.DNSDone = func(httptrace.DNSDoneInfo) { locked(func() { phases.DNS = time.Since(dnsStart) }) }
+		ct.ConnectStart = func(string, string) { locked(func() { connStart = time.Now() }) }
+		ct.ConnectDone = func(string, string, error) { locked(func() { phases.Connect = time.Since(connStart) }) }
+		ct.TLSHandshakeStart = func() { locked(func() { tlsStart = time.Now() }) }
+		ct.TLSHandshakeDone = func(tls.ConnectionState, error) { locked(func() { phases.TLS = time.Since(tlsStart) }) }
+		defer locked(func() { r.phases = phases })
 	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, ct), http.MethodGet, url, nil)
 	if err != nil {
