@@ -104,6 +104,19 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	switch {
 	case resp.StatusCode == http.StatusPartialContent && have > 0 && rangeStart(resp.Header.Get("Content-Range")) == have:
 		// resume
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && have > 0:
+		// Nothing after byte have: the file is whole (an earlier attempt
+		// stopped after downloading), or longer than the server's, which
+		// starts over.
+		if rangeTotal(resp.Header.Get("Content-Range")) == have {
+			return have, nil
+		}
+		if err := f.Truncate(0); err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		f.Close()
+		return download(ctx, client, url, path, size, report)
 	case resp.StatusCode == http.StatusOK:
 		have = 0
 	default:
@@ -151,6 +164,20 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	// No fsync: the file is read back at once and deleted after unpacking;
 	// one damaged by a crash fails its hash check and is fetched again.
 	return done, nil
+}
+
+// rangeTotal reads the size from "bytes */200" (or "bytes 0-99/200"), -1
+// if absent or unknown.
+func rangeTotal(cr string) int64 {
+	_, total, ok := strings.Cut(cr, "/")
+	if !ok {
+		return -1
+	}
+	n, err := strconv.ParseInt(total, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // rangeStart reads the first byte of "bytes 100-199/200", -1 if absent.

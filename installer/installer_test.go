@@ -11,7 +11,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -467,4 +469,56 @@ func TestUnpackModuleZip(t *testing.T) {
 			t.Errorf("declared size %d of %d: %v", size, len(big), err)
 		}
 	}
+}
+
+// TestInstallAfterACompleteDownload: an install stopped after its download
+// (during unpacking) leaves the whole zip; the next one asks for the rest,
+// is told there is none (416), and unpacks what it has. A kept file longer
+// than the server's starts over.
+func TestInstallAfterACompleteDownload(t *testing.T) {
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	o := proxyOptions(t, srv, srv.URL)
+	mv := ModuleVersion("go1.21.5", "linux", "amd64")
+	zipURL := srv.URL + "/golang.org/toolchain/@v/" + mv + ".zip"
+	resp, err := http.Get(zipURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	kept := filepath.Join(o.Dir, ".godoctor-downloads", mv+".zip")
+	os.MkdirAll(filepath.Dir(kept), 0o755)
+
+	for name, content := range map[string][]byte{"whole": whole, "longer": append(append([]byte(nil), whole...), "trailing junk"...)} {
+		t.Run(name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(o.Dir, "go1.21.5"))
+			os.WriteFile(kept, content, 0o600)
+			if _, err := install(t, "1.21.5", o); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(o.Dir, "go1.21.5", Marker)); err != nil {
+				t.Error("not installed")
+			}
+		})
+	}
+}
+
+// FuzzContentRange feeds servers' Content-Range headers to the parsers:
+// any text is safe, and the forms of RFC 9110 read back what they say.
+func FuzzContentRange(f *testing.F) {
+	f.Add("bytes 100-199/200", uint32(100), uint32(200))
+	f.Add("bytes */200", uint32(0), uint32(0))
+	f.Add("bytes 1-/x", uint32(7), uint32(1<<31))
+	f.Fuzz(func(t *testing.T, header string, start, total uint32) {
+		rangeStart(header)
+		rangeTotal(header)
+		whole := fmt.Sprintf("bytes %d-%d/%d", start, uint64(start)+10, total)
+		if rangeStart(whole) != int64(start) || rangeTotal(whole) != int64(total) {
+			t.Fatalf("%q: start %d, total %d", whole, rangeStart(whole), rangeTotal(whole))
+		}
+		unsatisfied := fmt.Sprintf("bytes */%d", total)
+		if rangeStart(unsatisfied) != -1 || rangeTotal(unsatisfied) != int64(total) {
+			t.Fatalf("%q: start %d, total %d", unsatisfied, rangeStart(unsatisfied), rangeTotal(unsatisfied))
+		}
+	})
 }
