@@ -93,17 +93,9 @@ func OutsideUserPath(sys *goenv.System, dirs []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	getenv := func(name string) string { // names ignore case on Windows
-		for k, v := range sys.Env {
-			if strings.EqualFold(k, name) {
-				return v
-			}
-		}
-		return ""
-	}
 	var user []string
 	for _, e := range strings.Split(userVarValue(lines), ";") {
-		user = append(user, expandWindows(e, getenv))
+		user = append(user, expandWindows(e, sys.Getenv))
 	}
 	var out []string
 	for _, d := range dirs {

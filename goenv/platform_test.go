@@ -27,12 +27,13 @@ func TestPlatforms(t *testing.T) {
 	m.WriteFile(filepath.Join(dir, "VERSION"), "go1.26.8\n")
 	m.WriteFile(filepath.Join(dir, "bin", "go.exe"), "MZ") // no execute bit needed on Windows
 	m.WriteFile(filepath.Join(m.Root, "other", "go"), "not a windows program")
-	m.Sys.Env["PATH"] = filepath.Join(m.Root, "other") + ";" + filepath.Join(dir, "bin")
+	// Windows spells it Path; programs ask for PATH.
+	delete(m.Sys.Env, "PATH")
+	m.Sys.Env["Path"] = filepath.Join(m.Root, "other") + ";" + filepath.Join(dir, "bin")
 	got := m.Sys.FindGo()
 	if len(got) != 1 || got[0].Version != "go1.26.8" {
 		t.Errorf("FindGo on windows = %+v", got)
 	}
-	m.Sys.Env["Path"] = m.Sys.Env["PATH"]
 	if p := m.Sys.LookPath("go"); p != filepath.Join(dir, "bin", "go.exe") {
 		t.Errorf("LookPath = %q", p)
 	}

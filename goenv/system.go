@@ -87,8 +87,20 @@ func ExecRunner(ctx context.Context, dir string, env []string, name string, args
 	return stdout.Bytes(), nil
 }
 
-// Getenv returns the value of an environment variable, "" if unset.
-func (s *System) Getenv(name string) string { return s.Env[name] }
+// Getenv returns the value of an environment variable, "" if unset. On
+// Windows names ignore case, as there the process environment says "Path"
+// where programs ask for PATH.
+func (s *System) Getenv(name string) string {
+	if v, ok := s.Env[name]; ok || s.GOOS != "windows" {
+		return v
+	}
+	for k, v := range s.Env {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
 
 // Environ returns the environment as a sorted KEY=VALUE list, with the
 // overrides applied, ready for a child process.
