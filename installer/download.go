@@ -101,14 +101,15 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 		return have, goenv.RedactError(err)
 	}
 	defer resp.Body.Close()
+	rangeStart, rangeTotal := contentRange(resp.Header.Get("Content-Range"))
 	switch {
-	case resp.StatusCode == http.StatusPartialContent && have > 0 && rangeStart(resp.Header.Get("Content-Range")) == have:
+	case resp.StatusCode == http.StatusPartialContent && have > 0 && rangeStart == have:
 		// resume
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && have > 0:
 		// Nothing after byte have: the file is whole (an earlier attempt
 		// stopped after downloading), or longer than the server's, which
 		// starts over.
-		if rangeTotal(resp.Header.Get("Content-Range")) == have {
+		if rangeTotal == have {
 			return have, nil
 		}
 		if err := f.Truncate(0); err != nil {
@@ -166,33 +167,23 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	return done, nil
 }
 
-// rangeTotal reads the size from "bytes */200" (or "bytes 0-99/200"), -1
-// if absent or unknown.
-func rangeTotal(cr string) int64 {
-	_, total, ok := strings.Cut(cr, "/")
-	if !ok {
-		return -1
-	}
-	n, err := strconv.ParseInt(total, 10, 64)
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
-// rangeStart reads the first byte of "bytes 100-199/200", -1 if absent.
-func rangeStart(cr string) int64 {
+// contentRange reads a Content-Range header, "bytes 100-199/200" or
+// "bytes */200": the first byte and the whole size, -1 for each that it
+// does not say.
+func contentRange(cr string) (start, total int64) {
+	start, total = -1, -1
 	rest, ok := strings.CutPrefix(cr, "bytes ")
 	if !ok {
-		return -1
+		return
 	}
-	start, _, ok := strings.Cut(rest, "-")
-	if !ok {
-		return -1
+	span, size, _ := strings.Cut(rest, "/")
+	if n, err := strconv.ParseInt(size, 10, 64); err == nil {
+		total = n
 	}
-	n, err := strconv.ParseInt(start, 10, 64)
-	if err != nil {
-		return -1
+	if first, _, ok := strings.Cut(span, "-"); ok {
+		if n, err := strconv.ParseInt(first, 10, 64); err == nil {
+			start = n
+		}
 	}
-	return n
+	return start, total
 }
