@@ -42,6 +42,11 @@ func newRealMachine(t *testing.T) *realMachine {
 	os.WriteFile(filepath.Join(home, ".bashrc"), []byte(userBashrc), 0o644)
 	sys := goenv.OS()
 	sys.Env, sys.Home, sys.Dir = env, home, home
+	// Machine-wide Go installs are looked for under the home, not in the
+	// real /usr/local/go, and user variables are kept in memory, never in
+	// a real registry.
+	sys.Root = home
+	sys.UserEnv = fakesys.NewUserEnv()
 	sys.HTTP = gosandbox.LoopbackClient()
 	return &realMachine{sys: sys, gobin: gobin, home: home}
 }
@@ -231,8 +236,8 @@ func TestFixPicksTheFastestVerifiedMirror(t *testing.T) {
 // file.
 func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
 	r := newRealMachine(t)
-	u := fakesys.NewUserEnv()
-	r.sys.GOOS, r.sys.UserEnv = "windows", u
+	u := r.sys.UserEnv.(*fakesys.UserEnv)
+	r.sys.GOOS = "windows"
 	appData := filepath.Join(r.home, "AppData", "Roaming")
 	r.sys.Env["AppData"] = appData
 	r.sys.Env["GOPROXY"] = "https://bad.example"

@@ -74,8 +74,8 @@ func TestInstallDefaultOnWindows(t *testing.T) {
 	}
 	proxy := testproxy.New(t, "sum.test", mods...)
 	r := newRealMachine(t)
-	u := fakesys.NewUserEnv()
-	r.sys.GOOS, r.sys.GOARCH, r.sys.UserEnv = "windows", "amd64", u
+	u := r.sys.UserEnv.(*fakesys.UserEnv)
+	r.sys.GOOS, r.sys.GOARCH = "windows", "amd64"
 	r.sys.Env["AppData"] = filepath.Join(r.home, "AppData", "Roaming")
 	r.sys.Env["GOPROXY"] = proxy.URL
 	r.sys.Env["GOSUMDB"] = proxy.SumDBKey
