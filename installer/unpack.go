@@ -76,7 +76,7 @@ func unpackModuleZip(ctx context.Context, zipPath string, mv module.Version, dir
 	m := &meter{phase: "verify and unpack", total: total, report: report, now: time.Now}
 	var mu sync.Mutex
 	var done int64
-	jobs := make(chan []int)
+	jobs := make(chan []entry)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
 	for w := 0; w < unpackWorkers; w++ {
@@ -85,22 +85,16 @@ func unpackModuleZip(ctx context.Context, zipPath string, mv module.Version, dir
 			defer wg.Done()
 			r := newEntryReader(file)
 			for batch := range jobs {
-				for _, i := range batch {
+				for _, e := range batch {
 					if ctx.Err() != nil || len(errs) > 0 {
 						break
 					}
-					f := zr.File[i]
-					rel := strings.TrimPrefix(f.Name, prefix)
-					mode := os.FileMode(0o644)
-					if executable(rel) {
-						mode = 0o755
-					}
-					sum, n, err := r.extract(f, dir, rel, mode)
+					sum, n, err := r.extract(zr.File[e.file], e.target, e.mode)
 					if err != nil {
 						sendErr(errs, err)
 						break
 					}
-					sums[i] = sum
+					sums[e.file] = sum
 					mu.Lock()
 					done += n
 					m.update(done, false)
@@ -145,33 +139,44 @@ func unpackModuleZip(ctx context.Context, zipPath string, mv module.Version, dir
 // workers measured the same and 8 slower (docs/performance.md).
 const unpackWorkers = 4
 
+// entry is a zip entry ready to be written: its index in the zip, where
+// it goes and with which mode.
+type entry struct {
+	file   int
+	target string
+	mode   os.FileMode
+}
+
 // batchByDir checks every entry's name, makes every directory once, and
 // groups the entries by directory, largest group first: one worker writes a
 // whole directory, so that workers do not queue for the same directory's
 // lock, and the long groups start early enough to balance the load.
-func batchByDir(files []*zip.File, prefix, dir string) ([][]int, error) {
-	byDir := map[string][]int{}
+func batchByDir(files []*zip.File, prefix, dir string) ([][]entry, error) {
+	byDir := map[string][]entry{}
 	var order []string
 	for i, f := range files {
 		rel, ok := strings.CutPrefix(f.Name, prefix)
 		if !ok || rel == "" {
 			return nil, fmt.Errorf("zip entry %q is outside %s", f.Name, prefix)
 		}
-		if _, err := safeJoin(dir, rel); err != nil {
+		target, err := safeJoin(dir, rel)
+		if err != nil {
 			return nil, err
+		}
+		mode := os.FileMode(0o644)
+		if executable(rel) {
+			mode = 0o755
 		}
 		d := path.Dir(rel)
 		if _, seen := byDir[d]; !seen {
 			order = append(order, d)
-			if d != "." {
-				if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
-					return nil, err
-				}
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return nil, err
 			}
 		}
-		byDir[d] = append(byDir[d], i)
+		byDir[d] = append(byDir[d], entry{file: i, target: target, mode: mode})
 	}
-	batches := make([][]int, len(order))
+	batches := make([][]entry, len(order))
 	for i, d := range order {
 		batches[i] = byDir[d]
 	}
@@ -202,17 +207,14 @@ func newEntryReader(src io.ReaderAt) *entryReader {
 	return &entryReader{src: src, in: bufio.NewReaderSize(nil, 256<<10), hash: sha256.New(), copyBuf: make([]byte, 256<<10)}
 }
 
-// extract writes one zip entry and returns the hex SHA-256 of its content.
+// extract writes one zip entry to target and returns the hex SHA-256 of
+// its content.
 // The zip's CRC-32 is not checked: the SHA-256 sums go into the h1: hash,
 // which must match the checksum database's.
-func (r *entryReader) extract(f *zip.File, dir, rel string, mode os.FileMode) (string, int64, error) {
-	target, err := safeJoin(dir, rel)
-	if err != nil {
-		return "", 0, err
-	}
+func (r *entryReader) extract(f *zip.File, target string, mode os.FileMode) (string, int64, error) {
 	content, err := r.open(f)
 	if err != nil {
-		return "", 0, fmt.Errorf("unpacking %s: %w", rel, err)
+		return "", 0, fmt.Errorf("unpacking %s: %w", f.Name, err)
 	}
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
@@ -229,7 +231,7 @@ func (r *entryReader) extract(f *zip.File, dir, rel string, mode os.FileMode) (s
 		err = fmt.Errorf("%d bytes, but the zip says %d", n, f.UncompressedSize64)
 	}
 	if err != nil {
-		return "", n, fmt.Errorf("unpacking %s: %w", rel, err)
+		return "", n, fmt.Errorf("unpacking %s: %w", f.Name, err)
 	}
 	return hex.EncodeToString(r.hash.Sum(nil)), n, nil
 }
