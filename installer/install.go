@@ -60,8 +60,12 @@ type Plan struct {
 const Marker = ".godoctor-installed"
 
 // Installed reports whether the plan's toolchain is already there.
-func (p Plan) Installed() bool {
-	_, err := os.Stat(filepath.Join(p.Target, Marker))
+func (p Plan) Installed() bool { return installedAt(p.Target) }
+
+// installedAt reports whether dir holds a toolchain that godoctor finished
+// installing.
+func installedAt(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, Marker))
 	return err == nil
 }
 
@@ -77,7 +81,7 @@ func InstalledVersions(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "go1") && (Plan{Target: filepath.Join(dir, e.Name())}).Installed() {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "go1") && installedAt(filepath.Join(dir, e.Name())) {
 			out = append(out, e.Name())
 		}
 	}
