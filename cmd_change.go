@@ -11,14 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctor/godoctor/change"
-	"github.com/godoctor/godoctor/checks"
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
-	"github.com/godoctor/godoctor/installer"
-	"github.com/godoctor/godoctor/mirrors"
-	"github.com/godoctor/godoctor/remedy"
-	"github.com/godoctor/godoctor/report"
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 // changer applies plans the same way for use, fix and undo: preview,

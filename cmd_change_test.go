@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/internal/fakesys"
-	"github.com/godoctor/godoctor/internal/gosandbox"
-	"github.com/godoctor/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 // realMachine is a System in a sandbox with the real go command on PATH,

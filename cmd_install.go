@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctor/godoctor/change"
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
-	"github.com/godoctor/godoctor/installer"
-	"github.com/godoctor/godoctor/remedy"
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 )
 
 const installHelp = `Usage: godoctor install [flags] VERSION

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctor/godoctor/installer"
-	"github.com/godoctor/godoctor/internal/fakesys"
-	"github.com/godoctor/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 func TestInstallCommand(t *testing.T) {

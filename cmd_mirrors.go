@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
-	"github.com/godoctor/godoctor/mirrors"
-	"github.com/godoctor/godoctor/remedy"
-	"github.com/godoctor/godoctor/report"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 const mirrorsHelp = `Usage: godoctor mirrors [flags]

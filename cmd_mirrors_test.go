@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctor/godoctor/internal/testproxy"
-	"github.com/godoctor/godoctor/mirrors"
-	"github.com/godoctor/godoctor/report"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 var probeModule = testproxy.Module{Path: mirrors.DefaultProbe.Path, Version: mirrors.DefaultProbe.Version,

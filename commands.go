@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctor/godoctor/checks"
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/i18n"
-	"github.com/godoctor/godoctor/report"
-	"github.com/godoctor/godoctor/tui"
+	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/tui"
 )
 
 const usage = `godoctor diagnoses and repairs a Go development machine.

@@ -1,4 +1,4 @@
-module github.com/godoctor/godoctor
+module github.com/godoctorhq/godoctor
 
 go 1.24.2
 

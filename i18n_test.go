@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/godoctor/godoctor/internal/fakesys"
-	"github.com/godoctor/godoctor/report"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 func hasHan(s string) bool {

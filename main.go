@@ -15,7 +15,7 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/godoctor/godoctor/goenv"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 )
 
 // version is stamped at release time:

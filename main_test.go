@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctor/godoctor/i18n"
-	"github.com/godoctor/godoctor/internal/fakesys"
-	"github.com/godoctor/godoctor/internal/gosandbox"
-	"github.com/godoctor/godoctor/report"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 // machine is a healthy fake machine.

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/internal/testproxy"
-	"github.com/godoctor/godoctor/mirrors"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
 )
 
 var probe = testproxy.Module{Path: "example.com/probe", Version: "v1.0.0", Files: map[string]string{

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctor/godoctor/goenv"
-	"github.com/godoctor/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosandbox"
 )
 
 // Machine is a fake machine rooted in a temporary directory.

@@ -1,0 +1,193 @@
+package change
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+)
+
+// Action is what a fix does, as data. Build turns it into a Plan.
+type Action struct {
+	Set   map[string]string // go env -w NAME=VALUE
+	Unset []string          // go env -u NAME
+	// PathDirs go first on PATH: in godoctor's block of the shell
+	// profile, or on Windows in the user PATH.
+	PathDirs []string
+	// PathDrop are directories to take off PATH where godoctor put them
+	// before (an earlier default toolchain).
+	PathDrop []string
+	// CommentOut are shell profile lines exporting a variable that would
+	// override what go env -w writes.
+	CommentOut []goenv.ProfileLine
+	// UnsetUserVars are variables of the user environment (Windows) that
+	// would override what go env -w writes; they are removed.
+	UnsetUserVars []string
+	// Why is said next to every commented-out line.
+	Why string
+	// FastestMirror asks for the mirror benchmark to pick GOPROXY; the
+	// caller resolves it into Set before Build.
+	FastestMirror bool
+	// Install is a Go version for the installer, which the caller runs.
+	Install string
+}
+
+// Build plans an action. gobin is the go command that edits the go env
+// file ("" when there is none).
+func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action) (Plan, error) {
+	p := Plan{Title: title}
+	if a.FastestMirror || a.Install != "" {
+		return p, fmt.Errorf("the mirror benchmark and the installer run before planning")
+	}
+	if len(a.Set)+len(a.Unset) > 0 {
+		e, err := GoEnvEdit(ctx, sys, gobin, a.Set, a.Unset)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, e)
+	}
+	if len(a.PathDirs) > 0 {
+		edit, note := PathBlockEdit, "open a new shell for PATH to change"
+		if sys.GOOS == "windows" {
+			edit, note = UserPathEdit, "open a new terminal for PATH to change; programs already running keep the old one"
+		}
+		e, err := edit(sys, a.PathDirs, a.PathDrop)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, e)
+		p.Notes = append(p.Notes, note)
+	}
+	byFile := map[string][]int{}
+	for _, l := range a.CommentOut {
+		byFile[l.File] = append(byFile[l.File], l.Line)
+	}
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		e, err := CommentOutEdit(f, byFile[f], a.Why)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, e)
+	}
+	if len(a.CommentOut) > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("the variable stays set in shells already open: open a new shell, or run `unset %s` in each", strings.Join(exportedNames(a.CommentOut), " ")))
+	}
+	for _, name := range a.UnsetUserVars {
+		before, _, err := readUserVar(sys.UserEnv, name)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, Edit{Path: name, UserVar: true, Before: before})
+	}
+	if len(a.UnsetUserVars) > 0 {
+		p.Notes = append(p.Notes, "terminals already open keep the variable: open a new terminal")
+	}
+	return p, nil
+}
+
+// exportedNames returns the variable names that profile lines export.
+func exportedNames(lines []goenv.ProfileLine) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lines {
+		t := strings.TrimSpace(l.Text)
+		for _, prefix := range []string{"export ", "declare -x ", "typeset -x "} {
+			t = strings.TrimPrefix(t, prefix)
+		}
+		fields := strings.Fields(t)
+		if len(fields) > 1 && fields[0] == "set" {
+			for _, f := range fields[1:] {
+				if !strings.HasPrefix(f, "-") {
+					t = f
+					break
+				}
+			}
+		}
+		name, _, _ := strings.Cut(t, "=")
+		if name = strings.Fields(name + " ")[0]; !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SetAction is the action that makes the go command read the values in
+// set: go env -w, and for each variable also exported in the environment
+// (which would override the go env file) commenting out the shell profile
+// lines that export it. unreachable names the variables exported from
+// somewhere godoctor does not edit (a system file, a CI configuration).
+func SetAction(sys *goenv.System, snap *goenv.Snapshot, set map[string]string) (a *Action, unreachable []string) {
+	a = &Action{Set: set}
+	var names []string
+	for _, name := range sortedKeys(set) {
+		if !snap.Settings[name].InProcess {
+			continue
+		}
+		if inUserEnv(sys, name) {
+			a.UnsetUserVars = append(a.UnsetUserVars, name)
+			continue
+		}
+		lines := sys.FindExports(name)
+		if len(lines) == 0 {
+			unreachable = append(unreachable, name)
+			continue
+		}
+		a.CommentOut = append(a.CommentOut, lines...)
+		names = append(names, name)
+	}
+	if len(names) > 0 {
+		a.Why = strings.Join(names, ", ") + " now left to go env"
+	}
+	return a, unreachable
+}
+
+// UnsetAction is the action that takes a variable back to the
+// toolchain's default: go env -u for the go env file, and commenting out
+// the profile lines that export it. unreachable is true when it is
+// exported from somewhere godoctor does not edit.
+func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Action, unreachable bool) {
+	st := snap.Settings[name]
+	a = &Action{}
+	if st.InFile {
+		a.Unset = []string{name}
+	}
+	if st.InProcess {
+		if inUserEnv(sys, name) {
+			a.UnsetUserVars = []string{name}
+			return a, false
+		}
+		lines := sys.FindExports(name)
+		if len(lines) == 0 {
+			return nil, true
+		}
+		a.CommentOut, a.Why = lines, name+" now left to go env"
+	}
+	return a, false
+}
+
+// inUserEnv reports whether a variable is set in the user environment
+// (Windows), where new terminals take it from.
+func inUserEnv(sys *goenv.System, name string) bool {
+	if sys.UserEnv == nil {
+		return false
+	}
+	_, ok, err := sys.UserEnv.Get(name)
+	return ok && err == nil
+}
+
+// Exported returns the variables that the action takes out of new shells:
+// exports it comments out and user variables it removes.
+func (a *Action) Exported() []string {
+	names := append(exportedNames(a.CommentOut), a.UnsetUserVars...)
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,159 @@
+package change
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+)
+
+// GoEnvEdit plans setting and unsetting variables in the user's go env
+// file exactly as go env -w and go env -u would. When a go command is
+// given, it does the editing itself, on a copy of the file (so that its
+// format and its checks of the values are the go command's own); the copy
+// becomes the plan's new content, written atomically only on Apply.
+// Without one, the same format is produced here.
+func GoEnvEdit(ctx context.Context, sys *goenv.System, gobin string, set map[string]string, unset []string) (Edit, error) {
+	path, off, err := sys.UserEnvFile()
+	switch {
+	case off:
+		return Edit{}, fmt.Errorf("GOENV=off: the go env file is not read; set the variables in the environment instead")
+	case err != nil:
+		return Edit{}, fmt.Errorf("cannot find the go env file: %w", err)
+	}
+	before, mode, err := readFile(path)
+	if err != nil {
+		return Edit{}, err
+	}
+	e := Edit{Path: path, Before: before, Mode: mode}
+	if e.Mode == 0 {
+		e.Mode = 0o644
+	}
+	if before == nil && len(set) == 0 {
+		return e, nil // nothing to unset in a file that does not exist
+	}
+	if gobin == "" {
+		e.After = UpdateEnvFile(before, set, unset)
+		return e, nil
+	}
+	e.After, err = goEnvWrite(ctx, sys, gobin, before, set, unset)
+	return e, err
+}
+
+// goEnvWrite runs go env -w and -u against a temporary copy of the file.
+func goEnvWrite(ctx context.Context, sys *goenv.System, gobin string, before []byte, set map[string]string, unset []string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "godoctor-goenv-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "env")
+	if before != nil {
+		if err := os.WriteFile(tmp, before, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	env := sys.Environ("GOENV="+tmp, "GOTOOLCHAIN=local")
+	if len(set) > 0 {
+		args := []string{"env", "-w"}
+		for _, k := range sortedKeys(set) {
+			args = append(args, k+"="+set[k])
+		}
+		if _, err := sys.Run(ctx, dir, env, gobin, args...); err != nil {
+			return nil, fmt.Errorf("go env -w refused: %v", redactTemp(err, tmp))
+		}
+	}
+	if len(unset) > 0 {
+		if _, err := sys.Run(ctx, dir, env, gobin, append([]string{"env", "-u"}, unset...)...); err != nil {
+			return nil, fmt.Errorf("go env -u refused: %v", redactTemp(err, tmp))
+		}
+	}
+	after, err := os.ReadFile(tmp)
+	if os.IsNotExist(err) {
+		return []byte{}, nil
+	}
+	return after, err
+}
+
+// redactTemp keeps the staging file's name out of messages.
+func redactTemp(err error, tmp string) string {
+	return strings.ReplaceAll(err.Error(), tmp, "the go env file")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// UpdateEnvFile is what go env -w (for set) followed by go env -u (for
+// unset) write: each is cmd/go's updateEnvFile.
+func UpdateEnvFile(data []byte, set map[string]string, unset []string) []byte {
+	if len(set) > 0 {
+		data = updateEnvFile(data, set, nil)
+	}
+	if len(unset) > 0 {
+		data = updateEnvFile(data, nil, unset)
+	}
+	return data
+}
+
+// updateEnvFile is cmd/go's: earlier duplicates dropped, keys set in place
+// or appended, unset keys removed, and each run of KEY=VALUE lines sorted
+// by key.
+func updateEnvFile(data []byte, set map[string]string, unset []string) []byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	} else {
+		lines[len(lines)-1] += "\n"
+	}
+	prev := map[string]int{}
+	for i, l := range lines {
+		if k := lineKey(l); k != "" {
+			if p, ok := prev[k]; ok {
+				lines[p] = ""
+			}
+			prev[k] = i
+		}
+	}
+	for _, k := range sortedKeys(set) {
+		if p, ok := prev[k]; ok {
+			lines[p] = k + "=" + set[k] + "\n"
+		} else {
+			lines = append(lines, k+"="+set[k]+"\n")
+		}
+	}
+	for _, k := range unset {
+		if p, ok := prev[k]; ok {
+			lines[p] = ""
+		}
+	}
+	start := 0
+	for i := 0; i <= len(lines); i++ {
+		if i == len(lines) || lineKey(lines[i]) == "" {
+			run := lines[start:i]
+			sort.SliceStable(run, func(a, b int) bool { return lineKey(run[a]) < lineKey(run[b]) })
+			start = i + 1
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+func lineKey(line string) string {
+	i := strings.Index(line, "=")
+	if i < 0 || strings.Contains(line[:i], "#") {
+		return ""
+	}
+	return line[:i]
+}

@@ -1,0 +1,132 @@
+// Package checks is godoctor's diagnosis engine: every check as data (an
+// ID, a title, what it needs, and a Run function that reads the machine only
+// through the injected System), and an engine that runs them concurrently
+// and streams their results. It knows nothing of terminals.
+package checks
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+)
+
+// Status is a check's verdict.
+type Status string
+
+const (
+	OK   Status = "ok"
+	Warn Status = "warn"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// Fix is a remedy a check proposes: a verb-phrase title and the command
+// that applies it.
+type Fix struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Command string `json:"command"`
+	// Action is what godoctor fix does; nil when the fix is for a person
+	// to make (the command says what).
+	Action *change.Action `json:"-"`
+}
+
+// Result is what a check found.
+type Result struct {
+	Status  Status
+	Summary string   // one line a person reads first
+	Details []string // further lines, optional
+	Fixes   []Fix
+}
+
+// Check is one diagnosis.
+type Check struct {
+	ID    string
+	Title string
+	// Requires lists checks whose results Run reads from Pass.ResultOf;
+	// the engine runs those first.
+	Requires []string
+	// Network checks are skipped under Options.Offline.
+	Network bool
+	Run     func(ctx context.Context, p *Pass) Result
+}
+
+// Options tune a run.
+type Options struct {
+	Offline bool
+	// Timeout bounds each network operation.
+	Timeout time.Duration
+	// Concurrency bounds how many checks run at once; 0 means all.
+	Concurrency int
+	// Lang is the language of summaries, details and fix titles.
+	Lang i18n.Lang
+	// Env is the Go environment when the caller has loaded it already;
+	// nil makes the run load it (once).
+	Env *goenv.Snapshot
+}
+
+// Pass is what a running check gets: the system, the options, the results
+// of the checks it requires, and the shared snapshot of the Go environment.
+type Pass struct {
+	Sys      *goenv.System
+	Options  Options
+	ResultOf map[string]Result
+	snapshot func() *goenv.Snapshot
+}
+
+// T translates a message into the run's language (i18n.Printer.T).
+func (p *Pass) T(format string, args ...any) string {
+	return i18n.Printer{Lang: p.Options.Lang}.T(format, args...)
+}
+
+// Env returns the Go environment, loading it on first use; every check of a
+// run shares one snapshot, so the go command runs once.
+func (p *Pass) Env() *goenv.Snapshot { return p.snapshot() }
+
+// newSnapshot returns a loader that reads the environment once.
+func newSnapshot(ctx context.Context, sys *goenv.System, loaded *goenv.Snapshot) func() *goenv.Snapshot {
+	if loaded != nil {
+		return func() *goenv.Snapshot { return loaded }
+	}
+	return sync.OnceValue(func() *goenv.Snapshot { return goenv.Load(ctx, sys) })
+}
+
+func ok(summary string, details ...string) Result {
+	return Result{Status: OK, Summary: summary, Details: details}
+}
+
+func skip(reason string) Result { return Result{Status: Skip, Summary: reason} }
+
+// worsen raises the result's status to s if s is worse.
+func (r *Result) worsen(s Status) {
+	if rank(s) > rank(r.Status) {
+		r.Status = s
+	}
+}
+
+// rank orders statuses from best to worst.
+func rank(s Status) int {
+	switch s {
+	case OK:
+		return 1
+	case Warn:
+		return 2
+	case Fail:
+		return 3
+	}
+	return 0
+}
+
+// addFix appends a fix unless one with the same ID is already there.
+func (r *Result) addFix(f Fix) {
+	for _, g := range r.Fixes {
+		if g.ID == f.ID {
+			return
+		}
+	}
+	r.Fixes = append(r.Fixes, f)
+}

@@ -1,0 +1,108 @@
+package checks
+
+import (
+	"context"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+)
+
+// EventKind tells what happened to a check.
+type EventKind int
+
+const (
+	Started EventKind = iota
+	Finished
+)
+
+// Event is one step of a run.
+type Event struct {
+	Kind     EventKind
+	Index    int // position of the check in the list given to Run
+	Check    *Check
+	Result   Result        // set when Finished
+	Duration time.Duration // set when Finished
+}
+
+// Run runs the checks and streams their events. Every check gets a Started
+// and a Finished event, in dependency order; the channel is closed when all
+// have finished. Cancelling ctx finishes the checks not yet started as
+// skipped and is passed to those running.
+func Run(ctx context.Context, list []*Check, sys *goenv.System, opts Options) <-chan Event {
+	// Buffered for every event, so a reader that stops early never blocks a
+	// check goroutine.
+	events := make(chan Event, 2*len(list))
+	index := make(map[string]int, len(list))
+	for i, c := range list {
+		index[c.ID] = i
+	}
+	done := make([]chan struct{}, len(list))
+	results := make([]Result, len(list))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	limit := opts.Concurrency
+	if limit <= 0 || limit > len(list) {
+		limit = len(list)
+	}
+	sem := make(chan struct{}, max(limit, 1))
+	snapshot := newSnapshot(ctx, sys, opts.Env)
+
+	finished := make(chan struct{}, len(list))
+	for i, c := range list {
+		go func() {
+			defer func() { finished <- struct{}{} }()
+			defer close(done[i])
+			resultOf := map[string]Result{}
+			for _, id := range c.Requires {
+				j, ok := index[id]
+				if !ok {
+					continue // a required check left out of this run
+				}
+				<-done[j]
+				resultOf[id] = results[j]
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				results[i] = skip(i18n.Printer{Lang: opts.Lang}.T("interrupted"))
+				events <- Event{Kind: Started, Index: i, Check: c}
+				events <- Event{Kind: Finished, Index: i, Check: c, Result: results[i]}
+				return
+			}
+			defer func() { <-sem }()
+			events <- Event{Kind: Started, Index: i, Check: c}
+			start := time.Now()
+			results[i] = runOne(ctx, c, &Pass{Sys: sys, Options: opts, ResultOf: resultOf, snapshot: snapshot})
+			events <- Event{Kind: Finished, Index: i, Check: c, Result: results[i], Duration: time.Since(start)}
+		}()
+	}
+	go func() {
+		for range list {
+			<-finished
+		}
+		close(events)
+	}()
+	return events
+}
+
+// runOne runs a check, turning a panic into a failed result so that one
+// broken check cannot take the report down.
+func runOne(ctx context.Context, c *Check, p *Pass) (res Result) {
+	if c.Network && p.Options.Offline {
+		return skip(p.T("skipped: --offline"))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			res = Result{Status: Fail, Summary: p.T("internal error in check %s: %v", c.ID, r)}
+		}
+	}()
+	res = c.Run(ctx, p)
+	if res.Status == "" {
+		res.Status = OK
+	}
+	return res
+}

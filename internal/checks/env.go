@@ -1,0 +1,362 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/version"
+	"sort"
+	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+)
+
+var envGosumdb = &Check{
+	ID:    "env.gosumdb",
+	Title: "Checksum database (GOSUMDB)",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		st := env.Settings["GOSUMDB"]
+		db, err := goenv.ParseGOSUMDB(st.Value)
+		switch {
+		case errors.Is(err, goenv.ErrSumDBOff):
+			res := Result{Status: Warn,
+				Summary: p.T("GOSUMDB=off: downloaded modules are not checked against the checksum database"),
+				Details: []string{
+					p.T("A proxy or network path that alters module contents goes unnoticed for every module not yet in a go.sum."),
+					p.T("Toolchain downloads (GOTOOLCHAIN switching) always need the database and fail: %v", err),
+					p.T("For private modules set GOPRIVATE or GONOSUMDB instead of turning verification off."),
+					p.T("set by: %s", describeSource(p, st))}}
+			res.Details = append(res.Details, whereSet(p, st)...)
+			restoreDefault(&res, p, "GOSUMDB")
+			return res
+		case err != nil:
+			res := Result{Status: Fail,
+				Summary: p.T("GOSUMDB is invalid; every download that needs verification fails"),
+				Details: []string{"go: " + err.Error(), p.T("set by: %s", describeSource(p, st))}}
+			if strings.Contains(err.Error(), "malformed verifier id") || strings.Contains(err.Error(), "invalid verifier") {
+				res.Details = append(res.Details, p.T("%q is not a database the go command knows; any other database must be given with its key: name+hash+key [URL].", st.Value))
+			}
+			res.Details = append(res.Details, whereSet(p, st)...)
+			restoreDefault(&res, p, "GOSUMDB")
+			return res
+		}
+		res := ok(db.Name)
+		if _, builtin := goenv.KnownSumDBKeys[db.Name]; builtin && db.Key == goenv.KnownSumDBKeys[db.Name] {
+			res.Summary = p.T("%s (key built into the go command)", res.Summary)
+		}
+		if db.URL != "" {
+			res.Summary = p.T("%s at %s", res.Summary, goenv.RedactURL(db.URL))
+			res.Details = append(res.Details, p.T("An explicit URL is used directly, bypassing GOPROXY."))
+		} else {
+			res.Details = append(res.Details, p.T("Reached through the first GOPROXY entry that proxies it, else at https://%s/.", db.Name))
+		}
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+		return res
+	},
+}
+
+// privateVars are the pattern lists that take modules out of the proxy,
+// the checksum database or TLS.
+var privateVars = []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE"}
+
+// privateEffect says what a variable's pattern does to the modules it
+// matches.
+func privateEffect(p *Pass, name string) string {
+	switch name {
+	case "GOPRIVATE":
+		return p.T("skip the proxy and the checksum database")
+	case "GONOPROXY":
+		return p.T("skip the proxy")
+	case "GONOSUMDB":
+		return p.T("skip the checksum database")
+	}
+	return p.T("may be fetched over plain http or unverified TLS")
+}
+
+// patternProblem translates a goenv pattern problem.
+func patternProblem(p *Pass, problem string) string {
+	if problem == goenv.ProblemSpaces {
+		return p.T("has spaces around it, which the go command keeps, so it matches no module path")
+	}
+	return p.T("is not a valid glob (path.Match syntax), so the go command ignores it")
+}
+
+var envPrivate = &Check{
+	ID:    "env.private",
+	Title: "Private modules (GOPRIVATE)",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		res := ok("")
+		private := env.Value("GOPRIVATE")
+		var set []string
+		for _, name := range privateVars {
+			st := env.Settings[name]
+			// GONOPROXY and GONOSUMDB default to GOPRIVATE; only a value set
+			// on its own says something new.
+			if st.Value == "" || name != "GOPRIVATE" && st.Source == goenv.FromDefault {
+				continue
+			}
+			set = append(set, name+"="+st.Value)
+			for _, pat := range goenv.ParsePatterns(st.Value) {
+				if pat.Problem != "" {
+					res.worsen(Warn)
+					res.Details = append(res.Details, p.T("%s: %q %s", name, pat.Raw, patternProblem(p, pat.Problem)))
+					continue
+				}
+				if hosts := goenv.CoveredHosts(pat.Glob); len(hosts) > 0 {
+					res.worsen(Warn)
+					res.Details = append(res.Details, p.T("%s: %q covers every module on %s: all of them %s", name, pat.Glob, listHosts(p, hosts), privateEffect(p, name)))
+					continue
+				}
+				if name != "GONOSUMDB" && name != "GOINSECURE" {
+					continue
+				}
+				if sample, ok := goenv.Sample(pat.Glob); ok && !goenv.MatchPatterns(private, sample) {
+					res.worsen(Warn)
+					res.Details = append(res.Details, p.T("%s: %q reaches beyond GOPRIVATE: modules such as %s %s although they are not private", name, pat.Glob, sample, privateEffect(p, name)))
+				}
+			}
+		}
+		if !p.Options.Offline {
+			proxy, unserved := unservedModules(ctx, p, env)
+			suggestPrivate(&res, p, env, proxy, unserved)
+		}
+		switch {
+		case res.Summary != "":
+		case len(set) == 0:
+			res.Summary = p.T("no private module patterns set")
+		case res.Status == Warn:
+			res.Summary = p.T("private module patterns that do not do what they seem to: %s", strings.Join(set, " "))
+		default:
+			res.Summary = strings.Join(set, " ")
+		}
+		return res
+	},
+}
+
+func listHosts(p *Pass, hosts []string) string {
+	if len(hosts) > 3 {
+		return p.T("%s and other public hosts", strings.Join(hosts[:3], ", "))
+	}
+	return strings.Join(hosts, ", ")
+}
+
+var envSource = &Check{
+	ID:    "env.source",
+	Title: "Where settings come from",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		res := ok("")
+		counts := map[goenv.Source]int{}
+		for _, name := range goenv.ModuleSettings {
+			st := env.Settings[name]
+			if st.Source == goenv.FromDefault || st.Source == goenv.FromGOROOT && name != "GOPROXY" && name != "GOSUMDB" && name != "GOTOOLCHAIN" {
+				continue
+			}
+			counts[st.Source]++
+			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, maskValue(st.Value), sourceAt(p, env, st)))
+			if st.InProcess && st.InFile && st.Process != st.File {
+				res.worsen(Warn)
+				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, maskValue(st.Process), name, maskValue(st.File)))
+				res.Details = append(res.Details, whereSet(p, st)...)
+				fixUnset(&res, p, "unset-"+strings.ToLower(name), p.T("Let the go env file's %s take effect", name), name)
+			}
+		}
+		switch {
+		case env.UserFileOff:
+			res.Details = append(res.Details, p.T("GOENV=off: the go env file is not read"))
+		case env.UserFileErr != nil:
+			res.worsen(Warn)
+			res.Details = append(res.Details, p.T("the go env file cannot be located: %s", env.UserFileErr.Error()))
+		case env.UserFile.Err != nil:
+			res.worsen(Warn)
+			res.Details = append(res.Details, p.T("the go env file cannot be read: %s", env.UserFile.Err.Error()))
+		}
+		for _, k := range sortedKeys(env.UserFile.Values) {
+			if strings.ContainsRune(env.UserFile.Values[k], '\r') {
+				res.worsen(Fail)
+				res.Details = append(res.Details, p.T("%s:%d: %s ends in a carriage return (the file was saved with Windows line endings); the go command keeps it as part of the value", env.UserFile.Path, env.UserFile.Lines[k], k))
+			}
+		}
+		var unknown []string
+		for _, k := range sortedKeys(env.Process) {
+			if meant, bad := goenv.UnknownGoVar(k); bad {
+				unknown = append(unknown, k)
+				res.worsen(Warn)
+				res.Details = append(res.Details, p.T("%s is set, but no go command reads it (meant %s?)", k, meant))
+				res.Details = append(res.Details, whereSet(p, goenv.Setting{Name: k, InProcess: true})...)
+			}
+		}
+		switch {
+		case res.Status == Fail:
+			res.Summary = p.T("the go env file has values the go command misreads")
+		case len(unknown) > 0:
+			res.Summary = p.T("set but ignored by the go command: %s", strings.Join(unknown, ", "))
+		case res.Status == Warn:
+			res.Summary = p.T("environment variables override values written by go env -w")
+		case len(counts) == 0:
+			res.Summary = p.T("every module setting is the toolchain's default")
+		default:
+			res.Summary = p.T("%d from the environment, %d from the go env file, the rest defaults", counts[goenv.FromProcess], counts[goenv.FromUserFile])
+		}
+		return res
+	},
+}
+
+// sourceAt names a setting's source with the file and line where known.
+func sourceAt(p *Pass, env *goenv.Snapshot, st goenv.Setting) string {
+	switch st.Source {
+	case goenv.FromUserFile:
+		return fmt.Sprintf("%s:%d", env.UserFile.Path, env.UserFile.Lines[st.Name])
+	case goenv.FromGOROOT:
+		return fmt.Sprintf("%s:%d", env.RootFile.Path, env.RootFile.Lines[st.Name])
+	case goenv.FromProcess:
+		return p.T("environment")
+	}
+	return p.T("built-in")
+}
+
+// whereSet lists the shell profile lines that export a variable set in
+// the process environment.
+func whereSet(p *Pass, st goenv.Setting) []string {
+	if !st.InProcess {
+		return nil
+	}
+	var out []string
+	for _, l := range p.Sys.FindExports(st.Name) {
+		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, maskValue(strings.TrimSpace(l.Text))))
+	}
+	return out
+}
+
+// maskValue masks credentials in every URL of a list value.
+func maskValue(v string) string {
+	if !strings.Contains(v, "@") {
+		return v
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || strings.ContainsRune(",| \t", rune(v[i])) {
+			b.WriteString(goenv.RedactURL(v[start:i]))
+			if i < len(v) {
+				b.WriteByte(v[i])
+			}
+			start = i + 1
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var envFlags = &Check{
+	ID:    "env.flags",
+	Title: "Build-wide settings",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		res := ok("")
+		goflags(&res, p, env)
+		go111module(&res, p, env)
+		gotoolchain(&res, p, env)
+		if res.Summary == "" {
+			res.Summary = p.T("nothing that changes every build: GOFLAGS=%s GO111MODULE=%s GOTOOLCHAIN=%s", orEmpty(env.Value("GOFLAGS")), orEmpty(env.Value("GO111MODULE")), orEmpty(env.Value("GOTOOLCHAIN")))
+		}
+		return res
+	},
+}
+
+// setFirst reports a finding, making it the summary if it is the worst so far.
+func setFirst(res *Result, s Status, summary string) {
+	if rank(s) > rank(res.Status) || res.Summary == "" {
+		res.Summary = summary
+	} else {
+		res.Details = append(res.Details, summary)
+	}
+	res.worsen(s)
+}
+
+func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
+	st := env.Settings["GOFLAGS"]
+	flags, err := goenv.ParseGOFLAGS(st.Value)
+	if err != nil {
+		setFirst(res, Fail, p.T("GOFLAGS breaks every go command: %s", err.Error()))
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+		res.Details = append(res.Details, whereSet(p, st)...)
+		restoreDefault(res, p, "GOFLAGS")
+		return
+	}
+	for _, f := range flags {
+		switch {
+		case f.Name == "mod" && f.Value == "vendor":
+			setFirst(res, Warn, p.T("GOFLAGS=-mod=vendor: every build uses ./vendor and fails in modules without one"))
+		case f.Name == "mod" && f.Value == "mod":
+			setFirst(res, Warn, p.T("GOFLAGS=-mod=mod: every build may rewrite go.mod and go.sum instead of reporting them out of date"))
+		case f.Name == "mod" && f.Value == "readonly":
+		case f.Name == "modfile":
+			setFirst(res, Warn, p.T("GOFLAGS=%s: every build reads another go.mod than the module's own", f.Word))
+		case f.Name == "insecure":
+			setFirst(res, Warn, p.T("GOFLAGS=-insecure: downloads may skip TLS and checksum checks (use GOINSECURE for just the hosts that need it)"))
+		default:
+			continue
+		}
+		restoreDefault(res, p, "GOFLAGS")
+	}
+}
+
+func go111module(res *Result, p *Pass, env *goenv.Snapshot) {
+	st := env.Settings["GO111MODULE"]
+	switch st.Value {
+	case "", "on", "auto":
+	case "off":
+		setFirst(res, Warn, p.T("GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off"))
+		res.Details = append(res.Details, whereSet(p, st)...)
+		restoreDefault(res, p, "GO111MODULE")
+	default:
+		setFirst(res, Fail, fmt.Sprintf("go: unknown environment setting GO111MODULE=%s", st.Value))
+		res.Details = append(res.Details, whereSet(p, st)...)
+		restoreDefault(res, p, "GO111MODULE")
+	}
+}
+
+// gotoolchain checks GOTOOLCHAIN as cmd/go/internal/toolchain.Select does.
+func gotoolchain(res *Result, p *Pass, env *goenv.Snapshot) {
+	st := env.Settings["GOTOOLCHAIN"]
+	v := st.Value
+	if v == "" || v == "auto" || v == "path" || v == "local" {
+		return
+	}
+	min, suffix, plus := strings.Cut(v, "+")
+	if min != "local" {
+		tv := toolchainVersion(min)
+		if tv == "" || !version.IsValid(tv) || strings.ContainsAny(min, `\/`) {
+			if plus {
+				setFirst(res, Fail, fmt.Sprintf("go: invalid GOTOOLCHAIN %q: invalid minimum toolchain %q", v, min))
+			} else {
+				setFirst(res, Fail, fmt.Sprintf("go: invalid GOTOOLCHAIN %q", v))
+			}
+			restoreDefault(res, p, "GOTOOLCHAIN")
+			return
+		}
+		if version.Lang(tv) == tv && version.Compare(tv, "go1.21") >= 0 {
+			setFirst(res, Fail, p.T("GOTOOLCHAIN=%s names a language version, not a release (%s.x); the download fails", v, tv))
+			restoreDefault(res, p, "GOTOOLCHAIN")
+			return
+		}
+		if local := toolchainVersion(env.GoVersion()); !plus && local != "" && tv != local {
+			setFirst(res, Warn, p.T("GOTOOLCHAIN=%s: every go command runs %s instead of the installed %s", v, min, local))
+		}
+	}
+	if plus && suffix != "auto" && suffix != "path" {
+		setFirst(res, Fail, fmt.Sprintf("go: invalid GOTOOLCHAIN %q: only version suffixes are +auto and +path", v))
+		restoreDefault(res, p, "GOTOOLCHAIN")
+	}
+}

@@ -1,0 +1,108 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+)
+
+func TestGoInstalled(t *testing.T) {
+	t.Run("no go anywhere", func(t *testing.T) {
+		m := fakesys.New(t)
+		expect{status: Fail, mention: []string{"no go command on PATH", "go.dev/doc/install"}}.check(t, runCheck(t, m, "go.installed", Options{}))
+	})
+	t.Run("installed but not on PATH", func(t *testing.T) {
+		m := fakesys.New(t)
+		m.Toolchain(m.Path("/usr/local/go"), "go1.25.3")
+		m.Toolchain(m.Home("sdk/go1.26.8"), "go1.26.8")
+		expect{status: Fail,
+			mention: []string{"go1.26.8 is installed in " + m.Home("sdk/go1.26.8"), "found go1.25.3 at " + m.Path("/usr/local/go/bin")},
+			fixes:   []string{`export PATH="` + m.Home("sdk/go1.26.8/bin") + `:$PATH"`},
+		}.check(t, runCheck(t, m, "go.installed", Options{}))
+	})
+	t.Run("fish gets fish syntax", func(t *testing.T) {
+		m := fakesys.New(t)
+		m.Setenv("SHELL", "/usr/bin/fish")
+		m.Toolchain(m.Path("/usr/local/go"), "go1.25.3")
+		expect{status: Fail, fixes: []string{"fish_add_path " + m.Path("/usr/local/go/bin")}}.check(t, runCheck(t, m, "go.installed", Options{}))
+	})
+	t.Run("windows gets the user PATH", func(t *testing.T) {
+		m := fakesys.New(t)
+		m.Windows().Set("Path", `C:\Tools`)
+		fix := pathFix("go-on-path", "Put go on PATH", `C:\Program Files\Go\bin`, m.Sys)
+		if want := `[Environment]::SetEnvironmentVariable('Path', 'C:\Program Files\Go\bin;' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`; fix.Command != want {
+			t.Errorf("command = %s\nwant %s", fix.Command, want)
+		}
+		plan, err := change.Build(context.Background(), m.Sys, "", fix.Title, *fix.Action)
+		if err != nil || !strings.Contains(plan.Preview(), "+ C:\\Program Files\\Go\\bin\n  C:\\Tools") {
+			t.Errorf("plan: %v\n%s", err, plan.Preview())
+		}
+	})
+	t.Run("go does not run", func(t *testing.T) {
+		m := healthy(t)
+		m.GoEnvErr = errors.New("exec format error")
+		expect{status: Fail, mention: []string{"does not run", "exec format error"}}.check(t, runCheck(t, m, "go.installed", Options{}))
+		expect{status: Skip}.check(t, runCheck(t, m, "go.version", Options{}))
+	})
+}
+
+func TestGoVersionAgainstModule(t *testing.T) {
+	tests := []struct {
+		name, gomod, toolchain string
+		want                   expect
+	}{
+		{"satisfied", "module x\n\ngo 1.24\n", "auto", expect{status: OK, mention: []string{"asks for go1.24 or newer: satisfied"}}},
+		{"newer with local", "module example.com/x\n\ngo 1.30\n", "local",
+			expect{status: Fail, mention: []string{"example.com/x needs go1.30", "go: go.mod requires go >= 1.30 (running go 1.26.8; GOTOOLCHAIN=local)"}, fixes: []string{"export GOTOOLCHAIN=auto"}}},
+		{"newer toolchain line with auto", "module x\n\ngo 1.25\n\ntoolchain go1.30.1\n", "auto",
+			expect{status: OK, mention: []string{"asks for go1.30.1: with GOTOOLCHAIN=auto the go command switches"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := healthy(t)
+			m.Setenv("GOTOOLCHAIN", tt.toolchain)
+			m.WriteFile(m.Home("x/go.mod"), tt.gomod)
+			m.GoEnv["GOMOD"] = m.Home("x/go.mod")
+			tt.want.check(t, runCheck(t, m, "go.version", Options{}))
+		})
+	}
+}
+
+func TestGoPath(t *testing.T) {
+	t.Run("several go commands", func(t *testing.T) {
+		m := healthy(t)
+		other := m.Toolchain(m.Home("sdk/go1.22.1"), "go1.22.1")
+		m.PrependPath(other)
+		expect{status: Warn, mention: []string{"2 different go commands on PATH", "* " + filepath.Join(other, "go") + " (go1.22.1)"}}.check(t, runCheck(t, m, "go.path", Options{}))
+	})
+	t.Run("the same go twice through a link", func(t *testing.T) {
+		m := healthy(t)
+		os.MkdirAll(m.Home("bin"), 0o755)
+		os.Symlink(m.Path("/usr/local/go/bin/go"), m.Home("bin/go"))
+		m.PrependPath(m.Home("bin"))
+		expect{status: OK}.check(t, runCheck(t, m, "go.path", Options{}))
+	})
+	t.Run("GOROOT of another toolchain", func(t *testing.T) {
+		m := healthy(t)
+		m.Toolchain(m.Home("sdk/go1.22.1"), "go1.22.1")
+		m.Setenv("GOROOT", m.Home("sdk/go1.22.1"))
+		m.WriteFile(m.Home(".zshrc"), "export GOROOT="+m.Home("sdk/go1.22.1")+"\n")
+		expect{status: Fail, mention: []string{"(go1.22.1) is not the toolchain of the go that runs", ".zshrc:1"}, fixes: []string{"unset GOROOT"}}.check(t, runCheck(t, m, "go.path", Options{}))
+	})
+	t.Run("GOPATH/bin missing", func(t *testing.T) {
+		m := healthy(t)
+		m.Sys.Env["PATH"] = m.Path("/usr/local/go/bin") + ":" + m.Path("/usr/bin")
+		expect{status: Warn, mention: []string{"GOPATH/bin (" + m.Home("go/bin") + ") is not on PATH"}, fixes: []string{m.Home("go/bin")}}.check(t, runCheck(t, m, "go.path", Options{}))
+	})
+	t.Run("GOBIN missing", func(t *testing.T) {
+		m := healthy(t)
+		m.Setenv("GOBIN", "/opt/tools")
+		expect{status: Warn, mention: []string{"GOBIN (/opt/tools) is not on PATH"}}.check(t, runCheck(t, m, "go.path", Options{}))
+	})
+}

@@ -1,0 +1,203 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/version"
+	"os"
+	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/checksumdb"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+var netProxy = &Check{
+	ID:       "net.proxy",
+	Title:    "Module proxies answer",
+	Network:  true,
+	Requires: []string{"env.goproxy"},
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
+		if err != nil {
+			return skip(p.T("GOPROXY is invalid (see env.goproxy)"))
+		}
+		res := ok("")
+		for i, e := range list {
+			switch e.Kind {
+			case goenv.ProxyDirect:
+				setFirst(&res, worstSoFar(res), p.T("downloads go direct, from each module's version control repository"))
+				return finishProxy(p, res, i)
+			case goenv.ProxyOff:
+				setFirst(&res, Fail, p.T("GOPROXY ends in off: nothing is downloaded"))
+				return res
+			}
+			if strings.HasPrefix(e.URL, "file:") {
+				dir := strings.TrimPrefix(strings.TrimPrefix(e.URL, "file://"), "file:")
+				if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+					res.Details = append(res.Details, p.T("%s: a directory on this machine", e))
+					return finishProxy(p, res, i)
+				}
+				res.Details = append(res.Details, p.T("%s: the directory does not exist; the go command moves on as after a 404", e))
+				continue
+			}
+			m := mirrors.Measure(ctx, p.Sys.HTTP, mirrors.Mirror{URL: e.URL}, mirrors.DefaultProbe,
+				mirrors.ProbeOptions{Samples: 1, Timeout: p.Options.Timeout, NoZip: true})
+			if m.Err == nil {
+				res.Details = append(res.Details, p.T("%s answers the module proxy protocol; median time to first byte %s", e, m.Latency.Median.Round(1e6)))
+				if m.Warning != "" && i < len(list)-1 {
+					res.worsen(Warn)
+					res.Summary = p.T("%s answers, but not with 404 or 410 for modules it lacks, so later GOPROXY entries are never tried", e)
+					res.Details = append(res.Details, p.T("%s answers a module it does not have with %s, not 404 or 410: the go command stops there instead of trying the next GOPROXY entry (direct)", e, m.NotFoundStatus))
+				}
+				if res.Summary == "" {
+					res.Summary = p.T("%s answers (%s to first byte)", e, m.Latency.Median.Round(1e6))
+				}
+				return finishProxy(p, res, i)
+			}
+			res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
+			if i == len(list)-1 {
+				break
+			}
+			if !e.FallbackOnAnyError {
+				res.worsen(Fail)
+				res.Summary = p.T("%s does not answer, and the go command stops there (\",\" moves on only after 404 or 410)", e)
+				res.addFix(fastestMirrorFix(p))
+				return res
+			}
+			res.worsen(Warn)
+			res.Details = append(res.Details, `  "|" after it: the go command falls through to the next entry`)
+		}
+		setFirst(&res, Fail, p.T("no GOPROXY entry answers"))
+		res.addFix(fastestMirrorFix(p))
+		return res
+	},
+}
+
+// fastestMirrorFix benchmarks the mirrors and makes the fastest verified
+// one the module proxy.
+func fastestMirrorFix(p *Pass) Fix {
+	return Fix{ID: "fastest-mirror", Title: p.T("Use the fastest verified mirror"), Command: "godoctor mirrors",
+		Action: &change.Action{FastestMirror: true}}
+}
+
+// worstSoFar keeps a warning earned by entries that failed before.
+func worstSoFar(r Result) Status {
+	if r.Status == Warn {
+		return Warn
+	}
+	return OK
+}
+
+// finishProxy closes the report when entry i serves downloads.
+func finishProxy(p *Pass, res Result, i int) Result {
+	switch {
+	case i == 1 && res.Status == Warn:
+		res.Summary += p.T(" (after 1 failing entry)")
+	case i > 1 && res.Status == Warn:
+		res.Summary += p.T(" (after %d failing entries)", i)
+	}
+	if res.Summary == "" {
+		res.Summary = p.T("downloads are served")
+	}
+	return res
+}
+
+var netSumdb = &Check{
+	ID:       "net.sumdb",
+	Title:    "Checksum database answers",
+	Network:  true,
+	Requires: []string{"env.gosumdb"},
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		db, err := goenv.ParseGOSUMDB(env.Value("GOSUMDB"))
+		switch {
+		case errors.Is(err, goenv.ErrSumDBOff):
+			return skip(p.T("GOSUMDB=off: no database to reach (see env.gosumdb)"))
+		case err != nil:
+			return skip(p.T("GOSUMDB is invalid (see env.gosumdb)"))
+		}
+		proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+		ctx, cancel := context.WithTimeout(ctx, 2*p.Options.Timeout)
+		defer cancel()
+		route, err := checksumdb.Resolve(ctx, p.Sys.HTTP, db, proxies)
+		res := Result{Details: route.Notes}
+		if err == nil {
+			var tree tlog.Tree
+			if tree, err = checksumdb.Latest(ctx, p.Sys.HTTP, db, route); err == nil {
+				res.Status = OK
+				res.Summary = p.T("%s %s: signed tree head verified (%d records)", db.Name, route.Via(), tree.N)
+				return res
+			}
+		}
+		res.Status = Fail
+		res.Summary = p.T("%s cannot be reached %s: every download not yet in go.sum fails verification", db.Name, route.Via())
+		res.Details = append(res.Details, err.Error())
+		if db.Name == "sum.golang.org" && route.Proxy == "" && db.URL == "" {
+			res.Details = append(res.Details, p.T("sum.golang.google.cn serves the same database and is reachable where sum.golang.org is blocked; a mirror that proxies the database also helps (godoctor mirrors)."))
+			fixSet(&res, p, "sumdb-cn", p.T("Reach the database through sum.golang.google.cn"), "GOSUMDB", "sum.golang.google.cn")
+		}
+		return res
+	},
+}
+
+// compareWithReleases says whether local is supported (its minor is one of
+// the two newest) and how many patches it is behind.
+func compareWithReleases(res *Result, p *Pass, local string, releases []string) {
+	newest := releases[0]
+	minors := map[string]bool{}
+	for _, v := range releases {
+		if version.Compare(v, newest) > 0 {
+			newest = v
+		}
+		minors[version.Lang(v)] = true
+	}
+	var langs []string
+	for l := range minors {
+		langs = append(langs, l)
+	}
+	// the two newest minors
+	first, second := "", ""
+	for _, l := range langs {
+		switch {
+		case first == "" || version.Compare(l, first) > 0:
+			first, second = l, first
+		case second == "" || version.Compare(l, second) > 0:
+			second = l
+		}
+	}
+	lang := version.Lang(local)
+	patchNewest, behind := local, 0
+	for _, v := range releases {
+		if version.Lang(v) == lang && version.Compare(v, local) > 0 {
+			behind++
+			if version.Compare(v, patchNewest) > 0 {
+				patchNewest = v
+			}
+		}
+	}
+	install := func(v string) Fix {
+		return Fix{ID: "install-" + v, Title: p.T("Install %s", v), Command: "godoctor install " + strings.TrimPrefix(v, "go"),
+			Action: &change.Action{Install: v}}
+	}
+	switch {
+	case version.Compare(lang, second) < 0:
+		setFirst(res, Fail, p.T("%s is no longer supported: security fixes go to %s and %s only (newest %s)", local, first, second, newest))
+		res.addFix(install(newest))
+	case behind > 0:
+		msg := p.T("%s is %d patch releases behind %s", local, behind, patchNewest)
+		if behind == 1 {
+			msg = p.T("%s is 1 patch release behind %s", local, patchNewest)
+		}
+		setFirst(res, Warn, msg)
+		res.addFix(install(patchNewest))
+	case local == newest:
+		res.Details = append(res.Details, p.T("the newest release"))
+	default:
+		res.Details = append(res.Details, p.T("the newest patch of %s; the newest release is %s", lang, newest))
+	}
+}

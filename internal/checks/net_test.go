@@ -1,0 +1,124 @@
+package checks
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+)
+
+// probeModule stands in for the real probe module on loopback proxies.
+var probeModule = testproxy.Module{Path: mirrors.DefaultProbe.Path, Version: mirrors.DefaultProbe.Version,
+	Files: map[string]string{"unix/unix.go": "package unix\n"}}
+
+func proxyServer(t *testing.T, f testproxy.Fault, extra ...testproxy.Module) *testproxy.Server {
+	s := testproxy.New(t, "sum.test", append(extra, probeModule)...)
+	s.SetFault(f)
+	return s
+}
+
+func netMachine(t *testing.T, goproxy string) *fakesys.Machine {
+	m := healthy(t)
+	m.Setenv("GOPROXY", goproxy)
+	return m
+}
+
+var netOpts = Options{Timeout: 500 * time.Millisecond}
+
+func TestNetProxy(t *testing.T) {
+	good := proxyServer(t, testproxy.Fault{})
+	broken := proxyServer(t, testproxy.Fault{Status: http.StatusBadGateway})
+	portal := proxyServer(t, testproxy.Fault{HTMLPortal: true})
+	slow := proxyServer(t, testproxy.Fault{Delay: 2 * time.Second})
+	forbidding := proxyServer(t, testproxy.Fault{})
+	tests := []struct {
+		name, goproxy string
+		want          expect
+	}{
+		{"answers", good.URL + ",direct", expect{status: OK, mention: []string{good.URL + " answers ("}}},
+		{"comma stops at a broken proxy", broken.URL + "," + good.URL, expect{status: Fail, mention: []string{"the go command stops there", "HTTP 502"}, fixes: []string{"godoctor mirrors"}}},
+		{"pipe falls through", broken.URL + "|" + good.URL, expect{status: Warn, mention: []string{"(after 1 failing entry)", `"|" after it`}}},
+		{"portal", portal.URL + ",direct", expect{status: Fail, mention: []string{"HTML page"}}},
+		{"timeout", slow.URL + "|direct", expect{status: Warn, mention: []string{"no answer within 500ms", "downloads go direct"}}},
+		{"none answers", broken.URL + "|" + portal.URL + "|" + slow.URL, expect{status: Fail, mention: []string{"no GOPROXY entry answers"}}},
+		{"off", "off", expect{status: Fail, mention: []string{"nothing is downloaded"}}},
+		{"direct", "direct", expect{status: OK, mention: []string{"downloads go direct"}}},
+		{"missing file proxy", "file:///nonexistent/godoctor|" + good.URL, expect{status: OK, mention: []string{"does not exist"}}},
+	}
+	_ = forbidding
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.want.check(t, runCheck(t, netMachine(t, tt.goproxy), "net.proxy", netOpts))
+		})
+	}
+}
+
+func TestNetSumdb(t *testing.T) {
+	good := proxyServer(t, testproxy.Fault{})
+	forged := proxyServer(t, testproxy.Fault{ForgeSumDB: true})
+	noRelay := proxyServer(t, testproxy.Fault{NoSumDB: true})
+	tests := []struct {
+		name, goproxy, gosumdb string
+		want                   expect
+	}{
+		{"through the proxy", good.URL + ",direct", good.SumDBKey, expect{status: OK, mention: []string{"sum.test through " + good.URL + ": signed tree head verified"}}},
+		{"forged", forged.URL, forged.SumDBKey, expect{status: Fail, mention: []string{"not signed by sum.test's key"}}},
+		{"second proxy relays", noRelay.URL + "," + good.URL, good.SumDBKey, expect{status: OK, mention: []string{"does not proxy sum.test (404)", "through " + good.URL}}},
+		{"explicit URL refused", good.URL, good.SumDBKey + " http://127.0.0.1:1", expect{status: Fail, mention: []string{"cannot be reached directly at http://127.0.0.1:1"}}},
+		{"off", good.URL, "off", expect{status: Skip}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := netMachine(t, tt.goproxy)
+			m.Setenv("GOSUMDB", tt.gosumdb)
+			tt.want.check(t, runCheck(t, m, "net.sumdb", netOpts))
+		})
+	}
+}
+
+func TestGoVersionAgainstReleases(t *testing.T) {
+	toolchain := func(v string) testproxy.Module {
+		return testproxy.Module{Path: "golang.org/toolchain", Version: "v0.0.1-" + v + ".linux-amd64"}
+	}
+	other := testproxy.Module{Path: "golang.org/toolchain", Version: "v0.0.1-go1.27.9.darwin-arm64"}
+	tests := []struct {
+		name     string
+		versions []string
+		want     expect
+	}{
+		{"newest", []string{"go1.25.9", "go1.26.8", "go1.27rc1"}, expect{status: OK, mention: []string{"the newest release"}}},
+		{"behind", []string{"go1.25.9", "go1.26.8", "go1.26.9", "go1.26.11"}, expect{status: Warn, mention: []string{"go1.26.8 is 2 patch releases behind go1.26.11"}, fixes: []string{"godoctor install 1.26.11"}}},
+		{"unsupported", []string{"go1.26.8", "go1.27.2", "go1.28.0"}, expect{status: Fail, mention: []string{"no longer supported", "go1.28 and go1.27"}, fixes: []string{"godoctor install 1.28.0"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mods := []testproxy.Module{other}
+			for _, v := range tt.versions {
+				mods = append(mods, toolchain(v))
+			}
+			srv := proxyServer(t, testproxy.Fault{}, mods...)
+			tt.want.check(t, runCheck(t, netMachine(t, srv.URL+",direct"), "go.version", netOpts))
+		})
+	}
+	t.Run("list unavailable", func(t *testing.T) {
+		srv := proxyServer(t, testproxy.Fault{Status: http.StatusInternalServerError})
+		expect{status: OK, mention: []string{"not compared with the newest release"}}.check(t, runCheck(t, netMachine(t, srv.URL), "go.version", netOpts))
+	})
+}
+
+func TestPrivateModulesFoundInGoMod(t *testing.T) {
+	public := testproxy.Module{Path: "github.com/public/lib", Version: "v1.0.0"}
+	srv := proxyServer(t, testproxy.Fault{}, public)
+	m := netMachine(t, srv.URL+",direct")
+	m.WriteFile(m.Home("app/go.mod"), "module example.com/app\n\ngo 1.24\n\nrequire (\n\tgithub.com/public/lib v1.0.0\n\tgithub.com/acme/secret v0.3.0\n\tgit.corp.example/team/tool v1.1.0\n\tgithub.com/other/x v1.0.0 // indirect\n)\n")
+	m.GoEnv["GOMOD"] = m.Home("app/go.mod")
+	m.Setenv("GOPRIVATE", "corp.other")
+	expect{status: Warn,
+		mention: []string{"does not serve 2 of the modules go.mod requires: private modules need GOPRIVATE=git.corp.example,github.com/acme", "not on the proxy: github.com/acme/secret"},
+		fixes:   []string{"export GOPRIVATE=corp.other,git.corp.example,github.com/acme"},
+	}.check(t, runCheck(t, m, "env.private", netOpts))
+	expect{status: OK}.check(t, runCheck(t, m, "env.private", Options{Offline: true}))
+}

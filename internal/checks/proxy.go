@@ -1,0 +1,136 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+)
+
+var envGoproxy = &Check{
+	ID:    "env.goproxy",
+	Title: "Module proxy (GOPROXY)",
+	Run: func(ctx context.Context, p *Pass) Result {
+		env := p.Env()
+		st := env.Settings["GOPROXY"]
+		list, err := goenv.ParseProxyList(st.Value)
+		if err != nil {
+			return badProxy(p, st, err)
+		}
+		res := ok(describeProxies(p, list))
+		for i := range list {
+			res.Details = append(res.Details, fmt.Sprintf("%d. %s", i+1, explainEntry(p, list, i)))
+		}
+		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+		if len(goenv.ParsePatterns(env.Value("GONOPROXY"))) > 0 {
+			res.Details = append(res.Details, p.T("modules matching GONOPROXY=%s are fetched directly, before this list", env.Value("GONOPROXY")))
+		}
+
+		switch last := list[len(list)-1]; {
+		case list[0].Kind == goenv.ProxyOff:
+			res.worsen(Warn)
+			res.Summary = p.T("GOPROXY=off: the go command downloads no modules")
+			res.Details = append(res.Details, p.T("Every lookup fails with: module lookup disabled by GOPROXY=off (modules matching GONOPROXY excepted)."))
+			restoreDefault(&res, p, "GOPROXY")
+		case last.Kind == goenv.ProxyURL:
+			res.worsen(Warn)
+			res.Details = append(res.Details, p.T("The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use)."))
+			fixSet(&res, p, "proxy-direct", p.T("Fall back to direct"), "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
+		}
+		for _, e := range list {
+			if e.Kind != goenv.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
+				continue
+			}
+			if goenv.HasCredentials(e.URL) {
+				res.worsen(Fail)
+				res.Summary = p.T("the go command refuses to send credentials over plain http")
+				res.Details = append(res.Details, "go: refusing to pass credentials to insecure URL: "+e.String())
+			} else {
+				res.worsen(Warn)
+				res.Details = append(res.Details, p.T("%s is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy", e))
+			}
+			fixSet(&res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(st.Value, "http://", "https://"))
+		}
+		return res
+	},
+}
+
+// badProxy reports a GOPROXY that the go command refuses when it first
+// needs the network, quoting its error.
+func badProxy(p *Pass, st goenv.Setting, err error) Result {
+	env := p.Env()
+	res := Result{Status: Fail, Details: []string{"go: " + err.Error()}}
+	if errors.Is(err, goenv.ErrEmptyProxyList) && strings.TrimSpace(st.Value) == "" {
+		switch {
+		case st.Source == goenv.FromUserFile:
+			res.Summary = p.T("GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails")
+			res.Details = append(res.Details, p.T("%s sets GOPROXY= (line %d); remove the line to get the default back.", env.UserFile.Path, env.UserFile.Lines["GOPROXY"]))
+			fixUnset(&res, p, "unset-goproxy", p.T("Restore the default GOPROXY"), "GOPROXY")
+		default:
+			res.Summary = p.T("GOPROXY is empty, so every module download fails")
+			res.Details = append(res.Details, p.T("The toolchain's go.env sets no GOPROXY (some packages drop that file); choose a proxy, or direct."))
+		}
+		return res
+	}
+	res.Summary = p.T("GOPROXY is invalid; every module download fails: %s", err.Error())
+	res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+	restoreDefault(&res, p, "GOPROXY")
+	return res
+}
+
+// describeProxies is the one-line reading of a proxy list.
+func describeProxies(p *Pass, list []goenv.ProxyEntry) string {
+	parts := make([]string, len(list))
+	for i, e := range list {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, p.T(", then "))
+}
+
+// explainEntry says what the go command does with entry i and when it moves
+// on to the next one.
+func explainEntry(p *Pass, list []goenv.ProxyEntry, i int) string {
+	e := list[i]
+	switch e.Kind {
+	case goenv.ProxyDirect:
+		return p.T("direct: fetch from the module's version control repository")
+	case goenv.ProxyOff:
+		return p.T("off: fail the download")
+	}
+	s := e.String()
+	if e.SchemeInferred {
+		s = p.T("%s (https:// added by the go command)", s)
+	}
+	switch {
+	case i == len(list)-1:
+		return p.T("%s: last entry, its errors are final", s)
+	case e.FallbackOnAnyError:
+		return p.T(`%s: "|" falls through to the next entry on any error`, s)
+	}
+	return p.T(`%s: "," moves on only after 404 or 410; other errors (timeouts, 5xx) stop the download`, s)
+}
+
+// describeSource names where a setting's value comes from.
+func describeSource(p *Pass, st goenv.Setting) string {
+	switch st.Source {
+	case goenv.FromProcess:
+		return p.T("the environment variable %s", st.Name)
+	case goenv.FromUserFile:
+		return p.T("the go env file (go env -w)")
+	case goenv.FromGOROOT:
+		return p.T("the toolchain's defaults ($GOROOT/go.env)")
+	}
+	return p.T("the go command's built-in default")
+}
+
+// restoreDefault offers the fix that brings a setting back to the
+// toolchain's own default, when the value was set by the user.
+func restoreDefault(res *Result, p *Pass, name string) {
+	title := p.T("Restore the default %s", name)
+	if p.Env().Settings[name].InProcess {
+		title = p.T("Stop overriding %s in the environment", name)
+	}
+	fixUnset(res, p, "unset-"+strings.ToLower(name), title, name)
+}

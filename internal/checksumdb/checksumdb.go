@@ -1,0 +1,241 @@
+// Package checksumdb is a client of the Go checksum database that reaches
+// it the way the go command does (through the first GOPROXY entry that
+// proxies it, else directly, or at the URL GOSUMDB names) and verifies
+// everything it returns: the signed tree head against the database's key,
+// and each go.sum line by its inclusion in the signed tree
+// (golang.org/x/mod/sumdb does the verification).
+package checksumdb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"golang.org/x/mod/sumdb"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// maxResponse bounds what is read from the database: lookups and tiles are
+// a few kilobytes.
+const maxResponse = 1 << 20
+
+// Route is how the database is reached.
+type Route struct {
+	// Base is the URL that /latest, /lookup/... and /tile/... are joined to.
+	Base string
+	// Proxy is the GOPROXY entry that proxies the database, "" when the
+	// database is reached directly.
+	Proxy string
+	// Notes say what each proxy answered on the way, for the report.
+	Notes []string
+}
+
+// Via describes the route for a person.
+func (r Route) Via() string {
+	if r.Proxy != "" {
+		return "through " + goenv.RedactURL(r.Proxy)
+	}
+	return "directly at " + goenv.RedactURL(r.Base)
+}
+
+// DirectURL is where a database is reached without a proxy.
+func DirectURL(name string) string { return "https://" + name }
+
+// Resolve finds the route the go command would take to the database:
+// an explicit URL in GOSUMDB wins; otherwise each proxy is asked for
+// <proxy>/sumdb/<name>/supported, a 200 selects it, a 404 or 410 (or any
+// error after a "|") moves on, direct, off or the end of the list mean a
+// direct connection, and any other answer leaves the database unreachable.
+func Resolve(ctx context.Context, client *http.Client, db goenv.SumDB, proxies []goenv.ProxyEntry) (Route, error) {
+	if db.URL != "" {
+		return Route{Base: strings.TrimSuffix(db.URL, "/")}, nil
+	}
+	var route Route
+	for _, p := range proxies {
+		if p.Kind != goenv.ProxyURL {
+			break
+		}
+		if strings.HasPrefix(p.URL, "file:") {
+			// The go command reads file:// proxies too; godoctor does not
+			// serve them over HTTP, so it treats them as not proxying.
+			route.Notes = append(route.Notes, goenv.RedactURL(p.URL)+": a file proxy, not asked")
+			continue
+		}
+		base := strings.TrimSuffix(p.URL, "/") + "/sumdb/" + db.Name
+		status, err := get(ctx, client, base+"/supported", io.Discard)
+		switch {
+		case err == nil && status == http.StatusOK:
+			route.Base, route.Proxy = base, p.URL
+			route.Notes = append(route.Notes, goenv.RedactURL(p.URL)+" proxies "+db.Name)
+			return route, nil
+		case err == nil && (status == http.StatusNotFound || status == http.StatusGone):
+			route.Notes = append(route.Notes, fmt.Sprintf("%s does not proxy %s (%d)", goenv.RedactURL(p.URL), db.Name, status))
+			continue
+		case p.FallbackOnAnyError:
+			route.Notes = append(route.Notes, fmt.Sprintf("%s: %s; \"|\" moves on", goenv.RedactURL(p.URL), describe(status, err)))
+			continue
+		}
+		return route, fmt.Errorf("checking whether %s proxies %s: %s; the go command treats the database as unavailable", goenv.RedactURL(p.URL), db.Name, describe(status, err))
+	}
+	route.Base = DirectURL(db.Name)
+	return route, nil
+}
+
+func describe(status int, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("HTTP %d", status)
+}
+
+// get fetches a URL into w, returning the status. Bodies over maxResponse
+// are an error.
+func get(ctx context.Context, client *http.Client, url string, w io.Writer) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, goenv.RedactError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse))
+		return resp.StatusCode, nil
+	}
+	n, err := io.Copy(w, io.LimitReader(resp.Body, maxResponse+1))
+	if err != nil {
+		return resp.StatusCode, goenv.RedactError(err)
+	}
+	if n > maxResponse {
+		return resp.StatusCode, fmt.Errorf("%s: response larger than %d bytes", goenv.RedactURL(url), maxResponse)
+	}
+	return resp.StatusCode, nil
+}
+
+// fetch returns the body of base+path, an error for anything but 200.
+func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error) {
+	var b bytes.Buffer
+	status, err := get(ctx, client, url, &b)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: HTTP %d", goenv.RedactURL(url), status)
+	}
+	return b.Bytes(), nil
+}
+
+// Latest fetches the database's signed tree head and verifies its
+// signature with the database's key.
+func Latest(ctx context.Context, client *http.Client, db goenv.SumDB, route Route) (tlog.Tree, error) {
+	data, err := fetch(ctx, client, route.Base+"/latest")
+	if err != nil {
+		return tlog.Tree{}, err
+	}
+	return VerifyTree(db, data)
+}
+
+// VerifyTree checks a signed tree note against the database's key.
+func VerifyTree(db goenv.SumDB, signed []byte) (tlog.Tree, error) {
+	n, err := note.Open(signed, note.VerifierList(db.Verifier))
+	if err != nil {
+		var unknown *note.UnverifiedNoteError
+		var invalid *note.InvalidSignatureError
+		switch {
+		case errors.As(err, &invalid):
+			return tlog.Tree{}, fmt.Errorf("the signed tree head of %s has an invalid signature: it was not signed by key %s", db.Name, db.Key)
+		case errors.As(err, &unknown):
+			return tlog.Tree{}, fmt.Errorf("the signed tree head is not signed by %s's key %s", db.Name, db.Key)
+		}
+		return tlog.Tree{}, fmt.Errorf("the signed tree head of %s does not parse: %v", db.Name, err)
+	}
+	tree, err := tlog.ParseTree([]byte(n.Text))
+	if err != nil {
+		return tlog.Tree{}, fmt.Errorf("the signed tree head of %s does not parse: %v", db.Name, err)
+	}
+	return tree, nil
+}
+
+// Lookup returns the go.sum lines the database holds for path@version,
+// verified: the lookup's record must be included in a tree whose head is
+// signed by the database's key, proved with the tiles of the log.
+func Lookup(ctx context.Context, client *http.Client, db goenv.SumDB, route Route, path, version string) ([]string, error) {
+	ops := &clientOps{ctx: ctx, http: client, db: db, base: route.Base, config: map[string][]byte{}, cache: map[string][]byte{}}
+	c := sumdb.NewClient(ops)
+	lines, err := c.Lookup(path, version)
+	if ops.security != "" {
+		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", db.Name, ops.security)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, db.Name, goenv.RedactError(err))
+	}
+	return lines, nil
+}
+
+// clientOps is sumdb.ClientOps over HTTP with an in-memory configuration
+// and cache: godoctor verifies from scratch on every run.
+type clientOps struct {
+	ctx      context.Context
+	http     *http.Client
+	db       goenv.SumDB
+	base     string
+	mu       sync.Mutex
+	config   map[string][]byte
+	cache    map[string][]byte
+	security string
+}
+
+func (o *clientOps) ReadRemote(path string) ([]byte, error) {
+	return fetch(o.ctx, o.http, o.base+path)
+}
+
+func (o *clientOps) ReadConfig(file string) ([]byte, error) {
+	if file == "key" {
+		return []byte(o.db.Key), nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.config[file], nil
+}
+
+func (o *clientOps) WriteConfig(file string, old, new []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if string(o.config[file]) != string(old) {
+		return sumdb.ErrWriteConflict
+	}
+	o.config[file] = new
+	return nil
+}
+
+func (o *clientOps) ReadCache(file string) ([]byte, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if data, ok := o.cache[file]; ok {
+		return data, nil
+	}
+	return nil, errors.New("not cached")
+}
+
+func (o *clientOps) WriteCache(file string, data []byte) {
+	o.mu.Lock()
+	o.cache[file] = data
+	o.mu.Unlock()
+}
+
+func (o *clientOps) Log(msg string) {}
+
+func (o *clientOps) SecurityError(msg string) {
+	o.mu.Lock()
+	o.security = msg
+	o.mu.Unlock()
+}

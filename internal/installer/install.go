@@ -1,0 +1,405 @@
+package installer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/checksumdb"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"golang.org/x/mod/module"
+)
+
+// OfficialList is where the official release list is read.
+const OfficialList = "https://go.dev/dl/"
+
+// directToolchainURL is where the go command fetches golang.org/toolchain
+// for GOPROXY=direct (the module's go-import tag).
+const directToolchainURL = "https://go.dev/dl/mod"
+
+// Options configure an install.
+type Options struct {
+	Dir    string // toolchains land in Dir/go1.X.Y
+	Source string // "proxy" or "dl"
+	// Proxies is GOPROXY; SumDB verifies what they serve.
+	Proxies []goenv.ProxyEntry
+	SumDB   goenv.SumDB
+	// ListURL is the official release list (dl); DLURL the archive site or
+	// a mirror of it (default: ListURL).
+	ListURL, DLURL string
+	GOOS, GOARCH   string
+	HTTP           *http.Client
+	Timeout        time.Duration // for small requests
+	Progress       func(Progress)
+	FreeSpace      func(string) (uint64, error)
+}
+
+// Plan is a resolved install.
+type Plan struct {
+	Version string // go1.21.5
+	Source  string
+	URL     string // first URL tried
+	Target  string
+	// archive is the official list's entry, with its sha256 and size (dl).
+	archive File
+}
+
+// Marker is written into a toolchain last, before it is renamed into
+// place: its presence means the install completed and was verified.
+const Marker = ".godoctor-installed"
+
+// Installed reports whether the plan's toolchain is already there.
+func (p Plan) Installed() bool { return installedAt(p.Target) }
+
+// installedAt reports whether dir holds a toolchain that godoctor finished
+// installing.
+func installedAt(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, Marker))
+	return err == nil
+}
+
+// InstalledVersions lists the toolchains that godoctor installed in dir
+// (go1.21.5, ...), in directory order.
+func InstalledVersions(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "go1") && installedAt(filepath.Join(dir, e.Name())) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// Resolve turns a version request into a plan without downloading.
+func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
+	p := Plan{Source: o.Source}
+	ctx, cancel := context.WithTimeout(ctx, 4*o.Timeout)
+	defer cancel()
+	switch o.Source {
+	case "proxy":
+		v, exact := spec.Exact()
+		if !exact {
+			proxy := firstURL(o.Proxies)
+			if proxy == "" {
+				return p, errors.New("GOPROXY names no proxy to list Go releases from; give an exact version (1.21.5)")
+			}
+			versions, err := ProxyVersions(ctx, o.HTTP, proxy, o.GOOS, o.GOARCH)
+			if err != nil {
+				return p, err
+			}
+			if v, err = spec.Pick(versions); err != nil {
+				return p, err
+			}
+		}
+		p.Version = v
+		p.URL = zipURL(firstBase(o.Proxies), ModuleVersion(v, o.GOOS, o.GOARCH))
+	case "dl":
+		rs, err := DLReleases(ctx, o.HTTP, o.listURL())
+		if err != nil {
+			return p, err
+		}
+		v, exact := spec.Exact()
+		if !exact {
+			if v, err = spec.Pick(StableVersions(rs, o.GOOS, o.GOARCH)); err != nil {
+				return p, err
+			}
+		}
+		if p.archive, err = ArchiveFor(rs, v, o.GOOS, o.GOARCH); err != nil {
+			return p, err
+		}
+		p.Version = v
+		p.URL = strings.TrimSuffix(o.dlURL(), "/") + "/" + p.archive.Filename
+	default:
+		return p, fmt.Errorf("unknown source %q (proxy or dl)", o.Source)
+	}
+	p.Target = filepath.Join(o.Dir, p.Version)
+	return p, nil
+}
+
+func (o Options) listURL() string {
+	if o.ListURL != "" {
+		return o.ListURL
+	}
+	return OfficialList
+}
+
+func (o Options) dlURL() string {
+	if o.DLURL != "" {
+		return o.DLURL
+	}
+	return o.listURL()
+}
+
+func firstURL(list []goenv.ProxyEntry) string {
+	for _, e := range list {
+		if e.Kind == goenv.ProxyURL && !strings.HasPrefix(e.URL, "file:") {
+			return e.URL
+		}
+	}
+	return ""
+}
+
+// firstBase is where the first download is tried.
+func firstBase(list []goenv.ProxyEntry) string {
+	for _, e := range list {
+		switch {
+		case e.Kind == goenv.ProxyDirect:
+			return directToolchainURL
+		case e.Kind == goenv.ProxyURL && !strings.HasPrefix(e.URL, "file:"):
+			return e.URL
+		}
+	}
+	return ""
+}
+
+func zipURL(base, modVersion string) string {
+	return strings.TrimSuffix(base, "/") + "/golang.org/toolchain/@v/" + modVersion + ".zip"
+}
+
+// ErrAlreadyInstalled is returned when the toolchain is there already.
+var ErrAlreadyInstalled = errors.New("already installed")
+
+var errLocked = errors.New("another godoctor install is running in this directory")
+
+// minFree is the room a toolchain needs when its size is not known in
+// advance: the download plus the unpacked tree.
+const minFree = 1 << 30
+
+// Install carries out a plan. On any failure or cancellation the staging
+// directory is removed and an earlier install is left as it was; a partial
+// download is kept, so the next attempt resumes it.
+func Install(ctx context.Context, p Plan, o Options) error {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(filepath.Join(o.Dir, ".godoctor-install.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := lockFile(lock); err != nil {
+		return err
+	}
+	if p.Installed() {
+		return ErrAlreadyInstalled
+	}
+	if _, err := os.Lstat(p.Target); err == nil {
+		return fmt.Errorf("%s exists but is not a complete godoctor install; move it away first", p.Target)
+	}
+	need := uint64(minFree)
+	if p.archive.Size > 0 {
+		need = uint64(3 * p.archive.Size)
+	}
+	if o.FreeSpace != nil {
+		if free, err := o.FreeSpace(o.Dir); err == nil && free < need {
+			return fmt.Errorf("only %d MiB free in %s; a toolchain needs about %d MiB", free>>20, o.Dir, need>>20)
+		}
+	}
+	downloads := filepath.Join(o.Dir, ".godoctor-downloads")
+	if err := os.MkdirAll(downloads, 0o755); err != nil {
+		return err
+	}
+	staging, err := os.MkdirTemp(o.Dir, ".godoctor-staging-"+p.Version+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staging) // after the rename there is nothing left here
+
+	var hash string
+	switch p.Source {
+	case "proxy":
+		hash, err = installFromProxy(ctx, p, o, downloads, staging)
+	default:
+		hash, err = installFromArchive(ctx, p, o, downloads, staging)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(GoCommand(staging, o.GOOS)); err != nil {
+		return fmt.Errorf("the toolchain has no bin/go")
+	}
+	marker, _ := json.MarshalIndent(map[string]string{
+		"version": p.Version, "source": p.Source, "url": goenv.RedactURL(p.URL), "hash": hash, "time": time.Now().UTC().Format(time.RFC3339),
+	}, "", "  ")
+	if err := os.WriteFile(filepath.Join(staging, Marker), marker, 0o644); err != nil {
+		return err
+	}
+	// MkdirTemp made the staging directory private; a toolchain is not.
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return os.Rename(staging, p.Target)
+}
+
+// GoCommand is the go command of the toolchain in dir.
+func GoCommand(dir, goos string) string {
+	if goos == "windows" {
+		return filepath.Join(dir, "bin", "go.exe")
+	}
+	return filepath.Join(dir, "bin", "go")
+}
+
+// installFromProxy fetches the toolchain module, unpacks it and checks its
+// h1: hash against the checksum database: the go command's own trust.
+func installFromProxy(ctx context.Context, p Plan, o Options, downloads, staging string) (string, error) {
+	mv := module.Version{Path: "golang.org/toolchain", Version: ModuleVersion(p.Version, o.GOOS, o.GOARCH)}
+	want, err := verifiedHash(ctx, o, mv)
+	if err != nil {
+		return "", err
+	}
+	zipPath := filepath.Join(downloads, mv.Version+".zip")
+	if err := fetchFromProxies(ctx, o, mv, zipPath); err != nil {
+		return "", err
+	}
+	got, err := unpackModuleZip(ctx, zipPath, mv, staging, o.Progress)
+	if err != nil {
+		if ctx.Err() == nil {
+			os.Remove(zipPath) // a bad zip is not worth resuming
+		}
+		return "", err
+	}
+	if got != want {
+		os.Remove(zipPath)
+		return "", fmt.Errorf("SECURITY ERROR: %s@%s has hash %s, but the checksum database says %s; nothing was installed", mv.Path, mv.Version, got, want)
+	}
+	if err := restoreGoMods(staging); err != nil {
+		return "", err
+	}
+	os.Remove(zipPath)
+	return got, nil
+}
+
+// verifiedHash asks the checksum database for the toolchain's hash.
+func verifiedHash(ctx context.Context, o Options, mv module.Version) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*o.Timeout)
+	defer cancel()
+	route, err := checksumdb.Resolve(ctx, o.HTTP, o.SumDB, o.Proxies)
+	if err != nil {
+		return "", err
+	}
+	lines, err := checksumdb.Lookup(ctx, o.HTTP, o.SumDB, route, mv.Path, mv.Version)
+	if err != nil {
+		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "404") {
+			return "", fmt.Errorf("download %s for %s/%s: toolchain not available (%v)", strings.TrimPrefix(mv.Version, "v0.0.1-"), o.GOOS, o.GOARCH, err)
+		}
+		return "", err
+	}
+	for _, l := range lines {
+		if h, ok := strings.CutPrefix(l, mv.Path+" "+mv.Version+" "); ok {
+			return h, nil
+		}
+	}
+	return "", fmt.Errorf("the checksum database has no hash for %s@%s", mv.Path, mv.Version)
+}
+
+// fetchFromProxies downloads the zip following GOPROXY's rules: after a
+// "," only a 404 or 410 moves on, after a "|" any error does.
+func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath string) error {
+	var last error
+	for _, e := range o.Proxies {
+		var base string
+		switch {
+		case e.Kind == goenv.ProxyOff:
+			return fmt.Errorf("GOPROXY=off: toolchain download disabled (%v)", last)
+		case e.Kind == goenv.ProxyDirect:
+			base = directToolchainURL
+		case strings.HasPrefix(e.URL, "file:"):
+			continue
+		default:
+			base = e.URL
+		}
+		_, err := download(ctx, o.HTTP, zipURL(base, mv.Version), zipPath, 0, o.Progress)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		last = err
+		notFound := strings.Contains(err.Error(), "HTTP 404") || strings.Contains(err.Error(), "HTTP 410")
+		if !notFound && !e.FallbackOnAnyError {
+			return err
+		}
+	}
+	if last == nil {
+		last = errors.New("GOPROXY names no proxy")
+	}
+	return last
+}
+
+// installFromArchive downloads an official archive, checks its sha256
+// against the official list and unpacks it.
+func installFromArchive(ctx context.Context, p Plan, o Options, downloads, staging string) (string, error) {
+	archive := filepath.Join(downloads, path.Base(p.archive.Filename))
+	if _, err := download(ctx, o.HTTP, p.URL, archive, p.archive.Size, o.Progress); err != nil {
+		return "", err
+	}
+	sum, err := sha256File(archive)
+	if err != nil {
+		return "", err
+	}
+	if sum != p.archive.SHA256 {
+		os.Remove(archive)
+		return "", fmt.Errorf("SECURITY ERROR: %s has sha256 %s, but the official list says %s; nothing was installed", p.archive.Filename, sum, p.archive.SHA256)
+	}
+	if strings.HasSuffix(archive, ".zip") {
+		err = unpackArchiveZip(ctx, archive, staging, o.Progress)
+	} else {
+		err = unpackTarGz(ctx, archive, staging, o.Progress)
+	}
+	if err != nil {
+		return "", err
+	}
+	os.Remove(archive)
+	return "sha256:" + sum, nil
+}
+
+func sha256File(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// SetDefault points Dir/go at the toolchain: a new link renamed over the
+// old one, so that Dir/go always names a whole toolchain.
+func SetDefault(dir, goVersion string) (string, error) {
+	link := filepath.Join(dir, "go")
+	if fi, err := os.Lstat(link); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+		return "", fmt.Errorf("%s is a real directory, not godoctor's link; move it away to use --default", link)
+	}
+	tmp := filepath.Join(dir, ".go-link-"+goVersion)
+	os.Remove(tmp)
+	if err := os.Symlink(goVersion, tmp); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return link, nil
+}

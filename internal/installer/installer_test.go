@@ -1,0 +1,523 @@
+package installer
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+)
+
+// toolchainModule is a small synthetic toolchain laid out as
+// golang.org/toolchain zips are.
+func toolchainModule(v string) testproxy.Module {
+	return testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion(v, "linux", "amd64"), Files: map[string]string{
+		"bin/go":                       "#!/bin/sh\necho " + v + "\n",
+		"bin/gofmt":                    "#!/bin/sh\n",
+		"pkg/tool/linux_amd64/compile": "compile",
+		"lib/time/zoneinfo.zip":        "zones",
+		"src/_go.mod":                  "module std\n",
+		"src/cmd/_go.mod":              "module cmd\n",
+		"VERSION":                      v + "\n",
+		"go.env":                       "GOTOOLCHAIN=auto\n",
+		"src/fmt/print.go":             strings.Repeat("package fmt\n", 2000),
+	}}
+}
+
+func proxyOptions(t *testing.T, srv *testproxy.Server, goproxy string) Options {
+	t.Helper()
+	db, err := goenv.ParseGOSUMDB(srv.SumDBKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := goenv.ParseProxyList(goproxy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "proxy", Proxies: list, SumDB: db,
+		GOOS: "linux", GOARCH: "amd64", HTTP: &http.Client{}, Timeout: 2 * time.Second}
+}
+
+func install(t *testing.T, spec string, o Options) (Plan, error) {
+	t.Helper()
+	s, err := ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Resolve(context.Background(), s, o)
+	if err != nil {
+		return p, err
+	}
+	return p, Install(context.Background(), p, o)
+}
+
+// leftovers lists what is in Dir besides toolchains and bookkeeping.
+func leftovers(t *testing.T, dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".godoctor-staging") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func TestInstallFromProxy(t *testing.T) {
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"), toolchainModule("go1.21.4"), toolchainModule("go1.22.1"))
+	o := proxyOptions(t, srv, srv.URL+",direct")
+	var reports atomic.Int32
+	o.Progress = func(Progress) { reports.Add(1) }
+	p, err := install(t, "1.21", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "go1.21.5" || p.Target != filepath.Join(o.Dir, "go1.21.5") {
+		t.Errorf("plan = %+v", p)
+	}
+	fi, err := os.Stat(filepath.Join(p.Target, "bin", "go"))
+	if err != nil || fi.Mode().Perm()&0o111 == 0 {
+		t.Errorf("bin/go: %v %v", fi, err)
+	}
+	if fi, _ := os.Stat(filepath.Join(p.Target, "pkg/tool/linux_amd64/compile")); fi.Mode().Perm()&0o111 == 0 {
+		t.Error("compile is not executable")
+	}
+	if data, _ := os.ReadFile(filepath.Join(p.Target, "src", "go.mod")); string(data) != "module std\n" {
+		t.Errorf("src/go.mod = %q", data)
+	}
+	if fi, _ := os.Stat(p.Target); fi.Mode().Perm() != 0o755 {
+		t.Errorf("toolchain directory mode %v", fi.Mode().Perm())
+	}
+	if !p.Installed() || len(leftovers(t, o.Dir)) != 0 || reports.Load() == 0 {
+		t.Errorf("installed %v, leftovers %v, %d progress reports", p.Installed(), leftovers(t, o.Dir), reports.Load())
+	}
+	// Again: a quick no-op.
+	hits := srv.Hits("/golang.org/toolchain/@v/" + ModuleVersion("go1.21.5", "linux", "amd64") + ".zip")
+	if _, err := install(t, "go1.21.5", o); !errors.Is(err, ErrAlreadyInstalled) {
+		t.Errorf("second install: %v", err)
+	}
+	if srv.Hits("/golang.org/toolchain/@v/"+ModuleVersion("go1.21.5", "linux", "amd64")+".zip") != hits {
+		t.Error("the second install downloaded again")
+	}
+}
+
+func TestResolveSpecs(t *testing.T) {
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"), toolchainModule("go1.22.3"), toolchainModule("go1.23.0"),
+		testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion("go1.24rc1", "linux", "amd64")},
+		testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion("go1.25.0", "darwin", "arm64")})
+	o := proxyOptions(t, srv, srv.URL)
+	for spec, want := range map[string]string{
+		"latest": "go1.23.0", "1.22": "go1.22.3", "~1.22": "go1.22.3", "~1.21.2": "go1.21.5", ">=1.21,<1.22.5": "go1.22.3", "~> 1.21": "go1.23.0",
+		"1.20.7":   "go1.20.7", // exact: fetched even though the list omits it
+		"go1.21.5": "go1.21.5",
+	} {
+		s, err := ParseSpec(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Resolve(context.Background(), s, o)
+		if err != nil || p.Version != want {
+			t.Errorf("%s: %q %v, want %s", spec, p.Version, err, want)
+		}
+	}
+	for _, bad := range []string{"banana", "1.x"} {
+		if _, err := ParseSpec(bad); err == nil {
+			t.Errorf("ParseSpec(%q) accepted", bad)
+		}
+	}
+	s, _ := ParseSpec("1.19")
+	if _, err := Resolve(context.Background(), s, o); err == nil {
+		t.Error("a minor with no release resolved")
+	}
+}
+
+func TestInstallRefusesBadContent(t *testing.T) {
+	for name, f := range map[string]testproxy.Fault{
+		"altered zip":     {AlterZip: true},
+		"forged database": {ForgeSumDB: true},
+		"HTML portal":     {HTMLPortal: true},
+		"server error":    {Status: http.StatusInternalServerError},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+			o := proxyOptions(t, srv, srv.URL)
+			srv.SetFault(f)
+			p, err := install(t, "1.21.5", o)
+			if err == nil {
+				t.Fatal("installed")
+			}
+			if _, serr := os.Stat(p.Target); !os.IsNotExist(serr) || len(leftovers(t, o.Dir)) > 0 {
+				t.Errorf("left %s or staging behind (%v)", p.Target, leftovers(t, o.Dir))
+			}
+			if name == "altered zip" && !strings.Contains(err.Error(), "SECURITY ERROR") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestInstallResumesATruncatedDownload(t *testing.T) {
+	good := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	o := proxyOptions(t, good, srv.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test" // the database stays whole
+	srv.SetFault(testproxy.Fault{Truncate: true})
+	if _, err := install(t, "1.21.5", o); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("truncated: %v", err)
+	}
+	partial := filepath.Join(o.Dir, ".godoctor-downloads", ModuleVersion("go1.21.5", "linux", "amd64")+".zip")
+	if fi, err := os.Stat(partial); err != nil || fi.Size() == 0 {
+		t.Fatalf("no partial download kept: %v", err)
+	}
+	srv.SetFault(testproxy.Fault{})
+	if _, err := install(t, "1.21.5", o); err != nil {
+		t.Fatal(err)
+	}
+	if srv.RangeRequests() != 1 {
+		t.Errorf("%d range requests, want 1", srv.RangeRequests())
+	}
+}
+
+func TestProxyFallbackRules(t *testing.T) {
+	good := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	broken := testproxy.New(t, "sum.test")
+	broken.SetFault(testproxy.Fault{Status: http.StatusBadGateway})
+	empty := testproxy.New(t, "sum.test") // answers 404
+	o := proxyOptions(t, good, empty.URL+","+good.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test"
+	if _, err := install(t, "1.21.5", o); err != nil {
+		t.Errorf("404 then good: %v", err)
+	}
+	o = proxyOptions(t, good, broken.URL+","+good.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test"
+	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), "502") {
+		t.Errorf("502 after a comma: %v", err)
+	}
+	o = proxyOptions(t, good, broken.URL+"|"+good.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test"
+	if _, err := install(t, "1.21.5", o); err != nil {
+		t.Errorf("502 after a pipe: %v", err)
+	}
+}
+
+func TestInstallLockFreeSpaceAndCancel(t *testing.T) {
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	o := proxyOptions(t, srv, srv.URL)
+	os.MkdirAll(o.Dir, 0o755)
+	held, _ := os.OpenFile(filepath.Join(o.Dir, ".godoctor-install.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err := lockFile(held); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := install(t, "1.21.5", o); !errors.Is(err, errLocked) {
+		t.Errorf("concurrent install: %v", err)
+	}
+	held.Close()
+
+	o.FreeSpace = func(string) (uint64, error) { return 10 << 20, nil }
+	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), "MiB free") {
+		t.Errorf("full disk: %v", err)
+	}
+	o.FreeSpace = nil
+
+	srv.SetFault(testproxy.Fault{Delay: 3 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	s, _ := ParseSpec("1.21.5")
+	p, _ := Resolve(context.Background(), s, o)
+	if err := Install(ctx, p, o); err == nil {
+		t.Fatal("a cancelled install succeeded")
+	}
+	if _, err := os.Stat(p.Target); !os.IsNotExist(err) || len(leftovers(t, o.Dir)) > 0 {
+		t.Errorf("a cancelled install left %v", leftovers(t, o.Dir))
+	}
+}
+
+// downloadSite serves the official release list and archives; mirror
+// serves the archives only (possibly altered).
+type downloadSite struct {
+	list    *httptest.Server
+	mirror  *httptest.Server
+	archive []byte
+}
+
+func tarGz(t *testing.T, entries []tar.Header, contents map[string]string) []byte {
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for _, h := range entries {
+		body := contents[h.Name]
+		h.Size = int64(len(body))
+		if h.Typeflag != tar.TypeReg {
+			h.Size = 0
+		}
+		if err := tw.WriteHeader(&h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(body))
+	}
+	tw.Close()
+	gz.Close()
+	return buf.Bytes()
+}
+
+func goodArchive(t *testing.T) []byte {
+	return tarGz(t, []tar.Header{
+		{Name: "go/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "go/bin/go", Typeflag: tar.TypeReg, Mode: 0o755},
+		{Name: "go/VERSION", Typeflag: tar.TypeReg, Mode: 0o644},
+		{Name: "go/misc/link", Typeflag: tar.TypeSymlink, Linkname: "../VERSION"},
+	}, map[string]string{"go/bin/go": "#!/bin/sh\n", "go/VERSION": "go1.21.5\n"})
+}
+
+func newDownloadSite(t *testing.T, archive, served []byte) *downloadSite {
+	sum := sha256.Sum256(archive)
+	list, _ := json.Marshal([]Release{{Version: "go1.21.5", Stable: true, Files: []File{
+		{Filename: "go1.21.5.linux-amd64.tar.gz", OS: "linux", Arch: "amd64", Version: "go1.21.5", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive)), Kind: "archive"},
+		{Filename: "go1.21.5.src.tar.gz", Version: "go1.21.5", Kind: "source"},
+	}}})
+	d := &downloadSite{archive: archive}
+	d.list = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("mode") != "json" || r.URL.Query().Get("include") != "all" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(list)
+	}))
+	d.mirror = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/go1.21.5.linux-amd64.tar.gz" {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(served))
+	}))
+	t.Cleanup(d.list.Close)
+	t.Cleanup(d.mirror.Close)
+	return d
+}
+
+func dlOptions(t *testing.T, d *downloadSite) Options {
+	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "dl", ListURL: d.list.URL, DLURL: d.mirror.URL,
+		GOOS: "linux", GOARCH: "amd64", HTTP: &http.Client{}, Timeout: 2 * time.Second}
+}
+
+func TestInstallFromArchive(t *testing.T) {
+	a := goodArchive(t)
+	d := newDownloadSite(t, a, a)
+	o := dlOptions(t, d)
+	p, err := install(t, "latest", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target, err := os.Readlink(filepath.Join(p.Target, "misc", "link")); err != nil || target != "../VERSION" {
+		t.Errorf("link: %q %v", target, err)
+	}
+	if fi, _ := os.Stat(filepath.Join(p.Target, "bin", "go")); fi.Mode().Perm() != 0o755 {
+		t.Errorf("bin/go mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestInstallFromArchiveRefuses(t *testing.T) {
+	good := goodArchive(t)
+	altered := append([]byte(nil), good...)
+	altered[len(altered)/2] ^= 0xff
+	escaping := tarGz(t, []tar.Header{{Name: "go/bin/go", Typeflag: tar.TypeReg, Mode: 0o755}, {Name: "go/../../evil", Typeflag: tar.TypeReg, Mode: 0o644}}, map[string]string{"go/bin/go": "x", "go/../../evil": "x"})
+	linkOut := tarGz(t, []tar.Header{{Name: "go/bin/go", Typeflag: tar.TypeReg, Mode: 0o755}, {Name: "go/lib/ssh", Typeflag: tar.TypeSymlink, Linkname: "../../../../.ssh"}}, map[string]string{"go/bin/go": "x"})
+	absolute := tarGz(t, []tar.Header{{Name: "go/bin/go", Typeflag: tar.TypeReg, Mode: 0o755}, {Name: "go/lib/x", Typeflag: tar.TypeSymlink, Linkname: "/etc/passwd"}}, map[string]string{"go/bin/go": "x"})
+	for name, c := range map[string]struct {
+		listed, served []byte
+		want           string
+	}{
+		"mirror serves other bytes": {good, altered, "SECURITY ERROR"},
+		"escaping path":             {escaping, escaping, "outside the target"},
+		"link pointing out":         {linkOut, linkOut, "points outside the toolchain"},
+		"absolute link":             {absolute, absolute, "points outside the toolchain"},
+		"truncated":                 {good, good[:len(good)/2], "bytes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDownloadSite(t, c.listed, c.served)
+			o := dlOptions(t, d)
+			p, err := install(t, "1.21.5", o)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			if _, err := os.Stat(p.Target); !os.IsNotExist(err) || len(leftovers(t, o.Dir)) > 0 {
+				t.Error("something was left installed")
+			}
+		})
+	}
+}
+
+func TestSetDefault(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "go1.21.5", "bin"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "go1.22.1", "bin"), 0o755)
+	for _, v := range []string{"go1.21.5", "go1.22.1"} {
+		link, err := SetDefault(dir, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if target, _ := os.Readlink(link); target != v {
+			t.Errorf("link -> %q, want %s", target, v)
+		}
+	}
+	os.Remove(filepath.Join(dir, "go"))
+	os.MkdirAll(filepath.Join(dir, "go"), 0o755)
+	if _, err := SetDefault(dir, "go1.21.5"); err == nil {
+		t.Error("replaced a real directory")
+	}
+}
+
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"1.21.5", "go1.21", "latest", "~1.22", ">=1.22,<1.24", "1.21rc1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		spec, err := ParseSpec(s)
+		if err != nil {
+			return
+		}
+		if v, ok := spec.Exact(); ok && !strings.HasPrefix(v, "go") {
+			t.Fatalf("exact %q without go prefix", v)
+		}
+		spec.Pick([]string{"go1.23.1", "go1.22.9", "go1.21.0"})
+	})
+}
+
+// TestUnpackModuleZip unpacks stored and deflated entries and checks the
+// h1: hash against dirhash's, computed from the zip alone; entries whose
+// content does not have the size the zip declares are refused.
+func TestUnpackModuleZip(t *testing.T) {
+	mv := module.Version{Path: "golang.org/toolchain", Version: ModuleVersion("go1.21.5", "linux", "amd64")}
+	prefix := mv.Path + "@" + mv.Version + "/"
+	write := func(t *testing.T, entries func(w *zip.Writer)) string {
+		t.Helper()
+		var buf bytes.Buffer
+		w := zip.NewWriter(&buf)
+		entries(w)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "m.zip")
+		os.WriteFile(p, buf.Bytes(), 0o644)
+		return p
+	}
+	entry := func(w *zip.Writer, name string, method uint16, content string) {
+		f, err := w.CreateHeader(&zip.FileHeader{Name: prefix + name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(content))
+	}
+	big := strings.Repeat("package big\n", 50000)
+	good := write(t, func(w *zip.Writer) {
+		entry(w, "VERSION", zip.Store, "go1.21.5\n")
+		entry(w, "src/big/big.go", zip.Deflate, big)
+		entry(w, "bin/go", zip.Deflate, "#!/bin/sh\n")
+		entry(w, "empty", zip.Store, "")
+	})
+	dir := t.TempDir()
+	got, err := unpackModuleZip(context.Background(), good, mv, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := dirhash.HashZip(good, dirhash.Hash1); got != want {
+		t.Errorf("h1 = %s, dirhash says %s", got, want)
+	}
+	for name, want := range map[string]string{"VERSION": "go1.21.5\n", "src/big/big.go": big, "bin/go": "#!/bin/sh\n", "empty": ""} {
+		if data, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(data) != want {
+			t.Errorf("%s: %d bytes, %v", name, len(data), err)
+		}
+	}
+
+	// A raw deflate stream with a declared size that is not its own.
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	fw.Write([]byte(big))
+	fw.Close()
+	for _, size := range []uint64{uint64(len(big)) - 1, uint64(len(big)) + 1} {
+		bad := write(t, func(w *zip.Writer) {
+			hdr := &zip.FileHeader{Name: prefix + "src/big/big.go", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE([]byte(big)),
+				CompressedSize64: uint64(deflated.Len()), UncompressedSize64: size}
+			f, err := w.CreateRaw(hdr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Write(deflated.Bytes())
+		})
+		if _, err := unpackModuleZip(context.Background(), bad, mv, t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "but the zip says") {
+			t.Errorf("declared size %d of %d: %v", size, len(big), err)
+		}
+	}
+}
+
+// TestInstallAfterACompleteDownload: an install stopped after its download
+// (during unpacking) leaves the whole zip; the next one asks for the rest,
+// is told there is none (416), and unpacks what it has. A kept file longer
+// than the server's starts over.
+func TestInstallAfterACompleteDownload(t *testing.T) {
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	o := proxyOptions(t, srv, srv.URL)
+	mv := ModuleVersion("go1.21.5", "linux", "amd64")
+	zipURL := srv.URL + "/golang.org/toolchain/@v/" + mv + ".zip"
+	resp, err := http.Get(zipURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	kept := filepath.Join(o.Dir, ".godoctor-downloads", mv+".zip")
+	os.MkdirAll(filepath.Dir(kept), 0o755)
+
+	for name, content := range map[string][]byte{"whole": whole, "longer": append(append([]byte(nil), whole...), "trailing junk"...)} {
+		t.Run(name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(o.Dir, "go1.21.5"))
+			os.WriteFile(kept, content, 0o600)
+			if _, err := install(t, "1.21.5", o); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(o.Dir, "go1.21.5", Marker)); err != nil {
+				t.Error("not installed")
+			}
+		})
+	}
+}
+
+// FuzzContentRange feeds servers' Content-Range headers to the parsers:
+// any text is safe, and the forms of RFC 9110 read back what they say.
+func FuzzContentRange(f *testing.F) {
+	f.Add("bytes 100-199/200", uint32(100), uint32(200))
+	f.Add("bytes */200", uint32(0), uint32(0))
+	f.Add("bytes 1-/x", uint32(7), uint32(1<<31))
+	f.Fuzz(func(t *testing.T, header string, start, total uint32) {
+		contentRange(header)
+		whole := fmt.Sprintf("bytes %d-%d/%d", start, uint64(start)+10, total)
+		if s, n := contentRange(whole); s != int64(start) || n != int64(total) {
+			t.Fatalf("%q: start %d, total %d", whole, s, n)
+		}
+		unsatisfied := fmt.Sprintf("bytes */%d", total)
+		if s, n := contentRange(unsatisfied); s != -1 || n != int64(total) {
+			t.Fatalf("%q: start %d, total %d", unsatisfied, s, n)
+		}
+	})
+}

@@ -1,0 +1,466 @@
+// Package tui is godoctor's terminal interface. It only renders and
+// dispatches: checks, the mirror benchmark and the installer run in their
+// own packages, whose event streams the models subscribe to.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/report"
+)
+
+// Config is what the TUI needs to run.
+type Config struct {
+	Sys     *goenv.System
+	Checks  []*checks.Check
+	Options checks.Options
+	Version string
+	NoColor bool
+	// Out receives the summary printed after the TUI closes, so that the
+	// findings stay in the scrollback.
+	Out io.Writer
+}
+
+// screen is what the main area shows.
+type screen int
+
+const (
+	screenChecks screen = iota
+	screenMirrors
+	screenInstall
+)
+
+// Model is the root model: it routes keys and messages to the screens.
+type Model struct {
+	cfg      Config
+	ctx      context.Context
+	screen   screen
+	confirm  *confirmation
+	showHelp bool
+
+	list    checkList
+	run     int
+	events  <-chan checks.Event
+	mirrors mirrorView
+	install installView
+
+	status    string
+	statusBad bool
+
+	spinner spinner.Model
+	help    help.Model
+	keys    keyMap
+	styles  Styles
+	width   int
+	height  int
+}
+
+// New returns the root model for a run whose first events arrive on
+// events.
+func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	styles := NewStyles(cfg.NoColor)
+	h := help.New()
+	h.Styles = help.Styles{
+		ShortKey: styles.Selected, ShortDesc: styles.Subtle, ShortSeparator: styles.Subtle, Ellipsis: styles.Subtle,
+		FullKey: styles.Selected, FullDesc: styles.Subtle, FullSeparator: styles.Subtle,
+	}
+	return Model{
+		cfg:     cfg,
+		ctx:     ctx,
+		events:  events,
+		list:    newCheckList(cfg.Checks),
+		install: newInstallView(),
+		spinner: sp,
+		help:    h,
+		keys:    defaultKeys(i18n.Printer{Lang: cfg.Options.Lang}),
+		styles:  styles,
+		width:   80,
+		height:  24,
+	}
+}
+
+// T translates a message into the run's language.
+func (m Model) T(format string, args ...any) string { return m.pr().T(format, args...) }
+
+func (m Model) pr() i18n.Printer { return i18n.Printer{Lang: m.cfg.Options.Lang} }
+
+// Failed reports whether any check failed in the latest run.
+func (m Model) Failed() bool { return m.list.counts()[checks.Fail] > 0 }
+
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.spinner.Tick, waitForEvent(m.run, m.events))
+}
+
+// rerun starts the checks again.
+func (m Model) rerun() (Model, tea.Cmd) {
+	m.run++
+	m.list = newCheckList(m.cfg.Checks)
+	m.events = checks.Run(m.ctx, m.cfg.Checks, m.cfg.Sys, m.cfg.Options)
+	return m, waitForEvent(m.run, m.events)
+}
+
+func (m Model) say(s string, bad bool) Model {
+	m.status, m.statusBad = s, bad
+	return m
+}
+
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		return m, nil
+	case tea.KeyMsg:
+		return m.key(msg)
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case progress.FrameMsg:
+		pm, cmd := m.install.progress.Update(msg)
+		m.install.progress = pm.(progress.Model)
+		return m, cmd
+
+	case checkEventMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		m.list = m.list.apply(msg.ev)
+		return m, waitForEvent(m.run, m.events)
+	case checksDoneMsg:
+		return m, nil
+
+	case planMsg:
+		switch {
+		case msg.err != nil:
+			return m.say(m.T("cannot plan the change: %v", msg.err), true), nil
+		case msg.plan.Empty():
+			return m.say(m.T("%s: nothing to change, already so", msg.plan.Title), false), nil
+		}
+		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(), onYes: applyCmd(m.cfg.Sys, msg.plan)}
+		return m, nil
+	case appliedMsg:
+		if msg.err != nil {
+			return m.say(m.T("not changed: %v", msg.err), true), nil
+		}
+		m = m.say(m.T("changed %d file(s); godoctor undo puts them back. Re-running the checks.", len(msg.entry.Files)), false)
+		m.screen = screenChecks
+		return m.rerun()
+
+	case mirrorsStartedMsg:
+		m.mirrors = m.mirrors.started(msg)
+		if msg.err != nil {
+			return m, nil
+		}
+		return m, waitMirror(msg.events)
+	case mirrorEventMsg:
+		m.mirrors = m.mirrors.apply(mirrors.Event(msg))
+		if msg.Kind == mirrors.Done {
+			return m, nil
+		}
+		return m, waitMirror(m.mirrors.events)
+
+	case versionsMsg:
+		m.install.err = msg.err
+		if msg.err == nil {
+			m.install.choices, m.install.stage, m.install.cursor = msg.choices, installPicking, 0
+		}
+		return m, nil
+	case installPlanMsg:
+		if msg.err != nil {
+			return m.say(m.T("cannot install: %v", msg.err), true), nil
+		}
+		if msg.plan.Installed() {
+			return m.say(m.T("%s is already installed in %s", msg.plan.Version, msg.plan.Target), false), nil
+		}
+		preview := m.T("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
+			msg.plan.Source, goenv.RedactURL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
+		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
+		return m, nil
+	case installStartedMsg:
+		m.install.stage, m.install.err = installRunning, nil
+		m.install.events, m.install.done = msg.progress, msg.done
+		return m, waitInstall(msg.progress, msg.done)
+	case installProgressMsg:
+		m.install.last = installer.Progress(msg)
+		return m, waitInstall(m.install.events, m.install.done)
+	case installDoneMsg:
+		m.install.stage = installFinished
+		switch {
+		case msg.err == nil || errors.Is(msg.err, installer.ErrAlreadyInstalled):
+			m.install.result = m.T("Installed %s in %s. Make it the go of your shells: godoctor install %s --default",
+				msg.plan.Version, msg.plan.Target, strings.TrimPrefix(msg.plan.Version, "go"))
+		default:
+			m.install.result = ""
+			m.install.err = msg.err
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+// key handles a key press: the confirmation first, then the global keys,
+// then the screen's own.
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.confirm != nil {
+		switch {
+		case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.Details):
+			cmd := m.confirm.onYes
+			m.confirm = nil
+			return m.say(m.T("working…"), false), cmd
+		case key.Matches(msg, m.keys.No), key.Matches(msg, m.keys.Back):
+			m.confirm = nil
+			return m.say(m.T("not changed"), false), nil
+		case key.Matches(msg, m.keys.Quit):
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = !m.showHelp
+		return m, nil
+	case key.Matches(msg, m.keys.Back):
+		m.screen, m.status = screenChecks, ""
+		return m, nil
+	}
+	switch m.screen {
+	case screenMirrors:
+		return m.mirrorKey(msg)
+	case screenInstall:
+		return m.installKey(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.list = m.list.move(-1)
+	case key.Matches(msg, m.keys.Down):
+		m.list = m.list.move(1)
+	case key.Matches(msg, m.keys.Details):
+		m.list = m.list.toggle()
+	case key.Matches(msg, m.keys.Rerun):
+		m.status = ""
+		return m.rerun()
+	case key.Matches(msg, m.keys.Mirrors):
+		return m.openMirrors()
+	case key.Matches(msg, m.keys.Install):
+		return m.openInstall(nil)
+	case key.Matches(msg, m.keys.Fix):
+		return m.fix()
+	}
+	return m, nil
+}
+
+// fix applies the selected check's first fix that godoctor can make.
+func (m Model) fix() (tea.Model, tea.Cmd) {
+	row := m.list.rows[m.list.cursor]
+	if row.state != rowDone {
+		return m.say(m.T("%s is still running", m.T(row.check.Title)), false), nil
+	}
+	for _, f := range row.result.Fixes {
+		if f.Action == nil {
+			continue
+		}
+		switch {
+		case f.Action.Install != "":
+			return m.openInstall([]versionChoice{{Version: f.Action.Install, Why: f.Title}})
+		case f.Action.FastestMirror:
+			next, cmd := m.openMirrors()
+			return next.(Model).say(m.T("when the benchmark is done, enter uses the selected mirror"), false), cmd
+		}
+		return m.say(m.T("planning: %s", f.Title), false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action)
+	}
+	if len(row.result.Fixes) > 0 {
+		return m.say(m.T("no automatic fix; by hand: %s", row.result.Fixes[0].Command), false), nil
+	}
+	return m.say(m.T("%s proposes no fix", m.T(row.check.Title)), false), nil
+}
+
+func (m Model) openMirrors() (tea.Model, tea.Cmd) {
+	m.screen, m.status = screenMirrors, ""
+	if m.mirrors.list != nil && m.mirrors.report == nil && m.mirrors.err == nil {
+		return m, nil // already running
+	}
+	m.mirrors = mirrorView{}
+	return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
+}
+
+func (m Model) openInstall(preset []versionChoice) (tea.Model, tea.Cmd) {
+	m.screen, m.status = screenInstall, ""
+	if m.install.stage == installRunning {
+		return m, nil
+	}
+	m.install = newInstallView()
+	if preset != nil {
+		m.install.choices, m.install.stage = preset, installPicking
+		return m, nil
+	}
+	return m, versionsCmd(m.ctx, m.cfg.Sys, m.pr(), m.cfg.Options.Timeout)
+}
+
+func (m Model) mirrorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.mirrors = m.mirrors.move(-1)
+	case key.Matches(msg, m.keys.Down):
+		m.mirrors = m.mirrors.move(1)
+	case key.Matches(msg, m.keys.Rerun):
+		m.mirrors = mirrorView{}
+		return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
+	case key.Matches(msg, m.keys.Details):
+		if r, ok := m.mirrors.selected(); ok {
+			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r.Mirror)
+		}
+	}
+	return m, nil
+}
+
+func (m Model) installKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.install = m.install.move(-1)
+	case key.Matches(msg, m.keys.Down):
+		m.install = m.install.move(1)
+	case key.Matches(msg, m.keys.Details):
+		if c, ok := m.install.selected(); ok {
+			return m.say(m.T("resolving %s", c.Version), false), installPlanCmd(m.ctx, m.cfg.Sys, c.Version, m.cfg.Options.Timeout)
+		}
+	}
+	return m, nil
+}
+
+func (m Model) View() string {
+	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
+	footer := []string{m.statusLine()}
+	if m.showHelp {
+		footer = append(footer, m.help.FullHelpView(m.keys.FullHelp()))
+	} else {
+		footer = append(footer, m.help.ShortHelpView(m.keys.ShortHelp()))
+	}
+	foot := strings.Join(footer, "\n")
+	room := max(m.height-2-lipglossHeight(foot)-1, 3)
+	var body string
+	switch {
+	case m.confirm != nil:
+		body = m.confirm.view(m.styles, m.pr(), m.width, room)
+	case m.screen == screenMirrors:
+		body = m.mirrors.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	case m.screen == screenInstall:
+		body = m.install.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	default:
+		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width)
+		if details := m.list.detailLines(m.styles, m.pr(), m.width, room-len(m.list.rows)-1); len(details) > 0 {
+			body += "\n" + strings.Join(details, "\n") + "\n"
+		}
+	}
+	body = cutLines(strings.TrimRight(body, "\n"), room)
+	return fitWidth(header+"\n\n"+body+"\n\n"+foot, m.width)
+}
+
+func lipglossHeight(s string) int { return strings.Count(s, "\n") + 1 }
+
+// cutLines keeps the first n lines.
+func cutLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) statusLine() string {
+	if m.status != "" {
+		if m.statusBad {
+			return m.styles.Fail.Render(m.status)
+		}
+		return m.styles.Subtle.Render(m.status)
+	}
+	c := m.list.counts()
+	s := m.T("%d ok · %d warnings · %d failed · %d skipped", c[checks.OK], c[checks.Warn], c[checks.Fail], c[checks.Skip])
+	if !m.list.finished() {
+		s = m.T("checking… %s", s)
+	}
+	return m.styles.Subtle.Render(s)
+}
+
+// fitWidth cuts every line to the terminal's width, so that nothing wraps
+// and the frame keeps its height.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// darkBackground reads COLORFGBG ("15;0": light text on a dark
+// background), which many terminals set; without it, dark is the likelier.
+func darkBackground(colorfgbg string) bool {
+	parts := strings.Split(colorfgbg, ";")
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if colorfgbg == "" || err != nil {
+		return true
+	}
+	return bg < 7 || bg == 8
+}
+
+// summary is what stays in the scrollback: each check's mark, title and
+// summary from the latest run.
+func (m Model) summary() string {
+	var b strings.Builder
+	for _, r := range m.list.rows {
+		if r.state == rowDone {
+			fmt.Fprintf(&b, "%s %s: %s\n", report.Marks[r.result.Status], m.T(r.check.Title), r.result.Summary)
+		}
+	}
+	return b.String()
+}
+
+// Run starts the engine and the TUI and returns when the user quits.
+// The context is cancelled on the way out, which stops running work.
+func Run(ctx context.Context, cfg Config) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if cfg.Options.Timeout == 0 {
+		cfg.Options.Timeout = 5 * time.Second
+	}
+	// Say what the background is rather than let lipgloss ask the terminal:
+	// one that does not answer would hold the first frame for seconds.
+	lipgloss.SetHasDarkBackground(darkBackground(cfg.Sys.Getenv("COLORFGBG")))
+	events := checks.Run(ctx, cfg.Checks, cfg.Sys, cfg.Options)
+	final, err := tea.NewProgram(New(ctx, cfg, events), tea.WithContext(ctx), tea.WithAltScreen()).Run()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return err
+	}
+	m, ok := final.(Model)
+	if !ok {
+		return nil
+	}
+	if cfg.Out != nil {
+		io.WriteString(cfg.Out, m.summary())
+	}
+	if m.Failed() {
+		return ErrChecksFailed
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/muesli/termenv"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var testChecks = []*checks.Check{
+	{ID: "go.installed", Title: "Go toolchain"},
+	{ID: "env.goproxy", Title: "Module proxy (GOPROXY)"},
+	{ID: "net.sumdb", Title: "Checksum database answers"},
+}
+
+var testResults = []checks.Result{
+	{Status: checks.OK, Summary: "go1.26.8 at /usr/local/go/bin/go", Details: []string{"GOROOT /usr/local/go"}},
+	{Status: checks.Fail, Summary: "GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails",
+		Details: []string{"go: GOPROXY list is not the empty string, but contains no entries"},
+		Fixes: []checks.Fix{{ID: "unset-goproxy", Title: "Restore the default GOPROXY", Command: "go env -u GOPROXY",
+			Action: &change.Action{Unset: []string{"GOPROXY"}}}}},
+	{Status: checks.Skip, Summary: "skipped: --offline"},
+}
+
+// feed returns a closed stream with every check started and finished.
+func feed() <-chan checks.Event {
+	ch := make(chan checks.Event, 2*len(testChecks))
+	for i, c := range testChecks {
+		ch <- checks.Event{Kind: checks.Started, Index: i, Check: c}
+		ch <- checks.Event{Kind: checks.Finished, Index: i, Check: c, Result: testResults[i]}
+	}
+	close(ch)
+	return ch
+}
+
+func newTestModel(events <-chan checks.Event) Model {
+	return New(context.Background(), Config{Checks: testChecks, Version: "v0.0.0-test", NoColor: true}, events)
+}
+
+func finished(t *testing.T) Model {
+	m := newTestModel(nil)
+	for i := range testChecks {
+		m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: i, Check: testChecks[i], Result: testResults[i]}})
+	}
+	return m
+}
+
+func update(m Model, msgs ...tea.Msg) Model {
+	for _, msg := range msgs {
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	return m
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func TestUpdateEventsAndKeys(t *testing.T) {
+	m := newTestModel(nil)
+	if !strings.Contains(m.View(), "checking…") {
+		t.Errorf("first frame does not say it is checking:\n%s", m.View())
+	}
+	m = update(m,
+		checkEventMsg{ev: checks.Event{Kind: checks.Started, Index: 1, Check: testChecks[1]}},
+		checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: 1, Check: testChecks[1], Result: testResults[1]}},
+		checkEventMsg{run: 7, ev: checks.Event{Kind: checks.Finished, Index: 0, Check: testChecks[0], Result: testResults[0]}},
+	)
+	if m.list.rows[1].state != rowDone || !m.Failed() || m.list.rows[0].state == rowDone {
+		t.Errorf("rows = %+v (an event of another run must be ignored)", m.list.rows)
+	}
+	m = update(m, press("j"), press("down"), press("down"))
+	if m.list.cursor != 2 {
+		t.Errorf("cursor = %d, want 2 (clamped)", m.list.cursor)
+	}
+	m = update(m, press("k"), press("up"), press("up"))
+	if m.list.cursor != 0 {
+		t.Errorf("cursor = %d, want 0", m.list.cursor)
+	}
+	open := m.list.expanded
+	if m = update(m, press("enter")); m.list.expanded == open {
+		t.Error("enter did not toggle the details")
+	}
+	if m = update(m, press("?")); !m.showHelp || !strings.Contains(m.View(), "re-run") {
+		t.Errorf("? does not show every key:\n%s", m.View())
+	}
+	for _, k := range []tea.KeyMsg{press("q"), {Type: tea.KeyCtrlC}} {
+		if _, cmd := m.Update(k); cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("%v does not quit", k)
+		}
+	}
+}
+
+func TestFixAsksThenApplies(t *testing.T) {
+	m := update(finished(t), press("j"))
+	next, cmd := m.Update(press("f"))
+	m = next.(Model)
+	if cmd == nil || !strings.Contains(m.status, "planning: Restore the default GOPROXY") {
+		t.Fatalf("f did not plan: %q", m.status)
+	}
+	plan := change.Plan{Title: "Restore the default GOPROXY", Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOPROXY=\n"), After: []byte{}}}}
+	m = update(m, planMsg{plan: plan})
+	if m.confirm == nil || !strings.Contains(m.View(), "- GOPROXY=") || !strings.Contains(m.View(), "Make this change? y/n") {
+		t.Fatalf("no confirmation with the change:\n%s", m.View())
+	}
+	m = update(m, press("n"))
+	if m.confirm != nil || m.status != "not changed" {
+		t.Errorf("n: confirm %v status %q", m.confirm, m.status)
+	}
+	m = update(m, planMsg{plan: plan})
+	next, cmd = m.Update(press("y"))
+	if m = next.(Model); m.confirm != nil || cmd == nil {
+		t.Fatal("y did not apply")
+	}
+	m.cfg.Checks = nil // the re-run after the change runs no checks here
+	m = update(m, appliedMsg{entry: change.Entry{Files: []change.FileRecord{{}}}})
+	if !strings.Contains(m.status, "changed 1 file(s)") || m.run != 1 {
+		t.Errorf("after applying: %q run %d", m.status, m.run)
+	}
+	m = update(m, planMsg{plan: change.Plan{Title: "X"}})
+	if m.confirm != nil || !strings.Contains(m.status, "nothing to change") {
+		t.Errorf("empty plan: %q", m.status)
+	}
+}
+
+func TestFixOpensTheRightScreen(t *testing.T) {
+	m := finished(t)
+	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Install go1.26.11", Action: &change.Action{Install: "go1.26.11"}}}
+	m = update(m, press("f"))
+	if m.screen != screenInstall || m.install.stage != installPicking || m.install.choices[0].Version != "go1.26.11" {
+		t.Errorf("install fix: screen %v %+v", m.screen, m.install)
+	}
+	m = update(m, press("esc"))
+	if m.screen != screenChecks {
+		t.Error("esc does not go back")
+	}
+	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Use the fastest verified mirror", Action: &change.Action{FastestMirror: true}}}
+	next, cmd := m.Update(press("f"))
+	if m = next.(Model); m.screen != screenMirrors || cmd == nil {
+		t.Errorf("mirror fix: screen %v", m.screen)
+	}
+	m.list.rows[2].result.Fixes = []checks.Fix{{Title: "by hand", Command: "unset GOPROXY"}}
+	m = update(m, press("esc"), press("j"), press("j"), press("f"))
+	if !strings.Contains(m.status, "by hand: unset GOPROXY") {
+		t.Errorf("manual fix: %q", m.status)
+	}
+}
+
+// mirrorEvents is a deterministic benchmark of two mirrors.
+func mirrorEvents() (mirrorsStartedMsg, []mirrorEventMsg) {
+	list := []mirrors.Mirror{{Name: "near", URL: "https://near.example"}, {Name: "altered", URL: "https://altered.example"}}
+	near := mirrors.Result{Mirror: list[0], Measurement: mirrors.Measurement{Latency: mirrors.Latency{Median: 12300 * time.Microsecond}, ThroughputMbps: 88.4}, Status: mirrors.OK, Verified: true}
+	alt := mirrors.Result{Mirror: list[1], Measurement: mirrors.Measurement{Latency: mirrors.Latency{Median: 5 * time.Millisecond}, ThroughputMbps: 120}, Status: mirrors.Fail,
+		Error: "serves golang.org/x/sys@v0.38.0 with another hash than the checksum database: the content was altered"}
+	return mirrorsStartedMsg{list: list}, []mirrorEventMsg{
+		{Kind: mirrors.MirrorStarted, Index: 0}, {Kind: mirrors.MirrorStarted, Index: 1},
+		{Kind: mirrors.MirrorMeasured, Index: 1, Result: alt},
+		{Kind: mirrors.Done, Report: mirrors.Report{Probe: mirrors.DefaultProbe, Mirrors: []mirrors.Result{near, alt}, Fastest: "near"}},
+	}
+}
+
+func TestMirrorScreen(t *testing.T) {
+	m := finished(t)
+	m.screen = screenMirrors
+	started, evs := mirrorEvents()
+	m = update(m, started, evs[0], evs[1], evs[2])
+	if v := m.View(); !strings.Contains(v, "measuring…") || !strings.Contains(v, "altered") {
+		t.Errorf("live rows:\n%s", v)
+	}
+	m = update(m, evs[3])
+	golden.RequireEqual(t, []byte(m.View()))
+	next, cmd := m.Update(press("enter"))
+	if m = next.(Model); cmd == nil || !strings.Contains(m.status, "use near") {
+		t.Errorf("enter on the fastest: %q", m.status)
+	}
+	m = update(m, press("j"))
+	if _, cmd := m.Update(press("enter")); cmd != nil {
+		t.Error("enter on a failed mirror planned a change")
+	}
+}
+
+func TestInstallScreen(t *testing.T) {
+	m := finished(t)
+	m.screen = screenInstall
+	m = update(m, versionsMsg{choices: []versionChoice{{Version: "go1.26.11", Why: "the newest release"}, {Version: "go1.25.0", Why: "app/go.mod asks for it"}}})
+	m = update(m, press("j"))
+	if c, _ := m.install.selected(); c.Version != "go1.25.0" {
+		t.Errorf("selected %v", c)
+	}
+	m = update(m, installStartedMsg{}, installProgressMsg{Phase: "download", Done: 30 << 20, Total: 67 << 20, Speed: 12 << 20, Remaining: 3 * time.Second})
+	golden.RequireEqual(t, []byte(m.View()))
+	m = update(m, installDoneMsg{plan: installer.Plan{Version: "go1.25.0", Target: "/home/gopher/sdk/go1.25.0"}})
+	if !strings.Contains(m.View(), "Installed go1.25.0 in /home/gopher/sdk/go1.25.0") {
+		t.Errorf("done:\n%s", m.View())
+	}
+}
+
+func TestViewFitsSmallTerminals(t *testing.T) {
+	for _, size := range []tea.WindowSizeMsg{{Width: 50, Height: 12}, {Width: 80, Height: 24}, {Width: 120, Height: 40}} {
+		m := update(finished(t), press("j"), size)
+		for _, screen := range []screen{screenChecks, screenMirrors, screenInstall} {
+			m.screen = screen
+			lines := strings.Split(m.View(), "\n")
+			if len(lines) > size.Height {
+				t.Errorf("%dx%d screen %d: %d lines:\n%s", size.Width, size.Height, screen, len(lines), m.View())
+			}
+			for _, l := range lines {
+				if w := lipgloss.Width(l); w > size.Width {
+					t.Errorf("%dx%d: line of width %d: %q", size.Width, size.Height, w, l)
+				}
+			}
+		}
+	}
+}
+
+// TestGoldenCheckList runs the whole program at 80x24 and compares the
+// final screen, with details of the selected failing check, to a golden
+// file (go test ./tui -update rewrites it).
+func TestGoldenCheckList(t *testing.T) {
+	tm := teatest.NewTestModel(t, newTestModel(feed()), teatest.WithInitialTermSize(80, 24))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("1 ok · 0 warnings · 1 failed · 1 skipped"))
+	}, teatest.WithDuration(5*time.Second))
+	tm.Send(press("j"))
+	tm.Send(press("q"))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	golden.RequireEqual(t, []byte(final.View()))
+}
+
+func TestGoldenHelpAndConfirmation(t *testing.T) {
+	m := update(finished(t), press("?"))
+	t.Run("help", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
+	m = update(m, press("?"), press("j"), planMsg{plan: change.Plan{Title: "Restore the default GOPROXY",
+		Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOFLAGS=-modcacherw\nGOPROXY=\n"), After: []byte("GOFLAGS=-modcacherw\n")}}}})
+	t.Run("confirmation", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
+}
