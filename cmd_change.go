@@ -14,17 +14,20 @@ import (
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // changer applies plans the same way for use, fix and undo: preview,
 // confirmation, journal.
 type changer struct {
-	sys     *goenv.System
+	sys     *system.System
 	journal change.Journal
 	dryRun  bool
 	yes     bool
@@ -33,7 +36,7 @@ type changer struct {
 	pr      i18n.Printer
 }
 
-func newChanger(sys *goenv.System, pr i18n.Printer, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
+func newChanger(sys *system.System, pr i18n.Printer, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
 	j, err := remedy.Journal(sys)
 	if err != nil {
 		return nil, err
@@ -90,7 +93,7 @@ func indent(s string) string {
 
 // newShell is the system as a new shell will see it once the exports that
 // an action comments out are gone.
-func newShell(sys *goenv.System, gone []string) *goenv.System {
+func newShell(sys *system.System, gone []string) *system.System {
 	next := *sys
 	next.Env = make(map[string]string, len(sys.Env))
 	for k, v := range sys.Env {
@@ -103,7 +106,7 @@ func newShell(sys *goenv.System, gone []string) *goenv.System {
 
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
-func beforeAfter(ctx context.Context, sys *goenv.System, pr i18n.Printer, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
+func beforeAfter(ctx context.Context, sys *system.System, pr i18n.Printer, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
 	var list []*checks.Check
 	for _, id := range ids {
 		if c := checks.ByID(id); c != nil {
@@ -127,7 +130,7 @@ func withEnv(opts checks.Options, env *goenv.Snapshot) checks.Options {
 }
 
 // runChecks runs checks and returns their results by ID.
-func runChecks(ctx context.Context, sys *goenv.System, list []*checks.Check, opts checks.Options) map[string]report.Check {
+func runChecks(ctx context.Context, sys *system.System, list []*checks.Check, opts checks.Options) map[string]report.Check {
 	r := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
 	out := map[string]report.Check{}
 	for _, c := range r.Checks {
@@ -146,7 +149,7 @@ profile line that exports it is commented out too (after the preview).
 
 `
 
-func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUse(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var sumdb string
 	var dryRun, yes bool
@@ -168,25 +171,25 @@ func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 		return usageError("%v", err)
 	}
 	if sumdb != "" {
-		if _, err := goenv.ParseGOSUMDB(sumdb); err != nil {
+		if _, err := gosettings.ParseGOSUMDB(sumdb); err != nil {
 			return usageError("%s", pr.T("--sumdb %s: %v", sumdb, err))
 		}
 	}
 	action, unreachable := remedy.UseMirror(sys, env, target, sumdb)
 	for _, name := range unreachable {
-		fmt.Fprint(stdout, pr.T("warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, goenv.RedactURL(env.Settings[name].Process)))
+		fmt.Fprint(stdout, pr.T("warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, redact.URL(env.Settings[name].Process)))
 	}
 	for _, l := range action.CommentOut {
-		fmt.Fprint(stdout, pr.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, goenv.RedactURL(strings.TrimSpace(l.Text))))
+		fmt.Fprint(stdout, pr.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, redact.URL(strings.TrimSpace(l.Text))))
 	}
 	for _, name := range action.UnsetUserVars {
-		fmt.Fprint(stdout, pr.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, goenv.UserEnvLocation, name, goenv.RedactURL(env.Settings[name].Process)))
+		fmt.Fprint(stdout, pr.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, system.UserEnvLocation, name, redact.URL(env.Settings[name].Process)))
 	}
 	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
 	if err != nil {
 		return err
 	}
-	title := pr.T("Use %s (%s) as the module proxy", target.Name, goenv.RedactURL(target.URL))
+	title := pr.T("Use %s (%s) as the module proxy", target.Name, redact.URL(target.URL))
 	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
 	opts := checks.Options{Offline: true, Lang: pr.Lang}
 	before := runChecks(ctx, sys, checksByID(ids), withEnv(opts, env))
@@ -204,7 +207,7 @@ func runUse(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 
 // resolveMirror finds a mirror by name, or accepts a URL the go command
 // would accept as a proxy.
-func resolveMirror(sys *goenv.System, env *goenv.Snapshot, arg string) (mirrors.Mirror, error) {
+func resolveMirror(sys *system.System, env *goenv.Snapshot, arg string) (mirrors.Mirror, error) {
 	list, err := remedy.Mirrors(sys, env, nil)
 	if err != nil {
 		return mirrors.Mirror{}, err
@@ -215,15 +218,15 @@ func resolveMirror(sys *goenv.System, env *goenv.Snapshot, arg string) (mirrors.
 		}
 	}
 	if !strings.Contains(arg, "://") {
-		return mirrors.Mirror{}, fmt.Errorf("%q is neither a known mirror (see godoctor mirrors) nor a URL with http:// or https://", goenv.RedactURL(arg))
+		return mirrors.Mirror{}, fmt.Errorf("%q is neither a known mirror (see godoctor mirrors) nor a URL with http:// or https://", redact.URL(arg))
 	}
 	if err := mirrors.CheckURL(arg); err != nil {
 		return mirrors.Mirror{}, err
 	}
-	if _, err := goenv.ParseProxyList(arg + ",direct"); err != nil {
+	if _, err := gosettings.ParseProxyList(arg + ",direct"); err != nil {
 		return mirrors.Mirror{}, err
 	}
-	return mirrors.Mirror{Name: goenv.RedactURL(arg), URL: arg}, nil
+	return mirrors.Mirror{Name: redact.URL(arg), URL: arg}, nil
 }
 
 func checksByID(ids []string) []*checks.Check {
@@ -243,7 +246,7 @@ with their command.
 
 `
 
-func runFix(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runFix(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var dryRun, yes bool
 	var timeout time.Duration
@@ -339,7 +342,7 @@ func runFix(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []stri
 }
 
 // fastestMirror runs the benchmark and returns the fastest verified mirror.
-func fastestMirror(ctx context.Context, sys *goenv.System, pr i18n.Printer, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
+func fastestMirror(ctx context.Context, sys *system.System, pr i18n.Printer, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
 	list, err := remedy.Mirrors(sys, env, nil)
 	if err != nil {
 		return mirrors.Mirror{}, err
@@ -359,7 +362,7 @@ func fastestMirror(ctx context.Context, sys *goenv.System, pr i18n.Printer, env 
 	return mirrors.Mirror{}, errors.New(pr.T("no mirror served content verified by the checksum database"))
 }
 
-func runUndo(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUndo(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var g globals
 	var yes bool
 	fs := newFlagSet("undo", stderr, pr.T("Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n"))

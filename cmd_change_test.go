@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 // realMachine is a System in a sandbox with the real go command on PATH,
 // bash as the shell, a .bashrc with the user's own lines.
 type realMachine struct {
-	sys   *goenv.System
+	sys   *system.System
 	gobin string
 	home  string
 }
@@ -40,7 +40,7 @@ func newRealMachine(t *testing.T) *realMachine {
 	delete(env, "GOPROXY")
 	delete(env, "GOFLAGS")
 	os.WriteFile(filepath.Join(home, ".bashrc"), []byte(userBashrc), 0o644)
-	sys := goenv.OS()
+	sys := system.OS()
 	sys.Env, sys.Home, sys.Dir = env, home, home
 	// Machine-wide Go installs are looked for under the home, not in the
 	// real /usr/local/go, and user variables are kept in memory, never in
@@ -61,7 +61,7 @@ func (r *realMachine) run(t *testing.T, stdin string, args ...string) (string, i
 
 func (r *realMachine) goEnv(t *testing.T, name string) string {
 	t.Helper()
-	out, err := goenv.ExecRunner(context.Background(), r.home, r.sys.Environ(), r.gobin, "env", name)
+	out, err := system.ExecRunner(context.Background(), r.home, r.sys.Environ(), r.gobin, "env", name)
 	if err != nil {
 		t.Fatal(err)
 	}

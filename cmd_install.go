@@ -14,7 +14,9 @@ import (
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 const installHelp = `Usage: godoctor install [flags] VERSION
@@ -38,7 +40,7 @@ type installFlags struct {
 	timeout                     time.Duration
 }
 
-func runInstall(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runInstall(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f installFlags
 	fs := newFlagSet("install", stderr, pr.T(installHelp))
 	f.globals.register(fs, pr)
@@ -79,24 +81,24 @@ func runInstall(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []
 }
 
 // installOptions are the installer's options for this machine.
-func installOptions(sys *goenv.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
+func installOptions(sys *system.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
 	return remedy.InstallOptions(sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
 		Timeout: f.timeout, Progress: progressPrinter(sys, progress)})
 }
 
 // installVersion resolves, confirms, installs and, with --default, makes
 // the toolchain the go on PATH. It returns the toolchain's directory.
-func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c *changer, spec installer.Spec, f installFlags, progress io.Writer) (string, error) {
+func installVersion(ctx context.Context, sys *system.System, env *goenv.Snapshot, c *changer, spec installer.Spec, f installFlags, progress io.Writer) (string, error) {
 	o := installOptions(sys, env, f, progress)
 	p, err := installer.Resolve(ctx, spec, o)
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprint(c.out, c.pr.T("Install %s for %s/%s\n  source %s: %s\n  target %s\n", p.Version, sys.GOOS, sys.GOARCH, p.Source, goenv.RedactURL(p.URL), p.Target))
+	fmt.Fprint(c.out, c.pr.T("Install %s for %s/%s\n  source %s: %s\n  target %s\n", p.Version, sys.GOOS, sys.GOARCH, p.Source, redact.URL(p.URL), p.Target))
 	if p.Source == "proxy" {
 		fmt.Fprint(c.out, c.pr.T("  verified against the checksum database %s\n", o.SumDB.Name))
 	} else {
-		fmt.Fprint(c.out, c.pr.T("  verified against the sha256 of the official list at %s\n", goenv.RedactURL(f.listURL)))
+		fmt.Fprint(c.out, c.pr.T("  verified against the sha256 of the official list at %s\n", redact.URL(f.listURL)))
 	}
 	if c.dryRun {
 		fmt.Fprintln(c.out, c.pr.T("dry run: nothing downloaded"))
@@ -129,7 +131,7 @@ func installVersion(ctx context.Context, sys *goenv.System, env *goenv.Snapshot,
 // Windows, where making a link needs administrator rights or developer
 // mode, the user PATH names the toolchain's own bin directory instead, in
 // place of an earlier default's.
-func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c *changer, dir, version string) error {
+func makeDefault(ctx context.Context, sys *system.System, env *goenv.Snapshot, c *changer, dir, version string) error {
 	var bin string
 	var drop []string
 	if sys.GOOS == "windows" {
@@ -143,7 +145,7 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 				drop = append(drop, filepath.Join(dir, v, "bin"))
 			}
 		}
-		fmt.Fprint(c.out, c.pr.T("No link on Windows (making one needs administrator rights or developer mode): the user PATH in %s names %s itself, and a later --default replaces it.\n", goenv.UserEnvLocation, bin))
+		fmt.Fprint(c.out, c.pr.T("No link on Windows (making one needs administrator rights or developer mode): the user PATH in %s names %s itself, and a later --default replaces it.\n", system.UserEnvLocation, bin))
 		if err := warnMachineGo(sys, env, c, dir); err != nil {
 			return err
 		}
@@ -156,7 +158,7 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 		bin = filepath.Join(link, "bin")
 	}
 	dirs := []string{bin}
-	if gopath := goenv.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
+	if gopath := system.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
 		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
 	}
 	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs, PathDrop: drop})
@@ -169,7 +171,7 @@ func makeDefault(ctx context.Context, sys *goenv.System, env *goenv.Snapshot, c 
 
 // warnMachineGo says which other go commands on PATH new terminals will
 // still find first: Windows puts the machine-wide PATH before the user's.
-func warnMachineGo(sys *goenv.System, env *goenv.Snapshot, c *changer, dir string) error {
+func warnMachineGo(sys *system.System, env *goenv.Snapshot, c *changer, dir string) error {
 	var others []string
 	for _, b := range env.Binaries {
 		if d := filepath.Dir(b.Path); !strings.HasPrefix(strings.ToLower(d), strings.ToLower(dir+string(filepath.Separator))) {
@@ -188,7 +190,7 @@ func warnMachineGo(sys *goenv.System, env *goenv.Snapshot, c *changer, dir strin
 
 // progressPrinter draws a one-line progress bar on a terminal and nothing
 // elsewhere.
-func progressPrinter(sys *goenv.System, w io.Writer) func(installer.Progress) {
+func progressPrinter(sys *system.System, w io.Writer) func(installer.Progress) {
 	f, ok := w.(*os.File)
 	if !ok || !interactive(f, f, sys.Getenv) {
 		return nil
@@ -210,7 +212,7 @@ func progressPrinter(sys *goenv.System, w io.Writer) func(installer.Progress) {
 	}
 }
 
-func clearLine(sys *goenv.System, w io.Writer) string {
+func clearLine(sys *system.System, w io.Writer) string {
 	if f, ok := w.(*os.File); ok && interactive(f, f, sys.Getenv) {
 		return "\r" + strings.Repeat(" ", 90) + "\r"
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 

@@ -12,6 +12,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 const mirrorsHelp = `Usage: godoctor mirrors [flags]
@@ -36,7 +37,7 @@ type mirrorFlags struct {
 	only        string
 }
 
-func runMirrors(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
+func runMirrors(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
 	var f mirrorFlags
 	fs := newFlagSet("mirrors", stderr, pr.T(mirrorsHelp))
 	f.globals.register(fs, pr)

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/tui"
 )
 
@@ -61,7 +61,7 @@ func langFlag(args []string) string {
 
 // run runs a command line. A command stopped by Ctrl-C (ctx done), which
 // has cleaned up after itself, ends as interrupted whatever it returned.
-func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	lang, err := i18n.Detect(langFlag(args), sys.Getenv)
 	if err != nil {
 		return usageError("%v", err)
@@ -75,7 +75,7 @@ func run(ctx context.Context, sys *goenv.System, args []string, stdin io.Reader,
 }
 
 // dispatch runs the command that args name.
-func dispatch(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func dispatch(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -172,7 +172,7 @@ func (f *checkFlags) options(pr i18n.Printer) checks.Options {
 	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang}
 }
 
-func runCheck(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runCheck(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f checkFlags
 	fs := newFlagSet("check", stderr, pr.T("Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n"))
 	f.register(fs, pr)
@@ -183,7 +183,7 @@ func runCheck(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []st
 }
 
 // printReport runs the checks and writes the text or JSON report.
-func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f checkFlags, stdin io.Reader, stdout io.Writer) error {
+func printReport(ctx context.Context, sys *system.System, pr i18n.Printer, f checkFlags, stdin io.Reader, stdout io.Writer) error {
 	list := checks.All()
 	events := checks.Run(ctx, list, sys, f.options(pr))
 	var r report.Report
@@ -207,7 +207,7 @@ func printReport(ctx context.Context, sys *goenv.System, pr i18n.Printer, f chec
 }
 
 // runDefault is a bare godoctor: the TUI on a terminal, else check.
-func runDefault(ctx context.Context, sys *goenv.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runDefault(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var f checkFlags
 	fs := newFlagSet("godoctor", stderr, usage+"\nFlags (without a command):\n")
 	f.register(fs, pr)

@@ -15,7 +15,8 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/godoctorhq/godoctor/internal/goenv"
+
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // version is stamped at release time:
@@ -49,7 +50,7 @@ func usageError(format string, args ...any) error {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, goenv.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	err := run(ctx, system.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }

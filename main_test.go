@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
 )
 

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 var probe = testproxy.Module{Path: "example.com/probe", Version: "v1.0.0", Files: map[string]string{
@@ -44,11 +44,11 @@ func main() {
 		servers = append(servers, s)
 		list = append(list, mirrors.Mirror{Name: fmt.Sprintf("delay-%s", d), URL: s.URL})
 	}
-	db, err := goenv.ParseGOSUMDB(servers[0].SumDBKey)
+	db, err := gosettings.ParseGOSUMDB(servers[0].SumDBKey)
 	if err != nil {
 		panic(err)
 	}
-	proxies, _ := goenv.ParseProxyList(servers[0].URL)
+	proxies, _ := gosettings.ParseProxyList(servers[0].URL)
 	opts := mirrors.Options{Probe: mirrors.Probe{Path: probe.Path, Version: probe.Version}, Samples: *samples,
 		Timeout: 5 * time.Second, SumDB: db, Proxies: proxies}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}

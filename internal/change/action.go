@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/shell"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Action is what a fix does, as data. Build turns it into a Plan.
@@ -21,7 +23,7 @@ type Action struct {
 	PathDrop []string
 	// CommentOut are shell profile lines exporting a variable that would
 	// override what go env -w writes.
-	CommentOut []goenv.ProfileLine
+	CommentOut []shell.Line
 	// UnsetUserVars are variables of the user environment (Windows) that
 	// would override what go env -w writes; they are removed.
 	UnsetUserVars []string
@@ -36,7 +38,7 @@ type Action struct {
 
 // Build plans an action. gobin is the go command that edits the go env
 // file ("" when there is none).
-func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action) (Plan, error) {
+func Build(ctx context.Context, sys *system.System, gobin, title string, a Action) (Plan, error) {
 	p := Plan{Title: title}
 	if a.FastestMirror || a.Install != "" {
 		return p, fmt.Errorf("the mirror benchmark and the installer run before planning")
@@ -93,7 +95,7 @@ func Build(ctx context.Context, sys *goenv.System, gobin, title string, a Action
 }
 
 // exportedNames returns the variable names that profile lines export.
-func exportedNames(lines []goenv.ProfileLine) []string {
+func exportedNames(lines []shell.Line) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, l := range lines {
@@ -125,7 +127,7 @@ func exportedNames(lines []goenv.ProfileLine) []string {
 // (which would override the go env file) commenting out the shell profile
 // lines that export it. unreachable names the variables exported from
 // somewhere godoctor does not edit (a system file, a CI configuration).
-func SetAction(sys *goenv.System, snap *goenv.Snapshot, set map[string]string) (a *Action, unreachable []string) {
+func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) (a *Action, unreachable []string) {
 	a = &Action{Set: set}
 	var names []string
 	for _, name := range sortedKeys(set) {
@@ -136,7 +138,7 @@ func SetAction(sys *goenv.System, snap *goenv.Snapshot, set map[string]string) (
 			a.UnsetUserVars = append(a.UnsetUserVars, name)
 			continue
 		}
-		lines := sys.FindExports(name)
+		lines := shell.FindExports(sys, name)
 		if len(lines) == 0 {
 			unreachable = append(unreachable, name)
 			continue
@@ -154,7 +156,7 @@ func SetAction(sys *goenv.System, snap *goenv.Snapshot, set map[string]string) (
 // toolchain's default: go env -u for the go env file, and commenting out
 // the profile lines that export it. unreachable is true when it is
 // exported from somewhere godoctor does not edit.
-func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Action, unreachable bool) {
+func UnsetAction(sys *system.System, snap *goenv.Snapshot, name string) (a *Action, unreachable bool) {
 	st := snap.Settings[name]
 	a = &Action{}
 	if st.InFile {
@@ -165,7 +167,7 @@ func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Actio
 			a.UnsetUserVars = []string{name}
 			return a, false
 		}
-		lines := sys.FindExports(name)
+		lines := shell.FindExports(sys, name)
 		if len(lines) == 0 {
 			return nil, true
 		}
@@ -176,7 +178,7 @@ func UnsetAction(sys *goenv.System, snap *goenv.Snapshot, name string) (a *Actio
 
 // inUserEnv reports whether a variable is set in the user environment
 // (Windows), where new terminals take it from.
-func inUserEnv(sys *goenv.System, name string) bool {
+func inUserEnv(sys *system.System, name string) bool {
 	if sys.UserEnv == nil {
 		return false
 	}

@@ -14,14 +14,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Edit is one file's change, or one user environment variable's.
 type Edit struct {
 	Path string
 	// UserVar says that Path names a variable of the user environment
-	// (goenv.UserEnv, the Windows registry) instead of a file. Its content
+	// (system.UserEnv, the Windows registry) instead of a file. Its content
 	// is held one list entry per line (see userVarLines), so that a
 	// preview shows which PATH entries come and go.
 	UserVar bool
@@ -35,7 +35,7 @@ func (e Edit) Name() string { return displayName(e.UserVar, e.Path) }
 
 func displayName(userVar bool, path string) string {
 	if userVar {
-		return goenv.UserEnvLocation + `\` + path
+		return system.UserEnvLocation + `\` + path
 	}
 	return path
 }

@@ -9,14 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/shell"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // realGoSys is a System whose go env file is in a sandbox, run by the
 // real go command.
-func realGoSys(t *testing.T) (*goenv.System, string) {
+func realGoSys(t *testing.T) (*system.System, string) {
 	t.Helper()
 	gobin := gosandbox.Go(t)
 	dir := t.TempDir()
@@ -27,12 +30,12 @@ func realGoSys(t *testing.T) (*goenv.System, string) {
 	}
 	delete(env, "GOPROXY")
 	delete(env, "GOFLAGS")
-	return &goenv.System{Env: env, GOOS: "linux", Home: dir, Dir: dir, Run: goenv.ExecRunner}, gobin
+	return &system.System{Env: env, GOOS: "linux", Home: dir, Dir: dir, Run: system.ExecRunner}, gobin
 }
 
-func goEnvValue(t *testing.T, sys *goenv.System, gobin, name string) string {
+func goEnvValue(t *testing.T, sys *system.System, gobin, name string) string {
 	t.Helper()
-	out, err := goenv.ExecRunner(context.Background(), sys.Dir, sys.Environ(), gobin, "env", name)
+	out, err := system.ExecRunner(context.Background(), sys.Dir, sys.Environ(), gobin, "env", name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +61,7 @@ func TestUpdateEnvFileAgreesWithGo(t *testing.T) {
 		{"GOTOOLCHAIN=local\nlower=kept\nGOPATH=/x\n", map[string]string{"GOSUMDB": "sum.golang.google.cn"}, []string{"GOPATH"}},
 	}
 	for _, tt := range tests {
-		path, _, _ := sys.UserEnvFile()
+		path, _, _ := goenv.UserEnvFile(sys)
 		os.WriteFile(path, []byte(tt.before), 0o644)
 		viaGo, err := GoEnvEdit(context.Background(), sys, gobin, tt.set, tt.unset)
 		if err != nil {
@@ -73,7 +76,7 @@ func TestUpdateEnvFileAgreesWithGo(t *testing.T) {
 
 func TestApplyThenGoSeesIt(t *testing.T) {
 	sys, gobin := realGoSys(t)
-	path, _, _ := sys.UserEnvFile()
+	path, _, _ := goenv.UserEnvFile(sys)
 	os.WriteFile(path, []byte("GOFLAGS=-modcacherw\n"), 0o600)
 	edit, err := GoEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPROXY": "https://goproxy.cn,direct"}, nil)
 	if err != nil {
@@ -214,11 +217,11 @@ func TestCommentOutAndFish(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
-	if got := blockDirs(string(e.After), Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
+	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
 		t.Errorf("fish block dirs = %q\n%s", got, e.After)
 	}
 	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
-	if got := blockDirs(string(e.After), Fish); !slices.Equal(got, []string{"/it's/bin"}) {
+	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin"}) {
 		t.Errorf("fish block dirs after dropping /opt/go bin = %q\n%s", got, e.After)
 	}
 }
@@ -238,11 +241,11 @@ func FuzzUpdateEnvFile(f *testing.F) {
 			return
 		}
 		after := UpdateEnvFile(data, map[string]string{key: value}, nil)
-		if values, _ := goenv.ParseEnvFile(after); values[key] != value {
+		if values, _ := gosettings.ParseEnvFile(after); values[key] != value {
 			t.Fatalf("after setting %s=%q the file says %q:\n%q", key, value, values[key], after)
 		}
 		gone := UpdateEnvFile(after, nil, []string{key})
-		if values, _ := goenv.ParseEnvFile(gone); values[key] != "" {
+		if values, _ := gosettings.ParseEnvFile(gone); values[key] != "" {
 			if _, still := values[key]; still {
 				t.Fatalf("after unsetting %s the file still has it:\n%q", key, gone)
 			}
@@ -251,7 +254,7 @@ func FuzzUpdateEnvFile(f *testing.F) {
 }
 
 func TestProfileFilePerSystem(t *testing.T) {
-	sys := &goenv.System{Home: "/h", Env: map[string]string{}}
+	sys := &system.System{Home: "/h", Env: map[string]string{}}
 	for _, c := range []struct{ goos, shell, want string }{
 		{"linux", "/bin/bash", "/h/.bashrc"},
 		{"darwin", "/bin/bash", "/h/.bash_profile"},
@@ -260,7 +263,7 @@ func TestProfileFilePerSystem(t *testing.T) {
 		{"freebsd", "/bin/sh", "/h/.profile"},
 	} {
 		sys.GOOS, sys.Env["SHELL"] = c.goos, c.shell
-		if got := ProfileFile(sys, UserShell(sys)); got != filepath.FromSlash(c.want) {
+		if got := ProfileFile(sys, shell.User(sys)); got != filepath.FromSlash(c.want) {
 			t.Errorf("%s %s: %s, want %s", c.goos, c.shell, got, c.want)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // GoEnvEdit plans setting and unsetting variables in the user's go env
@@ -18,8 +19,8 @@ import (
 // format and its checks of the values are the go command's own); the copy
 // becomes the plan's new content, written atomically only on Apply.
 // Without one, the same format is produced here.
-func GoEnvEdit(ctx context.Context, sys *goenv.System, gobin string, set map[string]string, unset []string) (Edit, error) {
-	path, off, err := sys.UserEnvFile()
+func GoEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[string]string, unset []string) (Edit, error) {
+	path, off, err := goenv.UserEnvFile(sys)
 	switch {
 	case off:
 		return Edit{}, fmt.Errorf("GOENV=off: the go env file is not read; set the variables in the environment instead")
@@ -46,7 +47,7 @@ func GoEnvEdit(ctx context.Context, sys *goenv.System, gobin string, set map[str
 }
 
 // goEnvWrite runs go env -w and -u against a temporary copy of the file.
-func goEnvWrite(ctx context.Context, sys *goenv.System, gobin string, before []byte, set map[string]string, unset []string) ([]byte, error) {
+func goEnvWrite(ctx context.Context, sys *system.System, gobin string, before []byte, set map[string]string, unset []string) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "godoctor-goenv-")
 	if err != nil {
 		return nil, err

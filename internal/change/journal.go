@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Journal keeps a backup of every file before each change, so that undo
@@ -23,7 +23,7 @@ type Journal struct {
 	Dir string // <user config dir>/godoctor/journal
 	Now func() time.Time
 	// UserEnv holds the user variables that edits may change (Windows).
-	UserEnv goenv.UserEnv
+	UserEnv system.UserEnv
 }
 
 // Entry is one applied change.

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/shell"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // The shell profile is changed only inside one block that godoctor owns.
@@ -16,42 +17,19 @@ const (
 	blockEnd   = "# <<< godoctor <<<"
 )
 
-// Shell is a shell whose start-up file godoctor writes.
-type Shell string
-
-const (
-	Bash Shell = "bash"
-	Zsh  Shell = "zsh"
-	Fish Shell = "fish"
-	Sh   Shell = "sh"
-)
-
-// UserShell is the login shell from $SHELL.
-func UserShell(sys *goenv.System) Shell {
-	switch filepath.Base(sys.Getenv("SHELL")) {
-	case "bash":
-		return Bash
-	case "zsh":
-		return Zsh
-	case "fish":
-		return Fish
-	}
-	return Sh
-}
-
 // ProfileFile is the start-up file that an interactive shell of this kind
 // reads: ~/.bashrc (~/.bash_profile on macOS, whose terminals start login
 // shells), ~/.zshrc, fish's config.fish, else ~/.profile.
-func ProfileFile(sys *goenv.System, sh Shell) string {
+func ProfileFile(sys *system.System, sh shell.Kind) string {
 	switch sh {
-	case Bash:
+	case shell.Bash:
 		if sys.GOOS == "darwin" {
 			return filepath.Join(sys.Home, ".bash_profile")
 		}
 		return filepath.Join(sys.Home, ".bashrc")
-	case Zsh:
+	case shell.Zsh:
 		return filepath.Join(sys.Home, ".zshrc")
-	case Fish:
+	case shell.Fish:
 		return filepath.Join(sys.Home, ".config", "fish", "config.fish")
 	}
 	return filepath.Join(sys.Home, ".profile")
@@ -61,8 +39,8 @@ func ProfileFile(sys *goenv.System, sh Shell) string {
 // dirs come first on PATH, ahead of the directories the block already
 // puts there except those in drop. The block is replaced where it exists
 // and appended otherwise; the rest of the file is kept byte for byte.
-func PathBlockEdit(sys *goenv.System, dirs, drop []string) (Edit, error) {
-	sh := UserShell(sys)
+func PathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
+	sh := shell.User(sys)
 	path := ProfileFile(sys, sh)
 	before, mode, err := readFile(path)
 	if err != nil {
@@ -85,15 +63,15 @@ func PathBlockEdit(sys *goenv.System, dirs, drop []string) (Edit, error) {
 }
 
 // pathLine is the line that puts dir first on PATH in a shell.
-func pathLine(sh Shell, dir string) string {
-	if sh == Fish {
-		return "fish_add_path --global --move --path " + fishQuote(dir)
+func pathLine(sh shell.Kind, dir string) string {
+	if sh == shell.Fish {
+		return "fish_add_path --global --move --path " + shell.FishQuote(dir)
 	}
-	return `export PATH="` + shDoubleQuote(dir) + `:$PATH"`
+	return `export PATH="` + shell.DoubleQuoted(dir) + `:$PATH"`
 }
 
 // blockDirs reads back the directories of godoctor's block.
-func blockDirs(text string, sh Shell) []string {
+func blockDirs(text string, sh shell.Kind) []string {
 	start := strings.Index(text, blockStart)
 	if start < 0 {
 		return nil
@@ -106,12 +84,12 @@ func blockDirs(text string, sh Shell) []string {
 	for _, line := range strings.Split(text[start:start+end], "\n") {
 		var d string
 		var ok bool
-		if sh == Fish {
+		if sh == shell.Fish {
 			d, ok = strings.CutPrefix(line, "fish_add_path --global --move --path ")
-			d = unquoteFish(d)
+			d = shell.FishUnquote(d)
 		} else if d, ok = strings.CutPrefix(line, `export PATH="`); ok {
 			d, ok = strings.CutSuffix(d, `:$PATH"`)
-			d = unquoteSh(d)
+			d = shell.UndoDoubleQuoted(d)
 		}
 		if ok {
 			dirs = append([]string{d}, dirs...) // lines are in reverse order
@@ -166,23 +144,4 @@ func orMode(m, def fs.FileMode) fs.FileMode {
 		return def
 	}
 	return m
-}
-
-// shDoubleQuote escapes a path for the inside of "..." in sh.
-func shDoubleQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
-	return r.Replace(s)
-}
-
-func unquoteSh(s string) string {
-	return strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\$`, "$", "\\`", "`").Replace(s)
-}
-
-func unquoteFish(s string) string {
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "'"), "'")
-	return strings.NewReplacer(`\\`, `\`, `\'`, `'`).Replace(s)
-}
-
-func fishQuote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

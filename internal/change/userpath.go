@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // userPathVar is the user variable that Windows adds to the machine-wide
@@ -17,7 +17,7 @@ var errNoUserEnv = errors.New("this system keeps no user environment outside fil
 
 // readUserVar returns a user variable as userVarLines, nil when it is not
 // set.
-func readUserVar(env goenv.UserEnv, name string) ([]byte, fs.FileMode, error) {
+func readUserVar(env system.UserEnv, name string) ([]byte, fs.FileMode, error) {
 	if env == nil {
 		return nil, 0, errNoUserEnv
 	}
@@ -31,7 +31,7 @@ func readUserVar(env goenv.UserEnv, name string) ([]byte, fs.FileMode, error) {
 	return userVarLines(v), 0, nil
 }
 
-func writeUserVar(env goenv.UserEnv, name string, lines []byte) error {
+func writeUserVar(env system.UserEnv, name string, lines []byte) error {
 	if env == nil {
 		return errNoUserEnv
 	}
@@ -51,7 +51,7 @@ func userVarValue(lines []byte) string {
 // UserPathEdit plans the user PATH of Windows (HKCU\Environment) so that
 // dirs come first. Earlier copies of dirs and the entries in drop are
 // taken out; every other entry keeps its place and its spelling.
-func UserPathEdit(sys *goenv.System, dirs, drop []string) (Edit, error) {
+func UserPathEdit(sys *system.System, dirs, drop []string) (Edit, error) {
 	before, _, err := readUserVar(sys.UserEnv, userPathVar)
 	if err != nil {
 		return Edit{}, err
@@ -88,7 +88,7 @@ func containsWindowsPath(list []string, entry string) bool {
 // machine-wide one (or was set in one terminal) and stays ahead of
 // anything godoctor puts first in the user PATH. Entries are compared
 // with their %VARIABLES% expanded.
-func OutsideUserPath(sys *goenv.System, dirs []string) ([]string, error) {
+func OutsideUserPath(sys *system.System, dirs []string) ([]string, error) {
 	lines, _, err := readUserVar(sys.UserEnv, userPathVar)
 	if err != nil {
 		return nil, err

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 )
 
 const userPathBefore = `%USERPROFILE%\AppData\Local\Microsoft\WindowsApps;C:\Tools;c:\users\me\go\bin\;C:\Users\me\sdk\go1.21.5\bin`

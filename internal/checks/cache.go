@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Free-space thresholds for the caches: a toolchain is over 200 MiB
@@ -58,7 +59,7 @@ var cacheModcache = &Check{
 
 // gopathOK applies the go command's GOPATH rules (cmd/go/main.go).
 func gopathOK(res *Result, p *Pass, env *goenv.Snapshot) {
-	for _, entry := range goenv.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator()) {
+	for _, entry := range system.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator()) {
 		switch {
 		case strings.HasPrefix(entry, "~"):
 			setFirst(res, Fail, fmt.Sprintf("go: GOPATH entry cannot start with shell metacharacter '~': %q", entry))

@@ -12,6 +12,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Status is a check's verdict.
@@ -72,7 +73,7 @@ type Options struct {
 // Pass is what a running check gets: the system, the options, the results
 // of the checks it requires, and the shared snapshot of the Go environment.
 type Pass struct {
-	Sys      *goenv.System
+	Sys      *system.System
 	Options  Options
 	ResultOf map[string]Result
 	snapshot func() *goenv.Snapshot
@@ -88,7 +89,7 @@ func (p *Pass) T(format string, args ...any) string {
 func (p *Pass) Env() *goenv.Snapshot { return p.snapshot() }
 
 // newSnapshot returns a loader that reads the environment once.
-func newSnapshot(ctx context.Context, sys *goenv.System, loaded *goenv.Snapshot) func() *goenv.Snapshot {
+func newSnapshot(ctx context.Context, sys *system.System, loaded *goenv.Snapshot) func() *goenv.Snapshot {
 	if loaded != nil {
 		return func() *goenv.Snapshot { return loaded }
 	}

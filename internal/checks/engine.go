@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // EventKind tells what happened to a check.
@@ -29,7 +29,7 @@ type Event struct {
 // and a Finished event, in dependency order; the channel is closed when all
 // have finished. Cancelling ctx finishes the checks not yet started as
 // skipped and is passed to those running.
-func Run(ctx context.Context, list []*Check, sys *goenv.System, opts Options) <-chan Event {
+func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <-chan Event {
 	// Buffered for every event, so a reader that stops early never blocks a
 	// check goroutine.
 	events := make(chan Event, 2*len(list))

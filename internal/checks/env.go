@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/shell"
 )
 
 var envGosumdb = &Check{
@@ -17,9 +20,9 @@ var envGosumdb = &Check{
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		st := env.Settings["GOSUMDB"]
-		db, err := goenv.ParseGOSUMDB(st.Value)
+		db, err := gosettings.ParseGOSUMDB(st.Value)
 		switch {
-		case errors.Is(err, goenv.ErrSumDBOff):
+		case errors.Is(err, gosettings.ErrSumDBOff):
 			res := Result{Status: Warn,
 				Summary: p.T("GOSUMDB=off: downloaded modules are not checked against the checksum database"),
 				Details: []string{
@@ -42,11 +45,11 @@ var envGosumdb = &Check{
 			return res
 		}
 		res := ok(db.Name)
-		if _, builtin := goenv.KnownSumDBKeys[db.Name]; builtin && db.Key == goenv.KnownSumDBKeys[db.Name] {
+		if _, builtin := gosettings.KnownSumDBKeys[db.Name]; builtin && db.Key == gosettings.KnownSumDBKeys[db.Name] {
 			res.Summary = p.T("%s (key built into the go command)", res.Summary)
 		}
 		if db.URL != "" {
-			res.Summary = p.T("%s at %s", res.Summary, goenv.RedactURL(db.URL))
+			res.Summary = p.T("%s at %s", res.Summary, redact.URL(db.URL))
 			res.Details = append(res.Details, p.T("An explicit URL is used directly, bypassing GOPROXY."))
 		} else {
 			res.Details = append(res.Details, p.T("Reached through the first GOPROXY entry that proxies it, else at https://%s/.", db.Name))
@@ -76,7 +79,7 @@ func privateEffect(p *Pass, name string) string {
 
 // patternProblem translates a goenv pattern problem.
 func patternProblem(p *Pass, problem string) string {
-	if problem == goenv.ProblemSpaces {
+	if problem == gosettings.ProblemSpaces {
 		return p.T("has spaces around it, which the go command keeps, so it matches no module path")
 	}
 	return p.T("is not a valid glob (path.Match syntax), so the go command ignores it")
@@ -98,13 +101,13 @@ var envPrivate = &Check{
 				continue
 			}
 			set = append(set, name+"="+st.Value)
-			for _, pat := range goenv.ParsePatterns(st.Value) {
+			for _, pat := range gosettings.ParsePatterns(st.Value) {
 				if pat.Problem != "" {
 					res.worsen(Warn)
 					res.Details = append(res.Details, p.T("%s: %q %s", name, pat.Raw, patternProblem(p, pat.Problem)))
 					continue
 				}
-				if hosts := goenv.CoveredHosts(pat.Glob); len(hosts) > 0 {
+				if hosts := gosettings.CoveredHosts(pat.Glob); len(hosts) > 0 {
 					res.worsen(Warn)
 					res.Details = append(res.Details, p.T("%s: %q covers every module on %s: all of them %s", name, pat.Glob, listHosts(p, hosts), privateEffect(p, name)))
 					continue
@@ -112,7 +115,7 @@ var envPrivate = &Check{
 				if name != "GONOSUMDB" && name != "GOINSECURE" {
 					continue
 				}
-				if sample, ok := goenv.Sample(pat.Glob); ok && !goenv.MatchPatterns(private, sample) {
+				if sample, ok := gosettings.Sample(pat.Glob); ok && !gosettings.MatchPatterns(private, sample) {
 					res.worsen(Warn)
 					res.Details = append(res.Details, p.T("%s: %q reaches beyond GOPRIVATE: modules such as %s %s although they are not private", name, pat.Glob, sample, privateEffect(p, name)))
 				}
@@ -155,10 +158,10 @@ var envSource = &Check{
 				continue
 			}
 			counts[st.Source]++
-			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, maskValue(st.Value), sourceAt(p, env, st)))
+			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, redact.List(st.Value), sourceAt(p, env, st)))
 			if st.InProcess && st.InFile && st.Process != st.File {
 				res.worsen(Warn)
-				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, maskValue(st.Process), name, maskValue(st.File)))
+				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, redact.List(st.Process), name, redact.List(st.File)))
 				res.Details = append(res.Details, whereSet(p, st)...)
 				fixUnset(&res, p, "unset-"+strings.ToLower(name), p.T("Let the go env file's %s take effect", name), name)
 			}
@@ -181,7 +184,7 @@ var envSource = &Check{
 		}
 		var unknown []string
 		for _, k := range sortedKeys(env.Process) {
-			if meant, bad := goenv.UnknownGoVar(k); bad {
+			if meant, bad := gosettings.UnknownGoVar(k); bad {
 				unknown = append(unknown, k)
 				res.worsen(Warn)
 				res.Details = append(res.Details, p.T("%s is set, but no go command reads it (meant %s?)", k, meant))
@@ -224,29 +227,10 @@ func whereSet(p *Pass, st goenv.Setting) []string {
 		return nil
 	}
 	var out []string
-	for _, l := range p.Sys.FindExports(st.Name) {
-		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, maskValue(strings.TrimSpace(l.Text))))
+	for _, l := range shell.FindExports(p.Sys, st.Name) {
+		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, redact.List(strings.TrimSpace(l.Text))))
 	}
 	return out
-}
-
-// maskValue masks credentials in every URL of a list value.
-func maskValue(v string) string {
-	if !strings.Contains(v, "@") {
-		return v
-	}
-	var b strings.Builder
-	start := 0
-	for i := 0; i <= len(v); i++ {
-		if i == len(v) || strings.ContainsRune(",| \t", rune(v[i])) {
-			b.WriteString(goenv.RedactURL(v[start:i]))
-			if i < len(v) {
-				b.WriteByte(v[i])
-			}
-			start = i + 1
-		}
-	}
-	return b.String()
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -286,7 +270,7 @@ func setFirst(res *Result, s Status, summary string) {
 
 func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 	st := env.Settings["GOFLAGS"]
-	flags, err := goenv.ParseGOFLAGS(st.Value)
+	flags, err := gosettings.ParseGOFLAGS(st.Value)
 	if err != nil {
 		setFirst(res, Fail, p.T("GOFLAGS breaks every go command: %s", err.Error()))
 		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))

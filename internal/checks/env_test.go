@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 func TestGoproxy(t *testing.T) {
@@ -142,7 +143,7 @@ func TestFlags(t *testing.T) {
 // TestFixCommandsOnWindows: a variable set in the environment is removed
 // from the user environment with PowerShell, not with export or unset.
 func TestFixCommandsOnWindows(t *testing.T) {
-	sys := &goenv.System{GOOS: "windows"}
+	sys := &system.System{GOOS: "windows"}
 	snap := &goenv.Snapshot{Settings: map[string]goenv.Setting{
 		"GOPROXY": {Name: "GOPROXY", Source: goenv.FromProcess},
 		"GOSUMDB": {Name: "GOSUMDB", Source: goenv.FromUserFile},

@@ -9,7 +9,10 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/installer"
+	"github.com/godoctorhq/godoctor/internal/shell"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 var goInstalled = &Check{
@@ -36,7 +39,7 @@ var goInstalled = &Check{
 // noGoOnPath looks for a toolchain in the usual places and offers to put
 // the newest one found on PATH.
 func noGoOnPath(p *Pass) Result {
-	found := p.Sys.UsualGoInstalls()
+	found := goenv.UsualGoInstalls(p.Sys)
 	if len(found) == 0 {
 		return Result{Status: Fail, Summary: p.T("no go command on PATH and no Go installation found"),
 			Details: []string{p.T("Install Go from https://go.dev/doc/install, then open a new shell.")}}
@@ -176,7 +179,7 @@ func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
 	bin := env.Value("GOBIN")
 	which := "GOBIN"
 	if bin == "" {
-		gopath := goenv.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator())
+		gopath := system.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator())
 		if len(gopath) == 0 {
 			return
 		}
@@ -197,13 +200,13 @@ func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
 }
 
 // pathFix is the fix that puts a directory on PATH in the user's shell.
-func pathFix(id, title, dir string, sys *goenv.System) Fix {
+func pathFix(id, title, dir string, sys *system.System) Fix {
 	cmd := fmt.Sprintf(`export PATH="%s:$PATH"`, dir)
 	switch {
 	case sys.GOOS == "windows":
 		// Not `setx PATH "...;%PATH%"`, the usual advice: that copies the
 		// machine's PATH into the user's and cuts it at 1024 characters.
-		cmd = fmt.Sprintf(`[Environment]::SetEnvironmentVariable('Path', %s + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`, powerShellQuote(dir+";"))
+		cmd = fmt.Sprintf(`[Environment]::SetEnvironmentVariable('Path', %s + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`, shell.PowerShellQuote(dir+";"))
 	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
 		cmd = "fish_add_path " + dir
 	}
@@ -275,8 +278,8 @@ func moduleName(m *goenv.Module) string {
 // releasesOf compares the running Go with the releases that the first
 // proxy of GOPROXY lists.
 func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, local string) {
-	list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
-	if err != nil || list[0].Kind != goenv.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
+	list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
+	if err != nil || list[0].Kind != gosettings.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
 		res.Details = append(res.Details, p.T("not compared with the newest release: no module proxy to ask"))
 		return
 	}

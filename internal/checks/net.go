@@ -8,11 +8,12 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 var netProxy = &Check{
@@ -22,17 +23,17 @@ var netProxy = &Check{
 	Requires: []string{"env.goproxy"},
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
-		list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
+		list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
 		if err != nil {
 			return skip(p.T("GOPROXY is invalid (see env.goproxy)"))
 		}
 		res := ok("")
 		for i, e := range list {
 			switch e.Kind {
-			case goenv.ProxyDirect:
+			case gosettings.ProxyDirect:
 				setFirst(&res, worstSoFar(res), p.T("downloads go direct, from each module's version control repository"))
 				return finishProxy(p, res, i)
-			case goenv.ProxyOff:
+			case gosettings.ProxyOff:
 				setFirst(&res, Fail, p.T("GOPROXY ends in off: nothing is downloaded"))
 				return res
 			}
@@ -114,14 +115,14 @@ var netSumdb = &Check{
 	Requires: []string{"env.gosumdb"},
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
-		db, err := goenv.ParseGOSUMDB(env.Value("GOSUMDB"))
+		db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB"))
 		switch {
-		case errors.Is(err, goenv.ErrSumDBOff):
+		case errors.Is(err, gosettings.ErrSumDBOff):
 			return skip(p.T("GOSUMDB=off: no database to reach (see env.gosumdb)"))
 		case err != nil:
 			return skip(p.T("GOSUMDB is invalid (see env.gosumdb)"))
 		}
-		proxies, _ := goenv.ParseProxyList(env.Value("GOPROXY"))
+		proxies, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
 		ctx, cancel := context.WithTimeout(ctx, 2*p.Options.Timeout)
 		defer cancel()
 		route, err := checksumdb.Resolve(ctx, p.Sys.HTTP, db, proxies)

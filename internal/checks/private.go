@@ -8,8 +8,11 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"golang.org/x/mod/module"
+
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // maxPrivateLookups bounds how many of go.mod's requirements are asked
@@ -24,14 +27,14 @@ const (
 // returns those it does not have (404 or 410): private modules, which the
 // go command will only fetch directly once GOPRIVATE names them.
 func unservedModules(ctx context.Context, p *Pass, env *goenv.Snapshot) (proxy string, paths []string) {
-	list, err := goenv.ParseProxyList(env.Value("GOPROXY"))
-	if err != nil || env.Module == nil || list[0].Kind != goenv.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
+	list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
+	if err != nil || env.Module == nil || list[0].Kind != gosettings.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
 		return "", nil
 	}
 	proxy = strings.TrimSuffix(list[0].URL, "/")
 	var ask []string
 	for _, path := range env.Module.Requires {
-		if !goenv.MatchPatterns(env.Value("GONOPROXY"), path) && len(ask) < maxPrivateLookups {
+		if !gosettings.MatchPatterns(env.Value("GONOPROXY"), path) && len(ask) < maxPrivateLookups {
 			ask = append(ask, path)
 		}
 	}
@@ -81,7 +84,7 @@ func missing(ctx context.Context, p *Pass, proxy, path string) bool {
 // the big code hosts (github.com/acme), its host elsewhere.
 func privatePattern(path string) string {
 	parts := strings.Split(path, "/")
-	for _, h := range goenv.PublicHosts {
+	for _, h := range gosettings.PublicHosts {
 		if parts[0] == h && len(parts) > 1 {
 			return parts[0] + "/" + parts[1]
 		}
@@ -97,7 +100,7 @@ func suggestPrivate(res *Result, p *Pass, env *goenv.Snapshot, proxy string, pat
 	}
 	seen := map[string]bool{}
 	var patterns []string
-	for _, pat := range goenv.ParsePatterns(env.Value("GOPRIVATE")) {
+	for _, pat := range gosettings.ParsePatterns(env.Value("GOPRIVATE")) {
 		seen[pat.Glob] = true
 		patterns = append(patterns, pat.Raw)
 	}
@@ -108,7 +111,7 @@ func suggestPrivate(res *Result, p *Pass, env *goenv.Snapshot, proxy string, pat
 			added = append(added, pat)
 		}
 	}
-	setFirst(res, Warn, p.T("%s does not serve %d of the modules go.mod requires: private modules need GOPRIVATE=%s", goenv.RedactURL(proxy), len(paths), strings.Join(added, ",")))
+	setFirst(res, Warn, p.T("%s does not serve %d of the modules go.mod requires: private modules need GOPRIVATE=%s", redact.URL(proxy), len(paths), strings.Join(added, ",")))
 	for _, path := range paths {
 		res.Details = append(res.Details, p.T("not on the proxy: %s", path))
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 var envGoproxy = &Check{
@@ -15,7 +17,7 @@ var envGoproxy = &Check{
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		st := env.Settings["GOPROXY"]
-		list, err := goenv.ParseProxyList(st.Value)
+		list, err := gosettings.ParseProxyList(st.Value)
 		if err != nil {
 			return badProxy(p, st, err)
 		}
@@ -24,26 +26,26 @@ var envGoproxy = &Check{
 			res.Details = append(res.Details, fmt.Sprintf("%d. %s", i+1, explainEntry(p, list, i)))
 		}
 		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
-		if len(goenv.ParsePatterns(env.Value("GONOPROXY"))) > 0 {
+		if len(gosettings.ParsePatterns(env.Value("GONOPROXY"))) > 0 {
 			res.Details = append(res.Details, p.T("modules matching GONOPROXY=%s are fetched directly, before this list", env.Value("GONOPROXY")))
 		}
 
 		switch last := list[len(list)-1]; {
-		case list[0].Kind == goenv.ProxyOff:
+		case list[0].Kind == gosettings.ProxyOff:
 			res.worsen(Warn)
 			res.Summary = p.T("GOPROXY=off: the go command downloads no modules")
 			res.Details = append(res.Details, p.T("Every lookup fails with: module lookup disabled by GOPROXY=off (modules matching GONOPROXY excepted)."))
 			restoreDefault(&res, p, "GOPROXY")
-		case last.Kind == goenv.ProxyURL:
+		case last.Kind == gosettings.ProxyURL:
 			res.worsen(Warn)
 			res.Details = append(res.Details, p.T("The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use)."))
 			fixSet(&res, p, "proxy-direct", p.T("Fall back to direct"), "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
 		}
 		for _, e := range list {
-			if e.Kind != goenv.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
+			if e.Kind != gosettings.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
 				continue
 			}
-			if goenv.HasCredentials(e.URL) {
+			if redact.HasCredentials(e.URL) {
 				res.worsen(Fail)
 				res.Summary = p.T("the go command refuses to send credentials over plain http")
 				res.Details = append(res.Details, "go: refusing to pass credentials to insecure URL: "+e.String())
@@ -62,7 +64,7 @@ var envGoproxy = &Check{
 func badProxy(p *Pass, st goenv.Setting, err error) Result {
 	env := p.Env()
 	res := Result{Status: Fail, Details: []string{"go: " + err.Error()}}
-	if errors.Is(err, goenv.ErrEmptyProxyList) && strings.TrimSpace(st.Value) == "" {
+	if errors.Is(err, gosettings.ErrEmptyProxyList) && strings.TrimSpace(st.Value) == "" {
 		switch {
 		case st.Source == goenv.FromUserFile:
 			res.Summary = p.T("GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails")
@@ -81,7 +83,7 @@ func badProxy(p *Pass, st goenv.Setting, err error) Result {
 }
 
 // describeProxies is the one-line reading of a proxy list.
-func describeProxies(p *Pass, list []goenv.ProxyEntry) string {
+func describeProxies(p *Pass, list []gosettings.ProxyEntry) string {
 	parts := make([]string, len(list))
 	for i, e := range list {
 		parts[i] = e.String()
@@ -91,12 +93,12 @@ func describeProxies(p *Pass, list []goenv.ProxyEntry) string {
 
 // explainEntry says what the go command does with entry i and when it moves
 // on to the next one.
-func explainEntry(p *Pass, list []goenv.ProxyEntry, i int) string {
+func explainEntry(p *Pass, list []gosettings.ProxyEntry, i int) string {
 	e := list[i]
 	switch e.Kind {
-	case goenv.ProxyDirect:
+	case gosettings.ProxyDirect:
 		return p.T("direct: fetch from the module's version control repository")
-	case goenv.ProxyOff:
+	case gosettings.ProxyOff:
 		return p.T("off: fail the download")
 	}
 	s := e.String()

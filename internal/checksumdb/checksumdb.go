@@ -16,10 +16,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // maxResponse bounds what is read from the database: lookups and tiles are
@@ -40,9 +42,9 @@ type Route struct {
 // Via describes the route for a person.
 func (r Route) Via() string {
 	if r.Proxy != "" {
-		return "through " + goenv.RedactURL(r.Proxy)
+		return "through " + redact.URL(r.Proxy)
 	}
-	return "directly at " + goenv.RedactURL(r.Base)
+	return "directly at " + redact.URL(r.Base)
 }
 
 // DirectURL is where a database is reached without a proxy.
@@ -53,19 +55,19 @@ func DirectURL(name string) string { return "https://" + name }
 // <proxy>/sumdb/<name>/supported, a 200 selects it, a 404 or 410 (or any
 // error after a "|") moves on, direct, off or the end of the list mean a
 // direct connection, and any other answer leaves the database unreachable.
-func Resolve(ctx context.Context, client *http.Client, db goenv.SumDB, proxies []goenv.ProxyEntry) (Route, error) {
+func Resolve(ctx context.Context, client *http.Client, db gosettings.SumDB, proxies []gosettings.ProxyEntry) (Route, error) {
 	if db.URL != "" {
 		return Route{Base: strings.TrimSuffix(db.URL, "/")}, nil
 	}
 	var route Route
 	for _, p := range proxies {
-		if p.Kind != goenv.ProxyURL {
+		if p.Kind != gosettings.ProxyURL {
 			break
 		}
 		if strings.HasPrefix(p.URL, "file:") {
 			// The go command reads file:// proxies too; godoctor does not
 			// serve them over HTTP, so it treats them as not proxying.
-			route.Notes = append(route.Notes, goenv.RedactURL(p.URL)+": a file proxy, not asked")
+			route.Notes = append(route.Notes, redact.URL(p.URL)+": a file proxy, not asked")
 			continue
 		}
 		base := strings.TrimSuffix(p.URL, "/") + "/sumdb/" + db.Name
@@ -73,16 +75,16 @@ func Resolve(ctx context.Context, client *http.Client, db goenv.SumDB, proxies [
 		switch {
 		case err == nil && status == http.StatusOK:
 			route.Base, route.Proxy = base, p.URL
-			route.Notes = append(route.Notes, goenv.RedactURL(p.URL)+" proxies "+db.Name)
+			route.Notes = append(route.Notes, redact.URL(p.URL)+" proxies "+db.Name)
 			return route, nil
 		case err == nil && (status == http.StatusNotFound || status == http.StatusGone):
-			route.Notes = append(route.Notes, fmt.Sprintf("%s does not proxy %s (%d)", goenv.RedactURL(p.URL), db.Name, status))
+			route.Notes = append(route.Notes, fmt.Sprintf("%s does not proxy %s (%d)", redact.URL(p.URL), db.Name, status))
 			continue
 		case p.FallbackOnAnyError:
-			route.Notes = append(route.Notes, fmt.Sprintf("%s: %s; \"|\" moves on", goenv.RedactURL(p.URL), describe(status, err)))
+			route.Notes = append(route.Notes, fmt.Sprintf("%s: %s; \"|\" moves on", redact.URL(p.URL), describe(status, err)))
 			continue
 		}
-		return route, fmt.Errorf("checking whether %s proxies %s: %s; the go command treats the database as unavailable", goenv.RedactURL(p.URL), db.Name, describe(status, err))
+		return route, fmt.Errorf("checking whether %s proxies %s: %s; the go command treats the database as unavailable", redact.URL(p.URL), db.Name, describe(status, err))
 	}
 	route.Base = DirectURL(db.Name)
 	return route, nil
@@ -104,7 +106,7 @@ func get(ctx context.Context, client *http.Client, url string, w io.Writer) (int
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, goenv.RedactError(err)
+		return 0, redact.Error(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -113,10 +115,10 @@ func get(ctx context.Context, client *http.Client, url string, w io.Writer) (int
 	}
 	n, err := io.Copy(w, io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
-		return resp.StatusCode, goenv.RedactError(err)
+		return resp.StatusCode, redact.Error(err)
 	}
 	if n > maxResponse {
-		return resp.StatusCode, fmt.Errorf("%s: response larger than %d bytes", goenv.RedactURL(url), maxResponse)
+		return resp.StatusCode, fmt.Errorf("%s: response larger than %d bytes", redact.URL(url), maxResponse)
 	}
 	return resp.StatusCode, nil
 }
@@ -129,14 +131,14 @@ func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error)
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d", goenv.RedactURL(url), status)
+		return nil, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), status)
 	}
 	return b.Bytes(), nil
 }
 
 // Latest fetches the database's signed tree head and verifies its
 // signature with the database's key.
-func Latest(ctx context.Context, client *http.Client, db goenv.SumDB, route Route) (tlog.Tree, error) {
+func Latest(ctx context.Context, client *http.Client, db gosettings.SumDB, route Route) (tlog.Tree, error) {
 	data, err := fetch(ctx, client, route.Base+"/latest")
 	if err != nil {
 		return tlog.Tree{}, err
@@ -145,7 +147,7 @@ func Latest(ctx context.Context, client *http.Client, db goenv.SumDB, route Rout
 }
 
 // VerifyTree checks a signed tree note against the database's key.
-func VerifyTree(db goenv.SumDB, signed []byte) (tlog.Tree, error) {
+func VerifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
 	n, err := note.Open(signed, note.VerifierList(db.Verifier))
 	if err != nil {
 		var unknown *note.UnverifiedNoteError
@@ -168,7 +170,7 @@ func VerifyTree(db goenv.SumDB, signed []byte) (tlog.Tree, error) {
 // Lookup returns the go.sum lines the database holds for path@version,
 // verified: the lookup's record must be included in a tree whose head is
 // signed by the database's key, proved with the tiles of the log.
-func Lookup(ctx context.Context, client *http.Client, db goenv.SumDB, route Route, path, version string) ([]string, error) {
+func Lookup(ctx context.Context, client *http.Client, db gosettings.SumDB, route Route, path, version string) ([]string, error) {
 	ops := &clientOps{ctx: ctx, http: client, db: db, base: route.Base, config: map[string][]byte{}, cache: map[string][]byte{}}
 	c := sumdb.NewClient(ops)
 	lines, err := c.Lookup(path, version)
@@ -176,7 +178,7 @@ func Lookup(ctx context.Context, client *http.Client, db goenv.SumDB, route Rout
 		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", db.Name, ops.security)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, db.Name, goenv.RedactError(err))
+		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, db.Name, redact.Error(err))
 	}
 	return lines, nil
 }
@@ -186,7 +188,7 @@ func Lookup(ctx context.Context, client *http.Client, db goenv.SumDB, route Rout
 type clientOps struct {
 	ctx      context.Context
 	http     *http.Client
-	db       goenv.SumDB
+	db       gosettings.SumDB
 	base     string
 	mu       sync.Mutex
 	config   map[string][]byte

@@ -8,25 +8,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 var probe = testproxy.Module{Path: "example.com/probe", Version: "v1.2.3", Files: map[string]string{"p.go": "package probe\n"}}
 
-func setup(t *testing.T) (*testproxy.Server, goenv.SumDB) {
+func setup(t *testing.T) (*testproxy.Server, gosettings.SumDB) {
 	t.Helper()
 	srv := testproxy.New(t, "sum.test", probe)
-	db, err := goenv.ParseGOSUMDB(srv.SumDBKey)
+	db, err := gosettings.ParseGOSUMDB(srv.SumDBKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return srv, db
 }
 
-func proxies(t *testing.T, value string) []goenv.ProxyEntry {
+func proxies(t *testing.T, value string) []gosettings.ProxyEntry {
 	t.Helper()
-	list, err := goenv.ParseProxyList(value)
+	list, err := gosettings.ParseProxyList(value)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,13 +17,14 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Machine is a fake machine rooted in a temporary directory.
 type Machine struct {
 	t    testing.TB
 	Root string
-	Sys  *goenv.System
+	Sys  *system.System
 	// GoEnv is what every go command answers to `go env -json`, on top of
 	// GOVERSION and GOROOT, which come from the toolchain's layout.
 	GoEnv map[string]string
@@ -50,7 +51,7 @@ func New(t testing.TB) *Machine {
 	home := filepath.Join(root, "home", "gopher")
 	must(t, os.MkdirAll(home, 0o755))
 	m := &Machine{t: t, Root: root, GoEnv: map[string]string{}, Commands: map[string]string{}}
-	m.Sys = &goenv.System{
+	m.Sys = &system.System{
 		Env:    map[string]string{"HOME": home, "PATH": ""},
 		GOOS:   "linux",
 		GOARCH: "amd64",
@@ -106,7 +107,7 @@ func (m *Machine) UserEnvFile(lines ...string) string {
 
 // PrependPath puts directories first on PATH.
 func (m *Machine) PrependPath(dirs ...string) {
-	list := append(dirs, goenv.SplitList(m.Sys.Env["PATH"], ":")...)
+	list := append(dirs, system.SplitList(m.Sys.Env["PATH"], ":")...)
 	m.Sys.Env["PATH"] = strings.Join(list, ":")
 }
 

@@ -5,7 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // EnvFile is a go env file: the user's (written by go env -w) or
@@ -42,31 +44,14 @@ func ReadEnvFile(path string) EnvFile {
 		return f
 	}
 	f.Exists = true
-	f.Values, f.Lines = ParseEnvFile(data)
+	f.Values, f.Lines = gosettings.ParseEnvFile(data)
 	return f
-}
-
-// ParseEnvFile parses the go env file format as cmd/go's readEnvFile does:
-// KEY=VALUE lines split at "\n" only, no quoting, the value everything after
-// the first "="; lines without "=" or not starting with A-Z are ignored
-// (that is how go.env has comments); the last duplicate wins.
-func ParseEnvFile(data []byte) (values map[string]string, lines map[string]int) {
-	values, lines = map[string]string{}, map[string]int{}
-	for n, line := range strings.Split(string(data), "\n") {
-		key, val, ok := strings.Cut(line, "=")
-		if !ok || line[0] < 'A' || 'Z' < line[0] {
-			continue
-		}
-		values[key] = val
-		lines[key] = n + 1
-	}
-	return values, lines
 }
 
 // UserEnvFile returns the path of the user's go env file as the go command
 // finds it ($GOENV, else the go directory of the user config directory), and
 // whether GOENV=off disables it.
-func (s *System) UserEnvFile() (path string, disabled bool, err error) {
+func UserEnvFile(s *system.System) (path string, disabled bool, err error) {
 	if file := s.Getenv("GOENV"); file != "" {
 		if file == "off" {
 			return "", true, nil

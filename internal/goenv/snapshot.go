@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Source says where the effective value of a setting comes from.
@@ -99,8 +102,8 @@ func (s *Snapshot) GoVersion() string {
 const goEnvTimeout = 20 * time.Second
 
 // Load reads the whole Go environment. It runs the go command once.
-func Load(ctx context.Context, sys *System) *Snapshot {
-	snap := &Snapshot{Binaries: sys.FindGo(), Process: map[string]string{}}
+func Load(ctx context.Context, sys *system.System) *Snapshot {
+	snap := &Snapshot{Binaries: FindGo(sys), Process: map[string]string{}}
 	for k, v := range sys.Env {
 		if strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_") {
 			snap.Process[k] = v
@@ -108,10 +111,10 @@ func Load(ctx context.Context, sys *System) *Snapshot {
 	}
 	if len(snap.Binaries) > 0 {
 		snap.Go = &snap.Binaries[0]
-		snap.GoEnv, snap.GoEnvErr = sys.goEnv(ctx, snap.Go.Path)
+		snap.GoEnv, snap.GoEnvErr = goEnv(ctx, sys, snap.Go.Path)
 	}
 
-	path, off, err := sys.UserEnvFile()
+	path, off, err := UserEnvFile(sys)
 	snap.UserFileOff, snap.UserFileErr = off, err
 	snap.UserFile = ReadEnvFile(path)
 	snap.RootFile = ReadEnvFile(snap.rootEnvFile(sys))
@@ -125,14 +128,14 @@ func Load(ctx context.Context, sys *System) *Snapshot {
 // also works out CGO_CFLAGS, GOGCCFLAGS and the like by running the C
 // compiler, 70 ms in a fresh GOCACHE, for values godoctor does not use.
 var goEnvArgs = func() []string {
-	costly := setOf(`CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_FFLAGS CGO_LDFLAGS PKG_CONFIG GOGCCFLAGS`)
+	costly := map[string]bool{"CGO_CFLAGS": true, "CGO_CPPFLAGS": true, "CGO_CXXFLAGS": true,
+		"CGO_FFLAGS": true, "CGO_LDFLAGS": true, "PKG_CONFIG": true, "GOGCCFLAGS": true}
 	args := []string{"env", "-json", "GOVERSION", "GOMOD"}
-	for name := range knownEnv {
+	for _, name := range gosettings.KnownEnvNames() {
 		if !costly[name] {
 			args = append(args, name)
 		}
 	}
-	sort.Strings(args[4:])
 	return args
 }()
 
@@ -140,7 +143,7 @@ var goEnvArgs = func() []string {
 // switching to (and downloading) another toolchain, and lets it answer even
 // when GOTOOLCHAIN itself is invalid; GOTOOLCHAIN is resolved from the
 // layers instead.
-func (s *System) goEnv(ctx context.Context, gobin string) (map[string]string, error) {
+func goEnv(ctx context.Context, s *system.System, gobin string) (map[string]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, goEnvTimeout)
 	defer cancel()
 	out, err := s.Run(ctx, s.Dir, s.Environ("GOTOOLCHAIN=local"), gobin, goEnvArgs...)
@@ -155,7 +158,7 @@ func (s *System) goEnv(ctx context.Context, gobin string) (map[string]string, er
 }
 
 // rootEnvFile finds $GOROOT/go.env the way the go command finds GOROOT.
-func (snap *Snapshot) rootEnvFile(sys *System) string {
+func (snap *Snapshot) rootEnvFile(sys *system.System) string {
 	root := snap.GoEnv["GOROOT"]
 	if root == "" {
 		root = sys.Getenv("GOROOT")
@@ -175,7 +178,7 @@ func (snap *Snapshot) rootEnvFile(sys *System) string {
 // resolve layers every known setting, taking the effective value from the
 // go command where it ran (it knows its compiled defaults) and computing it
 // from the layers where it did not.
-func (snap *Snapshot) resolve(sys *System) map[string]Setting {
+func (snap *Snapshot) resolve(sys *system.System) map[string]Setting {
 	names := map[string]bool{}
 	for _, n := range ModuleSettings {
 		names[n] = true
@@ -218,7 +221,7 @@ func (snap *Snapshot) resolve(sys *System) map[string]Setting {
 	}
 	derive("GONOPROXY", settings["GOPRIVATE"].Value)
 	derive("GONOSUMDB", settings["GOPRIVATE"].Value)
-	if gopath := SplitList(settings["GOPATH"].Value, sys.ListSeparator()); len(gopath) > 0 {
+	if gopath := system.SplitList(settings["GOPATH"].Value, sys.ListSeparator()); len(gopath) > 0 {
 		derive("GOMODCACHE", filepath.Join(gopath[0], "pkg", "mod"))
 	}
 	return settings
@@ -226,7 +229,7 @@ func (snap *Snapshot) resolve(sys *System) map[string]Setting {
 
 // builtinDefault is the compiled-in default of the go command for the few
 // settings whose default matters when go itself cannot be run.
-func (snap *Snapshot) builtinDefault(sys *System, name string) string {
+func (snap *Snapshot) builtinDefault(sys *system.System, name string) string {
 	switch name {
 	case "GOPATH":
 		if sys.Home == "" {
@@ -242,13 +245,13 @@ func (snap *Snapshot) builtinDefault(sys *System, name string) string {
 }
 
 // FindGo returns every go command on PATH, in the order the shell tries them.
-func (s *System) FindGo() []Binary {
+func FindGo(s *system.System) []Binary {
 	var found []Binary
 	for _, dir := range s.PathList() {
 		if !filepath.IsAbs(dir) {
 			continue // the go command refuses relative PATH entries too
 		}
-		if b, ok := s.inspectGo(filepath.Join(dir, "go"+s.ExeSuffix())); ok {
+		if b, ok := inspectGo(s, filepath.Join(dir, "go"+s.ExeSuffix())); ok {
 			found = append(found, b)
 		}
 	}
@@ -256,8 +259,8 @@ func (s *System) FindGo() []Binary {
 }
 
 // inspectGo describes the go binary at path, if it is one.
-func (s *System) inspectGo(path string) (Binary, bool) {
-	if !s.executable(path) {
+func inspectGo(s *system.System, path string) (Binary, bool) {
+	if !s.Executable(path) {
 		return Binary{}, false
 	}
 	b := Binary{Path: path, Resolved: path}
@@ -270,22 +273,6 @@ func (s *System) inspectGo(path string) (Binary, bool) {
 		b.Version = ReadVersionFile(root)
 	}
 	return b, true
-}
-
-// executable reports whether path is a regular file the user may run.
-func (s *System) executable(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular() && (s.GOOS == "windows" || fi.Mode()&0o111 != 0)
-}
-
-// LookPath returns the first executable called name on PATH, "" if none.
-func (s *System) LookPath(name string) string {
-	for _, dir := range s.PathList() {
-		if p := filepath.Join(dir, name+s.ExeSuffix()); filepath.IsAbs(dir) && s.executable(p) {
-			return p
-		}
-	}
-	return ""
 }
 
 // ReadVersionFile returns the first line of GOROOT/VERSION ("go1.21.5"),
@@ -307,20 +294,20 @@ func ReadVersionFile(goroot string) string {
 // for when none is on PATH: GOROOT, the official installers' locations,
 // package managers, golang.org/dl's ~/sdk and toolchains downloaded into the
 // module cache.
-func (s *System) UsualGoInstalls() []Binary {
+func UsualGoInstalls(s *system.System) []Binary {
 	exe := "go" + s.ExeSuffix()
 	var candidates []string
 	if root := s.Getenv("GOROOT"); root != "" {
 		candidates = append(candidates, filepath.Join(root, "bin", exe))
 	}
 	if s.GOOS == "windows" {
-		candidates = append(candidates, s.rooted(`C:\Program Files\Go\bin\go.exe`))
+		candidates = append(candidates, s.Rooted(`C:\Program Files\Go\bin\go.exe`))
 	} else {
 		for _, p := range []string{
 			"/usr/local/go/bin/go", "/usr/lib/go/bin/go", "/usr/local/opt/go/libexec/bin/go",
 			"/opt/homebrew/opt/go/libexec/bin/go", "/snap/go/current/bin/go", "/opt/go/bin/go",
 		} {
-			candidates = append(candidates, s.rooted(p))
+			candidates = append(candidates, s.Rooted(p))
 		}
 	}
 	if s.Home != "" {
@@ -339,7 +326,7 @@ func (s *System) UsualGoInstalls() []Binary {
 	var found []Binary
 	seen := map[string]bool{}
 	for _, c := range candidates {
-		if b, ok := s.inspectGo(c); ok && b.GOROOT != "" && !seen[b.Resolved] {
+		if b, ok := inspectGo(s, c); ok && b.GOROOT != "" && !seen[b.Resolved] {
 			seen[b.Resolved] = true
 			found = append(found, b)
 		}
@@ -349,7 +336,7 @@ func (s *System) UsualGoInstalls() []Binary {
 
 // findModule locates and reads the main module's go.mod: from go env GOMOD
 // when go ran, else by walking up from the working directory.
-func (snap *Snapshot) findModule(sys *System) (*Module, error) {
+func (snap *Snapshot) findModule(sys *system.System) (*Module, error) {
 	gomod := snap.GoEnv["GOMOD"]
 	if snap.GoEnv == nil {
 		if snap.Value("GO111MODULE") == "off" {

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 func TestLoadLayersAndSources(t *testing.T) {
@@ -89,7 +90,7 @@ func TestFindGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.PrependPath(link, "relative/bin", b, a)
-	got := m.Sys.FindGo()
+	got := goenv.FindGo(m.Sys)
 	if len(got) != 3 {
 		t.Fatalf("FindGo found %d, want 3: %+v", len(got), got)
 	}
@@ -107,7 +108,7 @@ func TestUsualGoInstalls(t *testing.T) {
 	m.Toolchain(m.Home("sdk/go1.26.8"), "go1.26.8")
 	m.Executable(m.Path("/usr/lib/go/bin/go")) // no toolchain around it
 	var versions []string
-	for _, b := range m.Sys.UsualGoInstalls() {
+	for _, b := range goenv.UsualGoInstalls(m.Sys) {
 		versions = append(versions, b.Version)
 	}
 	if !reflect.DeepEqual(versions, []string{"go1.24.1", "go1.26.8"}) {
@@ -130,25 +131,11 @@ func TestUserEnvFileLocation(t *testing.T) {
 		{"linux", map[string]string{"GOENV": "off"}, "", true},
 	}
 	for _, tt := range tests {
-		sys := &goenv.System{GOOS: tt.goos, Home: "/h", Env: tt.env}
-		got, off, err := sys.UserEnvFile()
+		sys := &system.System{GOOS: tt.goos, Home: "/h", Env: tt.env}
+		got, off, err := goenv.UserEnvFile(sys)
 		if err != nil || got != filepath.FromSlash(tt.want) || off != tt.off {
 			t.Errorf("%s %v: %q off=%v err=%v, want %q", tt.goos, tt.env, got, off, err, tt.want)
 		}
-	}
-}
-
-func TestFindExports(t *testing.T) {
-	m := fakesys.New(t)
-	m.WriteFile(m.Home(".bashrc"), "# mine\nexport GOPROXY=https://goproxy.cn\nexport GOPROXYX=1\n  GOPROXY=direct go build\n")
-	m.WriteFile(m.Home(".config/fish/config.fish"), "set -gx GOPROXY https://goproxy.io\n")
-	var got []string
-	for _, l := range m.Sys.FindExports("GOPROXY") {
-		got = append(got, filepath.Base(l.File)+":"+l.Text)
-	}
-	want := []string{".bashrc:export GOPROXY=https://goproxy.cn", ".bashrc:  GOPROXY=direct go build", "config.fish:set -gx GOPROXY https://goproxy.io"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("FindExports = %q, want %q", got, want)
 	}
 }
 
@@ -165,12 +152,12 @@ func TestSourcesAgreeWithGoEnvChanged(t *testing.T) {
 		env[k] = v
 	}
 	os.WriteFile(env["GOENV"], []byte("GOPROXY=https://goproxy.cn,direct\nGOPRIVATE=corp.example\nGOFLAGS=-mod=mod\n"), 0o644)
-	sys := &goenv.System{Env: env, GOOS: "linux", Home: dir, Dir: dir, Run: goenv.ExecRunner}
+	sys := &system.System{Env: env, GOOS: "linux", Home: dir, Dir: dir, Run: system.ExecRunner}
 	snap := goenv.Load(context.Background(), sys)
 	if snap.GoEnvErr != nil {
 		t.Fatal(snap.GoEnvErr)
 	}
-	out, err := goenv.ExecRunner(context.Background(), dir, sys.Environ(), gobin, "env", "-changed", "-json")
+	out, err := system.ExecRunner(context.Background(), dir, sys.Environ(), gobin, "env", "-changed", "-json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +189,7 @@ func TestSourcesAgreeWithGoEnvChanged(t *testing.T) {
 
 	// godoctor names the variables it asks for; the answers are those of
 	// asking for everything.
-	out, err = goenv.ExecRunner(context.Background(), dir, sys.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json")
+	out, err = system.ExecRunner(context.Background(), dir, sys.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json")
 	if err != nil {
 		t.Fatal(err)
 	}

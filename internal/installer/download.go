@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // Progress reports an install's progress.
@@ -98,7 +98,7 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return have, goenv.RedactError(err)
+		return have, redact.Error(err)
 	}
 	defer resp.Body.Close()
 	rangeStart, rangeTotal := contentRange(resp.Header.Get("Content-Range"))
@@ -121,7 +121,7 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	case resp.StatusCode == http.StatusOK:
 		have = 0
 	default:
-		return have, fmt.Errorf("GET %s: HTTP %d", goenv.RedactURL(url), resp.StatusCode)
+		return have, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), resp.StatusCode)
 	}
 	if err := f.Truncate(have); err != nil {
 		return 0, err
@@ -152,7 +152,7 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 			if ctx.Err() != nil {
 				return done, ctx.Err()
 			}
-			return done, fmt.Errorf("%w after %d bytes: %v", ErrTruncated, done, goenv.RedactError(rerr))
+			return done, fmt.Errorf("%w after %d bytes: %v", ErrTruncated, done, redact.Error(rerr))
 		}
 	}
 	m.update(done, true)

@@ -16,9 +16,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/checksumdb"
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"golang.org/x/mod/module"
+
+	"github.com/godoctorhq/godoctor/internal/checksumdb"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // OfficialList is where the official release list is read.
@@ -33,8 +35,8 @@ type Options struct {
 	Dir    string // toolchains land in Dir/go1.X.Y
 	Source string // "proxy" or "dl"
 	// Proxies is GOPROXY; SumDB verifies what they serve.
-	Proxies []goenv.ProxyEntry
-	SumDB   goenv.SumDB
+	Proxies []gosettings.ProxyEntry
+	SumDB   gosettings.SumDB
 	// ListURL is the official release list (dl); DLURL the archive site or
 	// a mirror of it (default: ListURL).
 	ListURL, DLURL string
@@ -148,9 +150,9 @@ func (o Options) dlURL() string {
 	return o.listURL()
 }
 
-func firstURL(list []goenv.ProxyEntry) string {
+func firstURL(list []gosettings.ProxyEntry) string {
 	for _, e := range list {
-		if e.Kind == goenv.ProxyURL && !strings.HasPrefix(e.URL, "file:") {
+		if e.Kind == gosettings.ProxyURL && !strings.HasPrefix(e.URL, "file:") {
 			return e.URL
 		}
 	}
@@ -158,12 +160,12 @@ func firstURL(list []goenv.ProxyEntry) string {
 }
 
 // firstBase is where the first download is tried.
-func firstBase(list []goenv.ProxyEntry) string {
+func firstBase(list []gosettings.ProxyEntry) string {
 	for _, e := range list {
 		switch {
-		case e.Kind == goenv.ProxyDirect:
+		case e.Kind == gosettings.ProxyDirect:
 			return directToolchainURL
-		case e.Kind == goenv.ProxyURL && !strings.HasPrefix(e.URL, "file:"):
+		case e.Kind == gosettings.ProxyURL && !strings.HasPrefix(e.URL, "file:"):
 			return e.URL
 		}
 	}
@@ -237,7 +239,7 @@ func Install(ctx context.Context, p Plan, o Options) error {
 		return fmt.Errorf("the toolchain has no bin/go")
 	}
 	marker, _ := json.MarshalIndent(map[string]string{
-		"version": p.Version, "source": p.Source, "url": goenv.RedactURL(p.URL), "hash": hash, "time": time.Now().UTC().Format(time.RFC3339),
+		"version": p.Version, "source": p.Source, "url": redact.URL(p.URL), "hash": hash, "time": time.Now().UTC().Format(time.RFC3339),
 	}, "", "  ")
 	if err := os.WriteFile(filepath.Join(staging, Marker), marker, 0o644); err != nil {
 		return err
@@ -320,9 +322,9 @@ func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath
 	for _, e := range o.Proxies {
 		var base string
 		switch {
-		case e.Kind == goenv.ProxyOff:
+		case e.Kind == gosettings.ProxyOff:
 			return fmt.Errorf("GOPROXY=off: toolchain download disabled (%v)", last)
-		case e.Kind == goenv.ProxyDirect:
+		case e.Kind == gosettings.ProxyDirect:
 			base = directToolchainURL
 		case strings.HasPrefix(e.URL, "file:"):
 			continue

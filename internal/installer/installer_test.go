@@ -23,10 +23,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/testproxy"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 // toolchainModule is a small synthetic toolchain laid out as
@@ -47,11 +48,11 @@ func toolchainModule(v string) testproxy.Module {
 
 func proxyOptions(t *testing.T, srv *testproxy.Server, goproxy string) Options {
 	t.Helper()
-	db, err := goenv.ParseGOSUMDB(srv.SumDBKey)
+	db, err := gosettings.ParseGOSUMDB(srv.SumDBKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := goenv.ParseProxyList(goproxy)
+	list, err := gosettings.ParseProxyList(goproxy)
 	if err != nil {
 		t.Fatal(err)
 	}

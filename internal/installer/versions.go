@@ -19,7 +19,7 @@ import (
 
 	goversion "github.com/hashicorp/go-version"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // archiveArch is GOARCH as the official archives name it: armv6l for arm,
@@ -44,15 +44,15 @@ func getSmall(ctx context.Context, client *http.Client, url string) ([]byte, int
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, 0, goenv.RedactError(err)
+		return nil, 0, redact.Error(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return nil, resp.StatusCode, goenv.RedactError(err)
+		return nil, resp.StatusCode, redact.Error(err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, resp.StatusCode, fmt.Errorf("GET %s: HTTP %d", goenv.RedactURL(url), resp.StatusCode)
+		return nil, resp.StatusCode, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), resp.StatusCode)
 	}
 	return body, resp.StatusCode, nil
 }
@@ -77,7 +77,7 @@ func ProxyVersions(ctx context.Context, client *http.Client, proxy, goos, goarch
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s lists no Go release for %s-%s", goenv.RedactURL(proxy), goos, goarch)
+		return nil, fmt.Errorf("%s lists no Go release for %s-%s", redact.URL(proxy), goos, goarch)
 	}
 	return sortNewestFirst(out), nil
 }
@@ -124,7 +124,7 @@ func DLReleases(ctx context.Context, client *http.Client, listURL string) ([]Rel
 	}
 	var rs []Release
 	if err := json.Unmarshal(body, &rs); err != nil {
-		return nil, fmt.Errorf("the release list at %s is not the official JSON: %v", goenv.RedactURL(listURL), err)
+		return nil, fmt.Errorf("the release list at %s is not the official JSON: %v", redact.URL(listURL), err)
 	}
 	return rs, nil
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 )
 
 // Status is a mirror's verdict.
@@ -39,8 +39,8 @@ type Options struct {
 	Concurrency int // 0: all at once
 	// SumDB is the checksum database that verifies what mirrors serve;
 	// Proxies is the GOPROXY list through which the go command reaches it.
-	SumDB   goenv.SumDB
-	Proxies []goenv.ProxyEntry
+	SumDB   gosettings.SumDB
+	Proxies []gosettings.ProxyEntry
 	TempDir string
 }
 

@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Mirror is a module proxy to benchmark.
@@ -61,7 +63,7 @@ func Catalog() []Mirror {
 // configFile is the user's own list, extending the catalog without a release:
 //
 //	{"mirrors": [{"name": "corp", "url": "https://goproxy.corp.example", "region": "office"}]}
-func configFile(sys *goenv.System) (string, error) {
+func configFile(sys *system.System) (string, error) {
 	dir, err := sys.UserConfigDir()
 	if err != nil {
 		return "", err
@@ -70,7 +72,7 @@ func configFile(sys *goenv.System) (string, error) {
 }
 
 // ReadConfig reads the user's mirror list; a missing file is no mirrors.
-func ReadConfig(sys *goenv.System) ([]Mirror, error) {
+func ReadConfig(sys *system.System) ([]Mirror, error) {
 	path, err := configFile(sys)
 	if err != nil {
 		return nil, nil
@@ -103,10 +105,10 @@ func ReadConfig(sys *goenv.System) ([]Mirror, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return goenv.RedactError(err)
+		return redact.Error(err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("%s: a module proxy URL needs http:// or https:// and a host", goenv.RedactURL(raw))
+		return fmt.Errorf("%s: a module proxy URL needs http:// or https:// and a host", redact.URL(raw))
 	}
 	return nil
 }
@@ -115,7 +117,7 @@ func CheckURL(raw string) error {
 func ParseFlag(v string) (Mirror, error) {
 	name, u, ok := strings.Cut(v, "=")
 	if !ok || name == "" {
-		return Mirror{}, fmt.Errorf("--mirror %s: want NAME=URL", goenv.RedactURL(v))
+		return Mirror{}, fmt.Errorf("--mirror %s: want NAME=URL", redact.URL(v))
 	}
 	if err := CheckURL(u); err != nil {
 		return Mirror{}, err
@@ -168,10 +170,10 @@ func Candidates(src Sources) []Mirror {
 
 // proxyURLs returns the http(s) entries of a GOPROXY value.
 func proxyURLs(value string) []string {
-	list, _ := goenv.ParseProxyList(value)
+	list, _ := gosettings.ParseProxyList(value)
 	var out []string
 	for _, e := range list {
-		if e.Kind == goenv.ProxyURL && (strings.HasPrefix(e.URL, "https://") || strings.HasPrefix(e.URL, "http://")) {
+		if e.Kind == gosettings.ProxyURL && (strings.HasPrefix(e.URL, "https://") || strings.HasPrefix(e.URL, "http://")) {
 			out = append(out, e.URL)
 		}
 	}
@@ -184,7 +186,7 @@ func normalize(u string) string { return strings.TrimSuffix(strings.ToLower(u), 
 func hostName(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return goenv.RedactURL(raw)
+		return redact.URL(raw)
 	}
 	return strings.TrimSuffix(u.Host+u.Path, "/")
 }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
@@ -31,11 +31,11 @@ func newMirror(t *testing.T, f testproxy.Fault) *testproxy.Server {
 
 func options(t *testing.T, sumdbKey, goproxy string) Options {
 	t.Helper()
-	db, err := goenv.ParseGOSUMDB(sumdbKey)
+	db, err := gosettings.ParseGOSUMDB(sumdbKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, _ := goenv.ParseProxyList(goproxy)
+	list, _ := gosettings.ParseProxyList(goproxy)
 	return Options{Probe: testProbe, Samples: 3, Timeout: time.Second, SumDB: db, Proxies: list, TempDir: t.TempDir()}
 }
 

@@ -17,12 +17,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // Probe is the module version every mirror is asked for.
@@ -194,7 +195,7 @@ func request(ctx context.Context, client *http.Client, url string, timeout time.
 	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, ct), http.MethodGet, url, nil)
 	if err != nil {
-		r.err = goenv.RedactError(err)
+		r.err = redact.Error(err)
 		return r
 	}
 	start = time.Now()
@@ -225,7 +226,7 @@ func describeNetError(ctx context.Context, err error, timeout time.Duration) err
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no answer within %s", timeout)
 	}
-	return goenv.RedactError(err)
+	return redact.Error(err)
 }
 
 func looksLikeHTML(ctype string, body []byte) bool {

@@ -12,12 +12,14 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Journal is the change journal under the user config directory.
-func Journal(sys *goenv.System) (change.Journal, error) {
+func Journal(sys *system.System) (change.Journal, error) {
 	dir, err := sys.UserConfigDir()
 	if err != nil {
 		return change.Journal{}, fmt.Errorf("no user config directory for the change journal: %w", err)
@@ -36,7 +38,7 @@ func GoCommand(env *goenv.Snapshot) string {
 // Mirrors are the candidates of the mirror benchmark: the catalog, the
 // user's mirrors.json, GOPROXY's entries, the toolchain's default, and
 // extra (from --mirror).
-func Mirrors(sys *goenv.System, env *goenv.Snapshot, extra []mirrors.Mirror) ([]mirrors.Mirror, error) {
+func Mirrors(sys *system.System, env *goenv.Snapshot, extra []mirrors.Mirror) ([]mirrors.Mirror, error) {
 	config, err := mirrors.ReadConfig(sys)
 	if err != nil {
 		return nil, err
@@ -53,30 +55,30 @@ func Mirrors(sys *goenv.System, env *goenv.Snapshot, extra []mirrors.Mirror) ([]
 // VerifyingSumDB is the database that judges mirrors and toolchains:
 // GOSUMDB, or the toolchain's default when GOSUMDB is off or invalid (with
 // a note saying so).
-func VerifyingSumDB(env *goenv.Snapshot) (goenv.SumDB, string) {
-	if db, err := goenv.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
+func VerifyingSumDB(env *goenv.Snapshot) (gosettings.SumDB, string) {
+	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
 		return db, ""
 	}
 	for _, v := range []string{env.RootFile.Values["GOSUMDB"], "sum.golang.org"} {
-		if db, err := goenv.ParseGOSUMDB(v); err == nil {
+		if db, err := gosettings.ParseGOSUMDB(v); err == nil {
 			return db, "GOSUMDB is off or invalid here; " + db.Name + " was used to verify."
 		}
 	}
-	return goenv.SumDB{}, ""
+	return gosettings.SumDB{}, ""
 }
 
 // BenchOptions are the mirror benchmark's options for this machine.
 func BenchOptions(env *goenv.Snapshot, o mirrors.Options) mirrors.Options {
 	o.Probe = mirrors.DefaultProbe
 	o.SumDB, _ = VerifyingSumDB(env)
-	o.Proxies, _ = goenv.ParseProxyList(env.Value("GOPROXY"))
+	o.Proxies, _ = gosettings.ParseProxyList(env.Value("GOPROXY"))
 	return o
 }
 
 // UseMirror is the action that makes m the module proxy, GOPROXY=URL,direct,
 // with GOSUMDB too when sumdb is set; unreachable names variables that an
 // export godoctor cannot edit keeps overriding.
-func UseMirror(sys *goenv.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, []string) {
+func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, []string) {
 	set := map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"}
 	if sumdb != "" {
 		set["GOSUMDB"] = sumdb
@@ -87,9 +89,9 @@ func UseMirror(sys *goenv.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb s
 // InstallOptions are the installer's options for this machine: GOPROXY
 // and the verifying database from the environment, toolchains under
 // ~/sdk from the proxy unless o says otherwise.
-func InstallOptions(sys *goenv.System, env *goenv.Snapshot, o installer.Options) installer.Options {
+func InstallOptions(sys *system.System, env *goenv.Snapshot, o installer.Options) installer.Options {
 	o.SumDB, _ = VerifyingSumDB(env)
-	o.Proxies, _ = goenv.ParseProxyList(env.Value("GOPROXY"))
+	o.Proxies, _ = gosettings.ParseProxyList(env.Value("GOPROXY"))
 	if o.Dir == "" {
 		o.Dir = filepath.Join(sys.Home, "sdk")
 	}

@@ -7,9 +7,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // MirrorsReport is the JSON document of godoctor mirrors.
@@ -76,7 +76,7 @@ func NewMirrorsReport(r mirrors.Report, dbName string) MirrorsReport {
 	out.Mirrors = []MirrorEntry{}
 	for _, m := range r.Mirrors {
 		out.Mirrors = append(out.Mirrors, MirrorEntry{
-			Name: m.Name, URL: goenv.RedactURL(m.URL), Region: m.Region, Status: m.Status,
+			Name: m.Name, URL: redact.URL(m.URL), Region: m.Region, Status: m.Status,
 			LatencyMS:      LatencyMS{Min: ms(m.Latency.Min), Median: ms(m.Latency.Median), Max: ms(m.Latency.Max)},
 			SetupMS:        SetupMS{DNS: ms(m.Phases.DNS), Connect: ms(m.Phases.Connect), TLS: ms(m.Phases.TLS)},
 			Samples:        m.Requests / 3,

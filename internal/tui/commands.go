@@ -9,13 +9,16 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Every command below captures the values it needs; none reads the model.
@@ -32,7 +35,7 @@ func waitForEvent(run int, events <-chan checks.Event) tea.Cmd {
 }
 
 // planCmd plans an action against the machine as it is now.
-func planCmd(ctx context.Context, sys *goenv.System, title string, a change.Action) tea.Cmd {
+func planCmd(ctx context.Context, sys *system.System, title string, a change.Action) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		p, err := change.Build(ctx, sys, remedy.GoCommand(env), title, a)
@@ -41,7 +44,7 @@ func planCmd(ctx context.Context, sys *goenv.System, title string, a change.Acti
 }
 
 // useMirrorCmd plans making a mirror the module proxy.
-func useMirrorCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, m mirrors.Mirror) tea.Cmd {
+func useMirrorCmd(ctx context.Context, sys *system.System, pr i18n.Printer, m mirrors.Mirror) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		a, unreachable := remedy.UseMirror(sys, env, m, "")
@@ -54,7 +57,7 @@ func useMirrorCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, m mir
 }
 
 // applyCmd makes a confirmed change.
-func applyCmd(sys *goenv.System, p change.Plan) tea.Cmd {
+func applyCmd(sys *system.System, p change.Plan) tea.Cmd {
 	return func() tea.Msg {
 		j, err := remedy.Journal(sys)
 		if err != nil {
@@ -66,7 +69,7 @@ func applyCmd(sys *goenv.System, p change.Plan) tea.Cmd {
 }
 
 // startMirrorsCmd starts the mirror benchmark.
-func startMirrorsCmd(ctx context.Context, sys *goenv.System, timeout time.Duration) tea.Cmd {
+func startMirrorsCmd(ctx context.Context, sys *system.System, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		list, err := remedy.Mirrors(sys, env, nil)
@@ -91,12 +94,12 @@ func waitMirror(events <-chan mirrors.Event) tea.Cmd {
 
 // versionsCmd finds what the install picker offers: the newest release,
 // what go.mod asks for, and newer patches of the installed Go.
-func versionsCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, timeout time.Duration) tea.Cmd {
+func versionsCmd(ctx context.Context, sys *system.System, pr i18n.Printer, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		var choices []versionChoice
 		var errs []error
-		if list, err := goenv.ParseProxyList(env.Value("GOPROXY")); err == nil && list[0].Kind == goenv.ProxyURL {
+		if list, err := gosettings.ParseProxyList(env.Value("GOPROXY")); err == nil && list[0].Kind == gosettings.ProxyURL {
 			lctx, cancel := context.WithTimeout(ctx, timeout)
 			releases, err := installer.ProxyVersions(lctx, sys.HTTP, list[0].URL, sys.GOOS, sys.GOARCH)
 			cancel()
@@ -132,7 +135,7 @@ func versionsCmd(ctx context.Context, sys *goenv.System, pr i18n.Printer, timeou
 }
 
 // installPlanCmd resolves an install for confirmation.
-func installPlanCmd(ctx context.Context, sys *goenv.System, v string, timeout time.Duration) tea.Cmd {
+func installPlanCmd(ctx context.Context, sys *system.System, v string, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
 		o := remedy.InstallOptions(sys, env, installer.Options{Timeout: timeout})

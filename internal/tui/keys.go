@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+
 	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
+
 	"github.com/godoctorhq/godoctor/internal/checks"
-	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
-	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 // liveMachine is a fake machine whose GOPROXY and GOSUMDB are a loopback

@@ -19,17 +19,19 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/godoctorhq/godoctor/internal/checks"
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Config is what the TUI needs to run.
 type Config struct {
-	Sys     *goenv.System
+	Sys     *system.System
 	Checks  []*checks.Check
 	Options checks.Options
 	Version string
@@ -193,7 +195,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.say(m.T("%s is already installed in %s", msg.plan.Version, msg.plan.Target), false), nil
 		}
 		preview := m.T("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
-			msg.plan.Source, goenv.RedactURL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
+			msg.plan.Source, redact.URL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
 		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
 		return m, nil
 	case installStartedMsg:

@@ -12,11 +12,12 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
-	"github.com/muesli/termenv"
 )
 
 func TestMain(m *testing.M) {

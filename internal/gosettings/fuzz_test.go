@@ -1,7 +1,6 @@
-package goenv
+package gosettings
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -27,37 +26,6 @@ func FuzzParseProxyList(f *testing.F) {
 		}
 		if err != nil && strings.Contains(value, ":secret@") && strings.Contains(err.Error(), "secret") {
 			t.Fatalf("error leaks a credential: %v", err)
-		}
-	})
-}
-
-// FuzzRedactURL checks properties that do not restate the masking: it is
-// idempotent, leaves strings without "//" alone, and wherever
-// net/url finds user information, what is left has none but the mask and
-// the same host.
-func FuzzRedactURL(f *testing.F) {
-	for _, s := range []string{"https://user:secret@host/p", "https://secret@h", "x://a:secret@[::1", "secret", "https://a@b@host/x@y"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		got := RedactURL(raw)
-		if again := RedactURL(got); again != got {
-			t.Fatalf("RedactURL(%q) = %q, and once more %q", raw, got, again)
-		}
-		if !strings.Contains(raw, "//") && got != raw {
-			t.Fatalf("RedactURL(%q) = %q changed a string without an authority", raw, got)
-		}
-		before, err := url.Parse(raw)
-		if err != nil || before.User == nil {
-			return
-		}
-		after, err := url.Parse(got)
-		if err != nil {
-			t.Fatalf("RedactURL(%q) = %q, which no longer parses: %v", raw, got, err)
-		}
-		_, password := after.User.Password()
-		if after.User.Username() != "***" || password || after.Host != before.Host {
-			t.Fatalf("RedactURL(%q) = %q: user %v, host %q (was %q)", raw, got, after.User, after.Host, before.Host)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package goenv
+package gosettings
 
 import (
 	"os"
@@ -60,23 +60,6 @@ func TestParseProxyList(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseProxyList(%q) =\n %+v\nwant\n %+v", tt.value, got, tt.want)
-		}
-	}
-}
-
-func TestRedactURL(t *testing.T) {
-	tests := map[string]string{
-		"https://goproxy.cn":                   "https://goproxy.cn",
-		"https://user:pass@corp.example/proxy": "https://***@corp.example/proxy",
-		"https://ghp_token@corp.example":       "https://***@corp.example",
-		"https://user:pa ss@host":              "https://***@host",
-		"https://u:p@[::1":                     "https://***@[::1",
-		"no-url-at-all":                        "no-url-at-all",
-		"https://host/path@v1.0.0":             "https://host/path@v1.0.0",
-	}
-	for in, want := range tests {
-		if got := RedactURL(in); got != want {
-			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package goenv
+package system
 
 // UserEnv is the user's persistent environment where it lives outside any
 // file: on Windows the registry key HKCU\Environment, which every program

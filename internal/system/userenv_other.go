@@ -1,5 +1,5 @@
 //go:build !windows
 
-package goenv
+package system
 
 func osUserEnv() UserEnv { return nil }

@@ -1,4 +1,4 @@
-package goenv
+package gosettings
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // KnownSumDBKeys are the checksum database keys built into the go command
@@ -68,7 +70,7 @@ func ParseGOSUMDB(value string) (SumDB, error) {
 	db := SumDB{Name: name, Key: fields[0], Verifier: verifier}
 	if len(fields) == 2 {
 		if _, err := url.Parse(fields[1]); err != nil {
-			return SumDB{}, fmt.Errorf("invalid GOSUMDB URL: %v", RedactError(err))
+			return SumDB{}, fmt.Errorf("invalid GOSUMDB URL: %v", redact.Error(err))
 		}
 		db.URL = fields[1]
 	}

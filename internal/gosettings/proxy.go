@@ -1,4 +1,4 @@
-package goenv
+package gosettings
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	pathpkg "path"
 	"path/filepath"
 	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/redact"
 )
 
 // ProxyKind tells a GOPROXY entry's kind.
@@ -42,7 +44,7 @@ func (e ProxyEntry) String() string {
 	case ProxyOff:
 		return "off"
 	}
-	return RedactURL(e.URL)
+	return redact.URL(e.URL)
 }
 
 // ErrEmptyProxyList is the go command's error for a GOPROXY with no entries.
@@ -96,9 +98,9 @@ func ParseProxyList(value string) ([]ProxyEntry, error) {
 func checkProxyURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return RedactError(err)
+		return redact.Error(err)
 	}
-	redacted := RedactURL(raw)
+	redacted := redact.URL(raw)
 	switch u.Scheme {
 	case "http", "https":
 		return nil
@@ -111,45 +113,4 @@ func checkProxyURL(raw string) error {
 		return fmt.Errorf("invalid proxy URL missing scheme: %s", redacted)
 	}
 	return fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redacted)
-}
-
-// RedactError masks credentials in the URL of a *url.Error, the error
-// net/http returns for a failed request.
-func RedactError(err error) error {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		return &url.Error{Op: uerr.Op, URL: RedactURL(uerr.URL), Err: uerr.Err}
-	}
-	return err
-}
-
-// RedactURL masks the user information of a URL: "https://***@host/path".
-// The whole userinfo is masked, since tokens are often put in the user
-// name. It works on the text, not on a parsed URL, so that a string that
-// does not parse, or parses some other way, cannot leak a password either:
-// whatever stands between "://" (or a leading "//", which starts an
-// authority too) and the last "@" before the path is masked.
-func RedactURL(raw string) string {
-	var start int
-	if strings.HasPrefix(raw, "//") {
-		start = 2
-	} else if i := strings.Index(raw, "://"); i >= 0 {
-		start = i + 3
-	} else {
-		return raw
-	}
-	end := len(raw)
-	if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
-		end = start + j
-	}
-	at := strings.LastIndex(raw[start:end], "@")
-	if at < 0 {
-		return raw
-	}
-	return raw[:start] + "***" + raw[start+at:]
-}
-
-// HasCredentials reports whether a URL carries user information.
-func HasCredentials(raw string) bool {
-	return RedactURL(raw) != raw
 }

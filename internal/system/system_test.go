@@ -1,12 +1,13 @@
-package goenv_test
+package system_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // TestPlatforms checks the per-system rules with GOOS injected: the PATH
@@ -15,7 +16,7 @@ func TestPlatforms(t *testing.T) {
 	for _, c := range []struct {
 		goos, sep, exe string
 	}{{"linux", ":", ""}, {"darwin", ":", ""}, {"windows", ";", ".exe"}, {"plan9", "\x00", ""}} {
-		sys := &goenv.System{GOOS: c.goos}
+		sys := &system.System{GOOS: c.goos}
 		if sys.ListSeparator() != c.sep || sys.ExeSuffix() != c.exe {
 			t.Errorf("%s: separator %q suffix %q", c.goos, sys.ListSeparator(), sys.ExeSuffix())
 		}
@@ -30,7 +31,7 @@ func TestPlatforms(t *testing.T) {
 	// Windows spells it Path; programs ask for PATH.
 	delete(m.Sys.Env, "PATH")
 	m.Sys.Env["Path"] = filepath.Join(m.Root, "other") + ";" + filepath.Join(dir, "bin")
-	got := m.Sys.FindGo()
+	got := goenv.FindGo(m.Sys)
 	if len(got) != 1 || got[0].Version != "go1.26.8" {
 		t.Errorf("FindGo on windows = %+v", got)
 	}

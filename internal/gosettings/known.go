@@ -1,6 +1,9 @@
-package goenv
+package gosettings
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // knownEnv is the go command's list of the variables it reads
 // (internal/cfg.KnownEnv, Go 1.26). go env -w refuses any other name.
@@ -33,6 +36,16 @@ var mythEnv = map[string]string{
 	"GONOPRIVATE":   "GOPRIVATE",
 	"GOSUMDB_OFF":   "GOSUMDB=off",
 	"GOFLAG":        "GOFLAGS",
+}
+
+// KnownEnvNames returns the variables the go command reads, sorted.
+func KnownEnvNames() []string {
+	names := make([]string, 0, len(knownEnv))
+	for name := range knownEnv {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func setOf(words string) map[string]bool {

@@ -6,7 +6,7 @@
 //
 // Every side effect goes through a System value, so tests can describe a
 // whole machine with a map and a few temporary directories.
-package goenv
+package system
 
 import (
 	"bytes"
@@ -192,10 +192,26 @@ func (s *System) UserConfigDir() (string, error) {
 	return filepath.Join(s.Home, ".config"), nil
 }
 
-// rooted returns a machine-wide path under the system's Root.
-func (s *System) rooted(path string) string {
+// Rooted returns a machine-wide path under the system's Root.
+func (s *System) Rooted(path string) string {
 	if s.Root == "" {
 		return path
 	}
 	return filepath.Join(s.Root, path)
+}
+
+// Executable reports whether path is a regular file the user may run.
+func (s *System) Executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && (s.GOOS == "windows" || fi.Mode()&0o111 != 0)
+}
+
+// LookPath returns the first executable called name on PATH, "" if none.
+func (s *System) LookPath(name string) string {
+	for _, dir := range s.PathList() {
+		if p := filepath.Join(dir, name+s.ExeSuffix()); filepath.IsAbs(dir) && s.Executable(p) {
+			return p
+		}
+	}
+	return ""
 }

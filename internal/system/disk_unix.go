@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || openbsd || netbsd || dragonfly
 
-package goenv
+package system
 
 import "golang.org/x/sys/unix"
 

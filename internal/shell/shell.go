@@ -1,0 +1,128 @@
+// Package shell knows the user's shells as godoctor meets them: which
+// shell the user runs, the start-up files that exist, the lines in them
+// that export a variable, and how to quote a word for sh, fish and
+// PowerShell so that a printed command runs as it reads.
+package shell
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/system"
+)
+
+// Kind is a shell whose start-up files godoctor reads and writes.
+type Kind string
+
+const (
+	Bash Kind = "bash"
+	Zsh  Kind = "zsh"
+	Fish Kind = "fish"
+	Sh   Kind = "sh"
+)
+
+// User is the user's shell, from $SHELL; POSIX sh when it is none of the
+// others.
+func User(sys *system.System) Kind {
+	switch filepath.Base(sys.Getenv("SHELL")) {
+	case "bash":
+		return Bash
+	case "zsh":
+		return Zsh
+	case "fish":
+		return Fish
+	}
+	return Sh
+}
+
+// Line is a line of a shell start-up file.
+type Line struct {
+	File string
+	Line int // 1-based
+	Text string
+}
+
+// StartupFiles returns the start-up files of the usual shells that exist,
+// in the order a reader should look at them.
+func StartupFiles(sys *system.System) []string {
+	if sys.Home == "" {
+		return nil
+	}
+	var out []string
+	for _, name := range []string{
+		".bashrc", ".bash_profile", ".bash_login", ".profile",
+		".zshenv", ".zprofile", ".zshrc",
+		filepath.Join(".config", "fish", "config.fish"),
+	} {
+		p := filepath.Join(sys.Home, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// FindExports returns the lines of the start-up files that set the
+// variable: "export NAME=", "NAME=" and fish's "set -x NAME".
+func FindExports(sys *system.System, name string) []Line {
+	q := regexp.QuoteMeta(name)
+	re := regexp.MustCompile(`^\s*(?:(?:export|declare\s+-x|typeset\s+-x)\s+` + q + `=|` + q + `=|set\s+(?:-[a-zA-Z]+\s+)*` + q + `(?:\s|$))`)
+	var found []Line
+	for _, p := range StartupFiles(sys) {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for n := 1; sc.Scan(); n++ {
+			if re.MatchString(sc.Text()) {
+				found = append(found, Line{File: p, Line: n, Text: sc.Text()})
+			}
+		}
+		f.Close()
+	}
+	return found
+}
+
+// Quote quotes a word for sh when it holds anything but plain characters
+// ("|" in GOPROXY would otherwise start a pipeline).
+func Quote(s string) string {
+	plain := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_=,./:@+-%", r)
+	}
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !plain(r) }) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// PowerShellQuote quotes a word for PowerShell, where nothing but a
+// doubled quote is special inside single quotes.
+func PowerShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// DoubleQuoted escapes a path for the inside of "..." in sh, where $PATH
+// must still expand.
+func DoubleQuoted(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(s)
+}
+
+// UndoDoubleQuoted reverses DoubleQuoted.
+func UndoDoubleQuoted(s string) string {
+	return strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\$`, "$", "\\`", "`").Replace(s)
+}
+
+// FishQuote quotes a word for fish.
+func FishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// FishUnquote reverses FishQuote.
+func FishUnquote(s string) string {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "'"), "'")
+	return strings.NewReplacer(`\\`, `\`, `\'`, `'`).Replace(s)
+}
