@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/fakesys"
-	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
 )
 
 func TestInstallCommand(t *testing.T) {
 	v := "go1.21.5"
-	mod := testproxy.Module{Path: "golang.org/toolchain", Version: installer.ModuleVersion(v, "linux", "amd64"),
+	mod := testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "linux", "amd64"),
 		Files: map[string]string{"bin/go": "#!/bin/sh\necho " + v + "\n", "VERSION": v + "\n", "src/_go.mod": "module std\n"}}
 	proxy := testproxy.New(t, "sum.test", mod)
 	r := newRealMachine(t)
@@ -69,7 +69,7 @@ func TestInstallCommand(t *testing.T) {
 func TestInstallDefaultOnWindows(t *testing.T) {
 	var mods []testproxy.Module
 	for _, v := range []string{"go1.21.5", "go1.22.0"} {
-		mods = append(mods, testproxy.Module{Path: "golang.org/toolchain", Version: installer.ModuleVersion(v, "windows", "amd64"),
+		mods = append(mods, testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "windows", "amd64"),
 			Files: map[string]string{"bin/go.exe": "MZ " + v, "VERSION": v + "\n"}})
 	}
 	proxy := testproxy.New(t, "sum.test", mods...)

@@ -13,6 +13,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // Status is a check's verdict.
@@ -83,6 +84,10 @@ type Pass struct {
 func (p *Pass) T(format string, args ...any) string {
 	return i18n.Printer{Lang: p.Options.Lang}.T(format, args...)
 }
+
+// web is the client of the check's requests: the run's timeout is the idle
+// timeout of each.
+func (p *Pass) web() web.Client { return web.Client{HTTP: p.Sys.HTTP, Idle: p.Options.Timeout} }
 
 // Env returns the Go environment, loading it on first use; every check of a
 // run shares one snapshot, so the go command runs once.

@@ -37,7 +37,8 @@ var envGosumdb = &Check{
 			res := Result{Status: Fail,
 				Summary: p.T("GOSUMDB is invalid; every download that needs verification fails"),
 				Details: []string{"go: " + err.Error(), p.T("set by: %s", describeSource(p, st))}}
-			if strings.Contains(err.Error(), "malformed verifier id") || strings.Contains(err.Error(), "invalid verifier") {
+			var keyErr *gosettings.KeyError
+			if errors.As(err, &keyErr) {
 				res.Details = append(res.Details, p.T("%q is not a database the go command knows; any other database must be given with its key: name+hash+key [URL].", st.Value))
 			}
 			res.Details = append(res.Details, whereSet(p, st)...)

@@ -10,9 +10,10 @@ import (
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
-	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 var goInstalled = &Check{
@@ -278,14 +279,15 @@ func moduleName(m *goenv.Module) string {
 // releasesOf compares the running Go with the releases that the first
 // proxy of GOPROXY lists.
 func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, local string) {
-	list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
-	if err != nil || list[0].Kind != gosettings.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
+	list, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
+	proxy := web.FirstProxy(list)
+	if proxy == "" {
 		res.Details = append(res.Details, p.T("not compared with the newest release: no module proxy to ask"))
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
 	defer cancel()
-	releases, err := installer.ProxyVersions(ctx, p.Sys.HTTP, list[0].URL, p.Sys.GOOS, p.Sys.GOARCH)
+	releases, err := toolchain.ProxyReleases(ctx, p.web(), proxy, p.Sys.GOOS, p.Sys.GOARCH)
 	if err != nil {
 		res.Details = append(res.Details, p.T("not compared with the newest release: %s", err.Error()))
 		return

@@ -125,11 +125,11 @@ var netSumdb = &Check{
 		proxies, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
 		ctx, cancel := context.WithTimeout(ctx, 2*p.Options.Timeout)
 		defer cancel()
-		route, err := checksumdb.Resolve(ctx, p.Sys.HTTP, db, proxies)
+		route, err := checksumdb.Resolve(ctx, p.web(), db, proxies)
 		res := Result{Details: route.Notes}
 		if err == nil {
 			var tree tlog.Tree
-			if tree, err = checksumdb.Latest(ctx, p.Sys.HTTP, db, route); err == nil {
+			if tree, err = checksumdb.Latest(ctx, p.web(), db, route); err == nil {
 				res.Status = OK
 				res.Summary = p.T("%s %s: signed tree head verified (%d records)", db.Name, route.Via(), tree.N)
 				return res

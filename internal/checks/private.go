@@ -2,17 +2,16 @@ package checks
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"errors"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
 
-	"golang.org/x/mod/module"
-
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // maxPrivateLookups bounds how many of go.mod's requirements are asked
@@ -27,11 +26,11 @@ const (
 // returns those it does not have (404 or 410): private modules, which the
 // go command will only fetch directly once GOPRIVATE names them.
 func unservedModules(ctx context.Context, p *Pass, env *goenv.Snapshot) (proxy string, paths []string) {
-	list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
-	if err != nil || env.Module == nil || list[0].Kind != gosettings.ProxyURL || strings.HasPrefix(list[0].URL, "file:") {
+	list, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
+	proxy = web.FirstProxy(list)
+	if proxy == "" || env.Module == nil {
 		return "", nil
 	}
-	proxy = strings.TrimSuffix(list[0].URL, "/")
 	var ask []string
 	for _, path := range env.Module.Requires {
 		if !gosettings.MatchPatterns(env.Value("GONOPROXY"), path) && len(ask) < maxPrivateLookups {
@@ -61,23 +60,10 @@ func unservedModules(ctx context.Context, p *Pass, env *goenv.Snapshot) (proxy s
 
 // missing reports whether a proxy answers 404 or 410 for a module.
 func missing(ctx context.Context, p *Pass, proxy, path string) bool {
-	esc, err := module.EscapePath(path)
-	if err != nil {
-		return false
-	}
 	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, proxy+"/"+esc+"/@v/list", nil)
-	if err != nil {
-		return false
-	}
-	resp, err := p.Sys.HTTP.Do(req)
-	if err != nil {
-		return false
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone
+	_, err := p.web().List(ctx, proxy, path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // privatePattern is the GOPRIVATE glob for a module: its host and owner on

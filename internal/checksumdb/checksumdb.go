@@ -7,12 +7,10 @@
 package checksumdb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -22,11 +20,8 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
-
-// maxResponse bounds what is read from the database: lookups and tiles are
-// a few kilobytes.
-const maxResponse = 1 << 20
 
 // Route is how the database is reached.
 type Route struct {
@@ -55,7 +50,7 @@ func DirectURL(name string) string { return "https://" + name }
 // <proxy>/sumdb/<name>/supported, a 200 selects it, a 404 or 410 (or any
 // error after a "|") moves on, direct, off or the end of the list mean a
 // direct connection, and any other answer leaves the database unreachable.
-func Resolve(ctx context.Context, client *http.Client, db gosettings.SumDB, proxies []gosettings.ProxyEntry) (Route, error) {
+func Resolve(ctx context.Context, c web.Client, db gosettings.SumDB, proxies []gosettings.ProxyEntry) (Route, error) {
 	if db.URL != "" {
 		return Route{Base: strings.TrimSuffix(db.URL, "/")}, nil
 	}
@@ -71,75 +66,31 @@ func Resolve(ctx context.Context, client *http.Client, db gosettings.SumDB, prox
 			continue
 		}
 		base := strings.TrimSuffix(p.URL, "/") + "/sumdb/" + db.Name
-		status, err := get(ctx, client, base+"/supported", io.Discard)
+		_, err := c.Get(ctx, base+"/supported", web.SmallLimit)
 		switch {
-		case err == nil && status == http.StatusOK:
+		case err == nil:
 			route.Base, route.Proxy = base, p.URL
 			route.Notes = append(route.Notes, redact.URL(p.URL)+" proxies "+db.Name)
 			return route, nil
-		case err == nil && (status == http.StatusNotFound || status == http.StatusGone):
-			route.Notes = append(route.Notes, fmt.Sprintf("%s does not proxy %s (%d)", redact.URL(p.URL), db.Name, status))
+		case errors.Is(err, fs.ErrNotExist):
+			var he *web.HTTPError
+			errors.As(err, &he)
+			route.Notes = append(route.Notes, fmt.Sprintf("%s does not proxy %s (%d)", redact.URL(p.URL), db.Name, he.StatusCode))
 			continue
 		case p.FallbackOnAnyError:
-			route.Notes = append(route.Notes, fmt.Sprintf("%s: %s; \"|\" moves on", redact.URL(p.URL), describe(status, err)))
+			route.Notes = append(route.Notes, fmt.Sprintf("%s: %v; \"|\" moves on", redact.URL(p.URL), err))
 			continue
 		}
-		return route, fmt.Errorf("checking whether %s proxies %s: %s; the go command treats the database as unavailable", redact.URL(p.URL), db.Name, describe(status, err))
+		return route, fmt.Errorf("checking whether %s proxies %s: %w; the go command treats the database as unavailable", redact.URL(p.URL), db.Name, err)
 	}
 	route.Base = DirectURL(db.Name)
 	return route, nil
 }
 
-func describe(status int, err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("HTTP %d", status)
-}
-
-// get fetches a URL into w, returning the status. Bodies over maxResponse
-// are an error.
-func get(ctx context.Context, client *http.Client, url string, w io.Writer) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, redact.Error(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse))
-		return resp.StatusCode, nil
-	}
-	n, err := io.Copy(w, io.LimitReader(resp.Body, maxResponse+1))
-	if err != nil {
-		return resp.StatusCode, redact.Error(err)
-	}
-	if n > maxResponse {
-		return resp.StatusCode, fmt.Errorf("%s: response larger than %d bytes", redact.URL(url), maxResponse)
-	}
-	return resp.StatusCode, nil
-}
-
-// fetch returns the body of base+path, an error for anything but 200.
-func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error) {
-	var b bytes.Buffer
-	status, err := get(ctx, client, url, &b)
-	if err != nil {
-		return nil, err
-	}
-	if status != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), status)
-	}
-	return b.Bytes(), nil
-}
-
 // Latest fetches the database's signed tree head and verifies its
 // signature with the database's key.
-func Latest(ctx context.Context, client *http.Client, db gosettings.SumDB, route Route) (tlog.Tree, error) {
-	data, err := fetch(ctx, client, route.Base+"/latest")
+func Latest(ctx context.Context, c web.Client, db gosettings.SumDB, route Route) (tlog.Tree, error) {
+	data, err := c.Get(ctx, route.Base+"/latest", web.SmallLimit)
 	if err != nil {
 		return tlog.Tree{}, err
 	}
@@ -170,10 +121,9 @@ func VerifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
 // Lookup returns the go.sum lines the database holds for path@version,
 // verified: the lookup's record must be included in a tree whose head is
 // signed by the database's key, proved with the tiles of the log.
-func Lookup(ctx context.Context, client *http.Client, db gosettings.SumDB, route Route, path, version string) ([]string, error) {
-	ops := &clientOps{ctx: ctx, http: client, db: db, base: route.Base, config: map[string][]byte{}, cache: map[string][]byte{}}
-	c := sumdb.NewClient(ops)
-	lines, err := c.Lookup(path, version)
+func Lookup(ctx context.Context, c web.Client, db gosettings.SumDB, route Route, path, version string) ([]string, error) {
+	ops := &clientOps{ctx: ctx, web: c, db: db, base: route.Base, config: map[string][]byte{}, cache: map[string][]byte{}}
+	lines, err := sumdb.NewClient(ops).Lookup(path, version)
 	if ops.security != "" {
 		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", db.Name, ops.security)
 	}
@@ -187,17 +137,27 @@ func Lookup(ctx context.Context, client *http.Client, db gosettings.SumDB, route
 // and cache: godoctor verifies from scratch on every run.
 type clientOps struct {
 	ctx      context.Context
-	http     *http.Client
+	web      web.Client
 	db       gosettings.SumDB
 	base     string
 	mu       sync.Mutex
 	config   map[string][]byte
 	cache    map[string][]byte
 	security string
+	// remoteErr is the first failed request.
+	remoteErr error
 }
 
 func (o *clientOps) ReadRemote(path string) ([]byte, error) {
-	return fetch(o.ctx, o.http, o.base+path)
+	data, err := o.web.Get(o.ctx, o.base+path, web.SmallLimit)
+	if err != nil {
+		o.mu.Lock()
+		if o.remoteErr == nil {
+			o.remoteErr = err
+		}
+		o.mu.Unlock()
+	}
+	return data, err
 }
 
 func (o *clientOps) ReadConfig(file string) ([]byte, error) {

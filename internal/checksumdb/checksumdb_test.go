@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 var probe = testproxy.Module{Path: "example.com/probe", Version: "v1.2.3", Files: map[string]string{"p.go": "package probe\n"}}
@@ -33,7 +35,7 @@ func proxies(t *testing.T, value string) []gosettings.ProxyEntry {
 	return list
 }
 
-func client() *http.Client { return &http.Client{Timeout: 2 * time.Second} }
+func client() web.Client { return web.Client{HTTP: gosandbox.LoopbackClient(), Idle: 2 * time.Second} }
 
 func TestResolve(t *testing.T) {
 	ctx := context.Background()
@@ -50,7 +52,7 @@ func TestResolve(t *testing.T) {
 		{"404 moves on", without.URL + "," + good.URL, good.URL + "/sumdb/sum.test", ""},
 		{"404 then direct", without.URL + ",direct", "https://sum.test", ""},
 		{"500 after a pipe moves on", broken.URL + "|" + good.URL, good.URL + "/sumdb/sum.test", ""},
-		{"500 after a comma stops", broken.URL + "," + good.URL, "", "HTTP 500; the go command treats the database as unavailable"},
+		{"500 after a comma stops", broken.URL + "," + good.URL, "", "HTTP 500 Internal Server Error: server response: Internal Server Error; the go command treats the database as unavailable"},
 		{"off", "off", "https://sum.test", ""},
 	}
 	for _, tt := range tests {
@@ -119,14 +121,14 @@ func TestMisbehavingDatabase(t *testing.T) {
 		{"HTML portal", testproxy.Fault{HTMLPortal: true}, "does not parse"},
 		{"truncated", testproxy.Fault{Truncate: true}, "unexpected EOF"},
 		{"connection reset", testproxy.Fault{Reset: true}, "/sumdb/sum.test/latest"},
-		{"slow", testproxy.Fault{Delay: 2 * time.Second}, "Timeout"},
+		{"slow", testproxy.Fault{Delay: 2 * time.Second}, "no answer for 300ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, db := setup(t)
 			route := Route{Base: srv.URL + "/sumdb/sum.test", Proxy: srv.URL}
 			srv.SetFault(tt.fault)
-			c := &http.Client{Timeout: 300 * time.Millisecond}
+			c := web.Client{HTTP: gosandbox.LoopbackClient(), Idle: 300 * time.Millisecond}
 			_, err := Latest(ctx, c, db, route)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Latest: %v, want %q", err, tt.want)

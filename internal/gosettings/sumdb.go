@@ -35,6 +35,12 @@ type SumDB struct {
 	Verifier note.Verifier
 }
 
+// KeyError is a GOSUMDB whose first field is neither a database the go
+// command knows nor a verifier key: sum.goproxy.cn, say.
+type KeyError struct{ Err error }
+
+func (e *KeyError) Error() string { return "invalid GOSUMDB: " + e.Err.Error() }
+
 // ErrSumDBOff is the go command's error for GOSUMDB=off.
 var ErrSumDBOff = errors.New("checksum database disabled by GOSUMDB=off")
 
@@ -59,7 +65,7 @@ func ParseGOSUMDB(value string) (SumDB, error) {
 	}
 	verifier, err := note.NewVerifier(fields[0])
 	if err != nil {
-		return SumDB{}, fmt.Errorf("invalid GOSUMDB: %v", err)
+		return SumDB{}, &KeyError{Err: err}
 	}
 	name := verifier.Name()
 	direct, err := url.Parse("https://" + name)

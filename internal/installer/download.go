@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // Progress reports an install's progress.
@@ -70,10 +70,11 @@ func (m *meter) update(done int64, final bool) {
 // kept so that the next attempt resumes it.
 var ErrTruncated = errors.New("download cut short")
 
-// download fetches url into path. A partial file left by an earlier
-// attempt is resumed with an HTTP Range request where the server allows
-// it; otherwise the download starts over. It returns the file's size.
-func download(ctx context.Context, client *http.Client, url, path string, size int64, report func(Progress)) (int64, error) {
+// download fetches url into path, at most limit bytes. A partial file left
+// by an earlier attempt is resumed with an HTTP Range request where the
+// server allows it; otherwise the download starts over. It returns the
+// file's size.
+func download(ctx context.Context, c web.Client, url, path string, size, limit int64, report func(Progress)) (int64, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return 0, err
@@ -96,9 +97,9 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 	if have > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
 	}
-	resp, err := client.Do(req)
+	resp, err := c.Open(req, limit)
 	if err != nil {
-		return have, redact.Error(err)
+		return have, err
 	}
 	defer resp.Body.Close()
 	rangeStart, rangeTotal := contentRange(resp.Header.Get("Content-Range"))
@@ -117,11 +118,12 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 		}
 		resp.Body.Close()
 		f.Close()
-		return download(ctx, client, url, path, size, report)
+		return download(ctx, c, url, path, size, limit, report)
 	case resp.StatusCode == http.StatusOK:
 		have = 0
 	default:
-		return have, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), resp.StatusCode)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return have, web.StatusError(url, &web.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
 	}
 	if err := f.Truncate(have); err != nil {
 		return 0, err
@@ -152,7 +154,7 @@ func download(ctx context.Context, client *http.Client, url, path string, size i
 			if ctx.Err() != nil {
 				return done, ctx.Err()
 			}
-			return done, fmt.Errorf("%w after %d bytes: %v", ErrTruncated, done, redact.Error(rerr))
+			return done, fmt.Errorf("%w after %d bytes: %w", ErrTruncated, done, rerr)
 		}
 	}
 	m.update(done, true)

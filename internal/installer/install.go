@@ -21,6 +21,8 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // OfficialList is where the official release list is read.
@@ -99,11 +101,11 @@ func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 	case "proxy":
 		v, exact := spec.Exact()
 		if !exact {
-			proxy := firstURL(o.Proxies)
+			proxy := web.FirstProxy(o.Proxies)
 			if proxy == "" {
 				return p, errors.New("GOPROXY names no proxy to list Go releases from; give an exact version (1.21.5)")
 			}
-			versions, err := ProxyVersions(ctx, o.HTTP, proxy, o.GOOS, o.GOARCH)
+			versions, err := toolchain.ProxyReleases(ctx, o.web(), proxy, o.GOOS, o.GOARCH)
 			if err != nil {
 				return p, err
 			}
@@ -112,9 +114,9 @@ func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 			}
 		}
 		p.Version = v
-		p.URL = zipURL(firstBase(o.Proxies), ModuleVersion(v, o.GOOS, o.GOARCH))
+		p.URL = zipURL(firstBase(o.Proxies), toolchain.ModuleVersion(v, o.GOOS, o.GOARCH))
 	case "dl":
-		rs, err := DLReleases(ctx, o.HTTP, o.listURL())
+		rs, err := DLReleases(ctx, o.web(), o.listURL())
 		if err != nil {
 			return p, err
 		}
@@ -136,6 +138,13 @@ func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 	return p, nil
 }
 
+// web is the client of every request the installer makes: an idle
+// timeout of Timeout between any two reads, and a context.
+func (o Options) web() web.Client { return web.Client{HTTP: o.HTTP, Idle: o.Timeout} }
+
+// maxModuleZip is the go command's own cap on a module zip.
+const maxModuleZip = 500 << 20
+
 func (o Options) listURL() string {
 	if o.ListURL != "" {
 		return o.ListURL
@@ -148,15 +157,6 @@ func (o Options) dlURL() string {
 		return o.DLURL
 	}
 	return o.listURL()
-}
-
-func firstURL(list []gosettings.ProxyEntry) string {
-	for _, e := range list {
-		if e.Kind == gosettings.ProxyURL && !strings.HasPrefix(e.URL, "file:") {
-			return e.URL
-		}
-	}
-	return ""
 }
 
 // firstBase is where the first download is tried.
@@ -265,7 +265,7 @@ func GoCommand(dir, goos string) string {
 // installFromProxy fetches the toolchain module, unpacks it and checks its
 // h1: hash against the checksum database: the go command's own trust.
 func installFromProxy(ctx context.Context, p Plan, o Options, downloads, staging string) (string, error) {
-	mv := module.Version{Path: "golang.org/toolchain", Version: ModuleVersion(p.Version, o.GOOS, o.GOARCH)}
+	mv := module.Version{Path: toolchain.Module, Version: toolchain.ModuleVersion(p.Version, o.GOOS, o.GOARCH)}
 	want, err := verifiedHash(ctx, o, mv)
 	if err != nil {
 		return "", err
@@ -296,13 +296,13 @@ func installFromProxy(ctx context.Context, p Plan, o Options, downloads, staging
 func verifiedHash(ctx context.Context, o Options, mv module.Version) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*o.Timeout)
 	defer cancel()
-	route, err := checksumdb.Resolve(ctx, o.HTTP, o.SumDB, o.Proxies)
+	route, err := checksumdb.Resolve(ctx, o.web(), o.SumDB, o.Proxies)
 	if err != nil {
 		return "", err
 	}
-	lines, err := checksumdb.Lookup(ctx, o.HTTP, o.SumDB, route, mv.Path, mv.Version)
+	lines, err := checksumdb.Lookup(ctx, o.web(), o.SumDB, route, mv.Path, mv.Version)
 	if err != nil {
-		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "404") {
+		if errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("download %s for %s/%s: toolchain not available (%v)", strings.TrimPrefix(mv.Version, "v0.0.1-"), o.GOOS, o.GOARCH, err)
 		}
 		return "", err
@@ -331,13 +331,12 @@ func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath
 		default:
 			base = e.URL
 		}
-		_, err := download(ctx, o.HTTP, zipURL(base, mv.Version), zipPath, 0, o.Progress)
+		_, err := download(ctx, o.web(), zipURL(base, mv.Version), zipPath, 0, maxModuleZip, o.Progress)
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
 		last = err
-		notFound := strings.Contains(err.Error(), "HTTP 404") || strings.Contains(err.Error(), "HTTP 410")
-		if !notFound && !e.FallbackOnAnyError {
+		if !errors.Is(err, fs.ErrNotExist) && !e.FallbackOnAnyError {
 			return err
 		}
 	}
@@ -351,7 +350,7 @@ func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath
 // against the official list and unpacks it.
 func installFromArchive(ctx context.Context, p Plan, o Options, downloads, staging string) (string, error) {
 	archive := filepath.Join(downloads, path.Base(p.archive.Filename))
-	if _, err := download(ctx, o.HTTP, p.URL, archive, p.archive.Size, o.Progress); err != nil {
+	if _, err := download(ctx, o.web(), p.URL, archive, p.archive.Size, p.archive.Size, o.Progress); err != nil {
 		return "", err
 	}
 	sum, err := sha256File(archive)

@@ -28,12 +28,13 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
 )
 
 // toolchainModule is a small synthetic toolchain laid out as
 // golang.org/toolchain zips are.
 func toolchainModule(v string) testproxy.Module {
-	return testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion(v, "linux", "amd64"), Files: map[string]string{
+	return testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "linux", "amd64"), Files: map[string]string{
 		"bin/go":                       "#!/bin/sh\necho " + v + "\n",
 		"bin/gofmt":                    "#!/bin/sh\n",
 		"pkg/tool/linux_amd64/compile": "compile",
@@ -114,19 +115,19 @@ func TestInstallFromProxy(t *testing.T) {
 		t.Errorf("installed %v, leftovers %v, %d progress reports", p.Installed(), leftovers(t, o.Dir), reports.Load())
 	}
 	// Again: a quick no-op.
-	hits := srv.Hits("/golang.org/toolchain/@v/" + ModuleVersion("go1.21.5", "linux", "amd64") + ".zip")
+	hits := srv.Hits("/golang.org/toolchain/@v/" + toolchain.ModuleVersion("go1.21.5", "linux", "amd64") + ".zip")
 	if _, err := install(t, "go1.21.5", o); !errors.Is(err, ErrAlreadyInstalled) {
 		t.Errorf("second install: %v", err)
 	}
-	if srv.Hits("/golang.org/toolchain/@v/"+ModuleVersion("go1.21.5", "linux", "amd64")+".zip") != hits {
+	if srv.Hits("/golang.org/toolchain/@v/"+toolchain.ModuleVersion("go1.21.5", "linux", "amd64")+".zip") != hits {
 		t.Error("the second install downloaded again")
 	}
 }
 
 func TestResolveSpecs(t *testing.T) {
 	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"), toolchainModule("go1.22.3"), toolchainModule("go1.23.0"),
-		testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion("go1.24rc1", "linux", "amd64")},
-		testproxy.Module{Path: "golang.org/toolchain", Version: ModuleVersion("go1.25.0", "darwin", "arm64")})
+		testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion("go1.24rc1", "linux", "amd64")},
+		testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion("go1.25.0", "darwin", "arm64")})
 	o := proxyOptions(t, srv, srv.URL)
 	for spec, want := range map[string]string{
 		"latest": "go1.23.0", "1.22": "go1.22.3", "~1.22": "go1.22.3", "~1.21.2": "go1.21.5", ">=1.21,<1.22.5": "go1.22.3", "~> 1.21": "go1.23.0",
@@ -187,7 +188,7 @@ func TestInstallResumesATruncatedDownload(t *testing.T) {
 	if _, err := install(t, "1.21.5", o); !errors.Is(err, ErrTruncated) {
 		t.Fatalf("truncated: %v", err)
 	}
-	partial := filepath.Join(o.Dir, ".godoctor-downloads", ModuleVersion("go1.21.5", "linux", "amd64")+".zip")
+	partial := filepath.Join(o.Dir, ".godoctor-downloads", toolchain.ModuleVersion("go1.21.5", "linux", "amd64")+".zip")
 	if fi, err := os.Stat(partial); err != nil || fi.Size() == 0 {
 		t.Fatalf("no partial download kept: %v", err)
 	}
@@ -409,7 +410,7 @@ func FuzzParseSpec(f *testing.F) {
 // h1: hash against dirhash's, computed from the zip alone; entries whose
 // content does not have the size the zip declares are refused.
 func TestUnpackModuleZip(t *testing.T) {
-	mv := module.Version{Path: "golang.org/toolchain", Version: ModuleVersion("go1.21.5", "linux", "amd64")}
+	mv := module.Version{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion("go1.21.5", "linux", "amd64")}
 	prefix := mv.Path + "@" + mv.Version + "/"
 	write := func(t *testing.T, entries func(w *zip.Writer)) string {
 		t.Helper()
@@ -479,7 +480,7 @@ func TestUnpackModuleZip(t *testing.T) {
 func TestInstallAfterACompleteDownload(t *testing.T) {
 	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
 	o := proxyOptions(t, srv, srv.URL)
-	mv := ModuleVersion("go1.21.5", "linux", "amd64")
+	mv := toolchain.ModuleVersion("go1.21.5", "linux", "amd64")
 	zipURL := srv.URL + "/golang.org/toolchain/@v/" + mv + ".zip"
 	resp, err := http.Get(zipURL)
 	if err != nil {

@@ -11,15 +11,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/version"
-	"io"
-	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
 	goversion "github.com/hashicorp/go-version"
 
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // archiveArch is GOARCH as the official archives name it: armv6l for arm,
@@ -29,72 +28,6 @@ func archiveArch(goarch string) string {
 		return "armv6l"
 	}
 	return goarch
-}
-
-// ModuleVersion is the golang.org/toolchain version of a Go release.
-func ModuleVersion(goVersion, goos, goarch string) string {
-	return "v0.0.1-" + goVersion + "." + goos + "-" + goarch
-}
-
-// getSmall fetches a small document, an error for anything but 200.
-func getSmall(ctx context.Context, client *http.Client, url string) ([]byte, int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, 0, redact.Error(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return nil, resp.StatusCode, redact.Error(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, resp.StatusCode, fmt.Errorf("GET %s: HTTP %d", redact.URL(url), resp.StatusCode)
-	}
-	return body, resp.StatusCode, nil
-}
-
-// ProxyVersions returns the Go releases that a proxy's golang.org/toolchain
-// list offers for goos/goarch, stable ones only, newest first. A list may
-// be partial: an exact version can be fetched even where it is missing.
-func ProxyVersions(ctx context.Context, client *http.Client, proxy, goos, goarch string) ([]string, error) {
-	body, _, err := getSmall(ctx, client, strings.TrimSuffix(proxy, "/")+"/golang.org/toolchain/@v/list")
-	if err != nil {
-		return nil, err
-	}
-	suffix := "." + goos + "-" + goarch
-	var out []string
-	for _, line := range strings.Fields(string(body)) {
-		v, ok := strings.CutPrefix(line, "v0.0.1-")
-		if !ok {
-			continue
-		}
-		if v, ok = strings.CutSuffix(v, suffix); ok && stable(v) {
-			out = append(out, v)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s lists no Go release for %s-%s", redact.URL(proxy), goos, goarch)
-	}
-	return sortNewestFirst(out), nil
-}
-
-// stable reports whether v is a release (go1.21.5), not a beta, a release
-// candidate or, from Go 1.21 on, a bare language version.
-func stable(v string) bool {
-	if !version.IsValid(v) || strings.Contains(v, "rc") || strings.Contains(v, "beta") {
-		return false
-	}
-	return version.Compare(v, "go1.21") < 0 || version.Lang(v) != v
-}
-
-// sortNewestFirst sorts versions newest first, without duplicates.
-func sortNewestFirst(vs []string) []string {
-	slices.SortFunc(vs, func(a, b string) int { return version.Compare(b, a) })
-	return slices.Compact(vs)
 }
 
 // File is one downloadable file of a release, from the official list.
@@ -115,10 +48,14 @@ type Release struct {
 	Files   []File `json:"files"`
 }
 
+// releaseListLimit caps the official release list (?include=all), about
+// 2 MB in 2026.
+const releaseListLimit = 32 << 20
+
 // DLReleases reads the official release list.
-func DLReleases(ctx context.Context, client *http.Client, listURL string) ([]Release, error) {
+func DLReleases(ctx context.Context, c web.Client, listURL string) ([]Release, error) {
 	url := strings.TrimSuffix(listURL, "/") + "/?mode=json&include=all"
-	body, _, err := getSmall(ctx, client, url)
+	body, err := c.Get(ctx, url, releaseListLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +87,11 @@ func ArchiveFor(rs []Release, goVersion, goos, goarch string) (File, error) {
 func StableVersions(rs []Release, goos, goarch string) []string {
 	var out []string
 	for _, r := range rs {
-		if _, err := ArchiveFor(rs, r.Version, goos, goarch); err == nil && r.Stable && stable(r.Version) {
+		if _, err := ArchiveFor(rs, r.Version, goos, goarch); err == nil && r.Stable && toolchain.Stable(r.Version) {
 			out = append(out, r.Version)
 		}
 	}
-	return sortNewestFirst(out)
+	return toolchain.NewestFirst(out)
 }
 
 // Spec is a version request: exact ("1.21.5", "go1.21.5"), a minor

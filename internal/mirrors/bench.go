@@ -11,6 +11,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // Status is a mirror's verdict.
@@ -116,13 +117,13 @@ func Run(ctx context.Context, client *http.Client, list []Mirror, opts Options) 
 		// The database is asked while the mirrors are measured, along the
 		// route the go command would take.
 		db := make(chan SumDBCheck, 1)
-		go func() { db <- lookupProbe(ctx, client, opts) }()
+		go func() { db <- lookupProbe(ctx, web.Client{HTTP: client, Idle: opts.Timeout}, opts) }()
 		wg.Wait()
 		check := <-db
 		if check.Err != nil {
 			// Mirrors that proxy the database are routes too: its answers
 			// are verified by signature, whoever relays them.
-			check = retryThroughMirrors(ctx, client, opts, results, check)
+			check = retryThroughMirrors(ctx, web.Client{HTTP: client, Idle: opts.Timeout}, opts, results, check)
 		}
 		events <- Event{Kind: SumDBChecked, SumDB: check}
 		events <- Event{Kind: Done, Report: rank(opts.Probe, results, check)}
@@ -131,7 +132,7 @@ func Run(ctx context.Context, client *http.Client, list []Mirror, opts Options) 
 }
 
 // lookupProbe asks the checksum database for the probe's hashes.
-func lookupProbe(ctx context.Context, client *http.Client, opts Options) SumDBCheck {
+func lookupProbe(ctx context.Context, client web.Client, opts Options) SumDBCheck {
 	ctx, cancel := context.WithTimeout(ctx, 4*opts.Timeout)
 	defer cancel()
 	route, err := checksumdb.Resolve(ctx, client, opts.SumDB, opts.Proxies)
@@ -141,7 +142,7 @@ func lookupProbe(ctx context.Context, client *http.Client, opts Options) SumDBCh
 	return lookupVia(ctx, client, opts, route)
 }
 
-func lookupVia(ctx context.Context, client *http.Client, opts Options, route checksumdb.Route) SumDBCheck {
+func lookupVia(ctx context.Context, client web.Client, opts Options, route checksumdb.Route) SumDBCheck {
 	c := SumDBCheck{Route: route}
 	p := opts.Probe
 	for _, v := range []struct {
@@ -166,7 +167,7 @@ func lookupVia(ctx context.Context, client *http.Client, opts Options, route che
 	return c
 }
 
-func retryThroughMirrors(ctx context.Context, client *http.Client, opts Options, results []Result, first SumDBCheck) SumDBCheck {
+func retryThroughMirrors(ctx context.Context, client web.Client, opts Options, results []Result, first SumDBCheck) SumDBCheck {
 	for _, r := range results {
 		if r.SumDBProxied == nil || !*r.SumDBProxied || r.Err != nil {
 			continue

@@ -24,6 +24,7 @@ import (
 	modzip "golang.org/x/mod/zip"
 
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // Probe is the module version every mirror is asked for.
@@ -86,8 +87,9 @@ type ProbeOptions struct {
 // that does not exist (which a proxy answers 404 or 410, and a portal 200),
 // the checksum database's supported endpoint, and the zip, timed for
 // throughput and hashed as the go command hashes it.
-func Measure(ctx context.Context, client *http.Client, m Mirror, p Probe, opts ProbeOptions) Measurement {
+func Measure(ctx context.Context, httpClient *http.Client, m Mirror, p Probe, opts ProbeOptions) Measurement {
 	var out Measurement
+	client := web.Client{HTTP: httpClient, Idle: opts.Timeout}
 	base := strings.TrimSuffix(m.URL, "/")
 	escPath, err := module.EscapePath(p.Path)
 	if err != nil {
@@ -111,7 +113,7 @@ func Measure(ctx context.Context, client *http.Client, m Mirror, p Probe, opts P
 		} {
 			r := request(ctx, client, base+"/"+escPath+step.path, opts.Timeout, maxSmall, i == 0 && step.path == "/@v/list")
 			if r.err == nil && r.status != http.StatusOK {
-				r.err = statusError(r)
+				r.err = statusError(base+"/"+escPath+step.path, r)
 			}
 			if r.err == nil {
 				r.err = step.check(r.body)
@@ -170,7 +172,7 @@ type result struct {
 
 // request GETs a URL with a timeout, timing the first byte and, when
 // trace is set, the connection phases.
-func request(ctx context.Context, client *http.Client, url string, timeout time.Duration, limit int64, trace bool) (r result) {
+func request(ctx context.Context, client web.Client, url string, timeout time.Duration, limit int64, trace bool) (r result) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var start, first time.Time
@@ -193,29 +195,15 @@ func request(ctx context.Context, client *http.Client, url string, timeout time.
 		ct.TLSHandshakeDone = func(tls.ConnectionState, error) { locked(func() { phases.TLS = time.Since(tlsStart) }) }
 		defer locked(func() { r.phases = phases })
 	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, ct), http.MethodGet, url, nil)
-	if err != nil {
-		r.err = redact.Error(err)
-		return r
-	}
 	start = time.Now()
-	resp, err := client.Do(req)
+	resp, err := client.Fetch(httptrace.WithClientTrace(ctx, ct), url, limit)
 	if err != nil {
 		r.err = describeNetError(ctx, err, timeout)
 		return r
 	}
-	defer resp.Body.Close()
-	r.status, r.ctype = resp.StatusCode, resp.Header.Get("Content-Type")
+	r.status, r.ctype, r.body = resp.StatusCode, resp.Header.Get("Content-Type"), resp.Body
 	r.ttfb = first.Sub(start)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	switch {
-	case err != nil:
-		r.err = describeNetError(ctx, err, timeout)
-	case int64(len(body)) > limit:
-		r.err = fmt.Errorf("response larger than %d bytes", limit)
-	}
-	r.body = body
-	if r.err == nil && r.status == http.StatusOK && looksLikeHTML(r.ctype, body) {
+	if r.status == http.StatusOK && looksLikeHTML(r.ctype, r.body) {
 		r.err = errors.New("an HTML page instead of a module proxy response (a captive portal or login page?)")
 	}
 	return r
@@ -237,13 +225,8 @@ func looksLikeHTML(ctype string, body []byte) bool {
 	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
 }
 
-func statusError(r result) error {
-	msg := fmt.Sprintf("HTTP %d", r.status)
-	if mt, _, _ := mime.ParseMediaType(r.ctype); mt == "text/plain" && len(r.body) > 0 {
-		line, _, _ := strings.Cut(strings.TrimSpace(string(r.body[:min(len(r.body), 200)])), "\n")
-		msg += ": " + line
-	}
-	return errors.New(msg)
+func statusError(url string, r result) error {
+	return errors.New(web.StatusError(url, &web.Response{StatusCode: r.status, Header: http.Header{"Content-Type": {r.ctype}}, Body: r.body}).Status())
 }
 
 // checkList accepts a version list: one valid semantic version per line.
@@ -285,7 +268,7 @@ func checkMod(body []byte, path string) error {
 // entry; a portal or a catch-all server answers 200 and is no proxy (an
 // error); any other status works for modules the mirror has but stops the
 // go command at modules it lacks: that status is returned.
-func checkNotFound(ctx context.Context, client *http.Client, base string, timeout time.Duration) (status string, err error) {
+func checkNotFound(ctx context.Context, client web.Client, base string, timeout time.Duration) (status string, err error) {
 	const missing = "github.com/zz-godoctor-probe/does-not-exist/@v/list"
 	r := request(ctx, client, base+"/"+missing, timeout, maxSmall, false)
 	switch {
@@ -298,26 +281,26 @@ func checkNotFound(ctx context.Context, client *http.Client, base string, timeou
 	case r.status == http.StatusOK:
 		return "", errors.New("answers 200 for a module that does not exist: not a module proxy")
 	}
-	return statusError(r).Error(), nil
+	return statusError(base+"/"+missing, r).Error(), nil
 }
 
 // fetchZip downloads the zip into a temporary file, timing it, checks its
 // structure as the go command does and returns its h1: hash.
-func fetchZip(ctx context.Context, client *http.Client, url string, p Probe, opts ProbeOptions) (int64, float64, string, error) {
+func fetchZip(ctx context.Context, client web.Client, url string, p Probe, opts ProbeOptions) (int64, float64, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, 0, "", err
 	}
-	resp, err := client.Do(req)
+	resp, err := client.Open(req, maxZip)
 	if err != nil {
 		return 0, 0, "", fmt.Errorf("zip: %w", describeNetError(ctx, err, 4*opts.Timeout))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return 0, 0, "", fmt.Errorf("zip: %w", statusError(result{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type"), body: body}))
+		return 0, 0, "", fmt.Errorf("zip: %w", statusError(url, result{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type"), body: body}))
 	}
 	f, err := os.CreateTemp(opts.TempDir, "godoctor-probe-*.zip")
 	if err != nil {
@@ -326,13 +309,10 @@ func fetchZip(ctx context.Context, client *http.Client, url string, p Probe, opt
 	defer os.Remove(f.Name())
 	defer f.Close()
 	start := time.Now()
-	n, err := io.Copy(f, io.LimitReader(resp.Body, maxZip+1))
+	n, err := io.Copy(f, resp.Body)
 	elapsed := time.Since(start)
 	if err != nil {
 		return n, 0, "", fmt.Errorf("zip: %w", describeNetError(ctx, err, 4*opts.Timeout))
-	}
-	if n > maxZip {
-		return n, 0, "", fmt.Errorf("zip larger than %d bytes", maxZip)
 	}
 	if err := f.Close(); err != nil {
 		return n, 0, "", err

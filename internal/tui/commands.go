@@ -19,6 +19,8 @@ import (
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // Every command below captures the values it needs; none reads the model.
@@ -99,9 +101,10 @@ func versionsCmd(ctx context.Context, sys *system.System, pr i18n.Printer, timeo
 		env := goenv.Load(ctx, sys)
 		var choices []versionChoice
 		var errs []error
-		if list, err := gosettings.ParseProxyList(env.Value("GOPROXY")); err == nil && list[0].Kind == gosettings.ProxyURL {
+		list, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
+		if proxy := web.FirstProxy(list); proxy != "" {
 			lctx, cancel := context.WithTimeout(ctx, timeout)
-			releases, err := installer.ProxyVersions(lctx, sys.HTTP, list[0].URL, sys.GOOS, sys.GOARCH)
+			releases, err := toolchain.ProxyReleases(lctx, web.Client{HTTP: sys.HTTP, Idle: timeout}, proxy, sys.GOOS, sys.GOARCH)
 			cancel()
 			if err != nil {
 				errs = append(errs, err)

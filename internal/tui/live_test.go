@@ -15,13 +15,14 @@ import (
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/toolchain"
 )
 
 // liveMachine is a fake machine whose GOPROXY and GOSUMDB are a loopback
 // proxy serving the probe module and a toolchain.
 func liveMachine(t *testing.T) (*fakesys.Machine, *testproxy.Server) {
 	probe := testproxy.Module{Path: mirrors.DefaultProbe.Path, Version: mirrors.DefaultProbe.Version, Files: map[string]string{"unix/unix.go": "package unix\n"}}
-	toolchain := testproxy.Module{Path: "golang.org/toolchain", Version: installer.ModuleVersion("go1.21.5", "linux", "amd64"),
+	toolchain := testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion("go1.21.5", "linux", "amd64"),
 		Files: map[string]string{"bin/go": "#!/bin/sh\n", "VERSION": "go1.21.5\n"}}
 	srv := testproxy.New(t, "sum.test", probe, toolchain)
 	m := fakesys.New(t)
