@@ -36,12 +36,12 @@ type changer struct {
 	pr      i18n.Printer
 }
 
-func newChanger(sys *system.System, pr i18n.Printer, dryRun, yes bool, stdin io.Reader, stdout io.Writer) (*changer, error) {
-	j, err := remedy.Journal(sys)
+func newChanger(a *app, dryRun, yes bool) (*changer, error) {
+	j, err := remedy.Journal(a.sys)
 	if err != nil {
 		return nil, err
 	}
-	return &changer{sys: sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(stdin), out: stdout, pr: pr}, nil
+	return &changer{sys: a.sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(a.stdin), out: a.stdout, pr: a.pr}, nil
 }
 
 // confirm asks a yes/no question; anything but yes, and end of input, is no.
@@ -106,7 +106,7 @@ func newShell(sys *system.System, gone []string) *system.System {
 
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
-func beforeAfter(ctx context.Context, sys *system.System, pr i18n.Printer, ids []string, before map[string]report.Check, opts checks.Options, out io.Writer) {
+func beforeAfter(ctx context.Context, a *app, sys *system.System, ids []string, before map[string]report.Check, opts checks.Options) {
 	var list []*checks.Check
 	for _, id := range ids {
 		if c := checks.ByID(id); c != nil {
@@ -114,10 +114,10 @@ func beforeAfter(ctx context.Context, sys *system.System, pr i18n.Printer, ids [
 		}
 	}
 	after := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
-	fmt.Fprintln(out, pr.T("\nBefore and after:"))
-	for _, a := range after.Checks {
-		b := before[a.ID]
-		fmt.Fprintf(out, "  %s %s → %s %s: %s\n", report.Marks[b.Status], a.Title, report.Marks[a.Status], a.Status, a.Summary)
+	fmt.Fprintln(a.stdout, a.T("\nBefore and after:"))
+	for _, c := range after.Checks {
+		b := before[c.ID]
+		fmt.Fprintf(a.stdout, "  %s %s → %s %s: %s\n", report.Marks[b.Status], c.Title, report.Marks[c.Status], c.Status, c.Summary)
 	}
 }
 
@@ -149,51 +149,51 @@ profile line that exports it is commented out too (after the preview).
 
 `
 
-func runUse(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUse(ctx context.Context, a *app, args []string) error {
 	var g globals
 	var sumdb string
 	var dryRun, yes bool
-	fs := newFlagSet("use", stderr, pr.T(useHelp))
-	g.register(fs, pr)
-	fs.StringVar(&sumdb, "sumdb", "", pr.T("also set GOSUMDB (for example sum.golang.google.cn)"))
-	fs.BoolVar(&dryRun, "dry-run", false, pr.T("print the exact change, write nothing"))
-	fs.BoolVar(&yes, "yes", false, pr.T("no confirmation prompt"))
+	fs := newFlagSet("use", a.stderr, a.T(useHelp))
+	g.register(fs, a.pr)
+	fs.StringVar(&sumdb, "sumdb", "", a.T("also set GOSUMDB (for example sum.golang.google.cn)"))
+	fs.BoolVar(&dryRun, "dry-run", false, a.T("print the exact change, write nothing"))
+	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompt"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("%s", pr.T("use takes one mirror name or URL"))
+		return usageError("%s", a.T("use takes one mirror name or URL"))
 	}
-	env := goenv.Load(ctx, sys)
-	target, err := resolveMirror(sys, env, pos[0])
+	env := goenv.Load(ctx, a.sys)
+	target, err := resolveMirror(a.sys, env, pos[0])
 	if err != nil {
 		return usageError("%v", err)
 	}
 	if sumdb != "" {
 		if _, err := gosettings.ParseGOSUMDB(sumdb); err != nil {
-			return usageError("%s", pr.T("--sumdb %s: %v", sumdb, err))
+			return usageError("%s", a.T("--sumdb %s: %v", sumdb, err))
 		}
 	}
-	action, unreachable := remedy.UseMirror(sys, env, target, sumdb)
-	for _, name := range unreachable {
-		fmt.Fprint(stdout, pr.T("warning: %s=%s is exported by something other than your shell profiles, and keeps overriding the go env file until it is unset there\n", name, redact.URL(env.Settings[name].Process)))
+	action, err := remedy.UseMirror(a.sys, env, target, sumdb)
+	if err != nil {
+		return overridden(a, err)
 	}
 	for _, l := range action.CommentOut {
-		fmt.Fprint(stdout, pr.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, redact.URL(strings.TrimSpace(l.Text))))
+		fmt.Fprint(a.stdout, a.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, redact.List(strings.TrimSpace(l.Text))))
 	}
 	for _, name := range action.UnsetUserVars {
-		fmt.Fprint(stdout, pr.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, system.UserEnvLocation, name, redact.URL(env.Settings[name].Process)))
+		fmt.Fprint(a.stdout, a.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, system.UserEnvLocation, name, redact.List(env.Settings[name].Process)))
 	}
-	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
+	c, err := newChanger(a, dryRun, yes)
 	if err != nil {
 		return err
 	}
-	title := pr.T("Use %s (%s) as the module proxy", target.Name, redact.URL(target.URL))
+	title := a.T("Use %s (%s) as the module proxy", target.Name, redact.URL(target.URL))
 	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
-	opts := checks.Options{Offline: true, Lang: pr.Lang}
-	before := runChecks(ctx, sys, checksByID(ids), withEnv(opts, env))
-	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), title, *action)
+	opts := checks.Options{Offline: true, Lang: a.pr.Lang}
+	before := runChecks(ctx, a.sys, checksByID(ids), withEnv(opts, env))
+	plan, err := remedy.Plan(ctx, a.sys, env, title, *action)
 	if err != nil {
 		return err
 	}
@@ -201,8 +201,20 @@ func runUse(ctx context.Context, sys *system.System, pr i18n.Printer, args []str
 	if err != nil || !applied {
 		return err
 	}
-	beforeAfter(ctx, newShell(sys, action.Exported()), pr, ids, before, opts, stdout)
+	beforeAfter(ctx, a, newShell(a.sys, action.Exported()), ids, before, opts)
 	return nil
+}
+
+// overridden turns a *change.OverriddenError into the failure it is: a
+// value exported where godoctor does not edit would keep overriding
+// whatever it writes, so nothing is written.
+func overridden(a *app, err error) error {
+	var over *change.OverriddenError
+	if !errors.As(err, &over) {
+		return err
+	}
+	return &exitError{code: exitFailed, err: errors.New(a.T("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(over.Names, ", ")) +
+		"; " + a.T("unset it where it is set (a system file, a CI configuration), then try again"))}
 }
 
 // resolveMirror finds a mirror by name, or accepts a URL the go command
@@ -246,28 +258,28 @@ with their command.
 
 `
 
-func runFix(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runFix(ctx context.Context, a *app, args []string) error {
 	var g globals
 	var dryRun, yes bool
 	var timeout time.Duration
-	fs := newFlagSet("fix", stderr, pr.T(fixHelp))
-	g.register(fs, pr)
-	fs.BoolVar(&dryRun, "dry-run", false, pr.T("print every change, write nothing"))
-	fs.BoolVar(&yes, "yes", false, pr.T("no confirmation prompts"))
-	fs.DurationVar(&timeout, "timeout", 5*time.Second, pr.T("bound on each network operation"))
+	fs := newFlagSet("fix", a.stderr, a.T(fixHelp))
+	g.register(fs, a.pr)
+	fs.BoolVar(&dryRun, "dry-run", false, a.T("print every change, write nothing"))
+	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompts"))
+	fs.DurationVar(&timeout, "timeout", 5*time.Second, a.T("bound on each network operation"))
 	ids, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	for _, id := range ids {
 		if checks.ByID(id) == nil {
-			return usageError("%s", pr.T("no check %q (godoctor check --json lists them)", id))
+			return usageError("%s", a.T("no check %q (godoctor check --json lists them)", id))
 		}
 	}
-	opts := checks.Options{Timeout: timeout, Lang: pr.Lang}
+	opts := checks.Options{Timeout: timeout, Lang: a.pr.Lang}
 	all := checks.All()
-	env := goenv.Load(ctx, sys)
-	before := runChecks(ctx, sys, all, withEnv(opts, env))
+	env := goenv.Load(ctx, a.sys)
+	before := runChecks(ctx, a.sys, all, withEnv(opts, env))
 	var targets []string
 	for _, c := range all {
 		r := before[c.ID]
@@ -275,7 +287,7 @@ func runFix(ctx context.Context, sys *system.System, pr i18n.Printer, args []str
 			targets = append(targets, c.ID)
 		}
 	}
-	c, err := newChanger(sys, pr, dryRun, yes, stdin, stdout)
+	c, err := newChanger(a, dryRun, yes)
 	if err != nil {
 		return err
 	}
@@ -287,53 +299,28 @@ func runFix(ctx context.Context, sys *system.System, pr i18n.Printer, args []str
 		if len(r.Fixes) == 0 {
 			continue
 		}
-		fmt.Fprintf(stdout, "\n%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
+		fmt.Fprintf(a.stdout, "\n%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
 		for _, f := range r.Fixes {
 			if f.Action == nil {
-				fmt.Fprint(stdout, pr.T("  by hand (%s): %s\n", f.Title, f.Command))
+				fmt.Fprint(a.stdout, a.T("  by hand (%s): %s\n", f.Title, f.Command))
 				continue
 			}
-			a := *f.Action
-			if a.Install != "" {
-				spec, _ := installer.ParseSpec(a.Install)
-				flags := installFlags{dir: filepath.Join(sys.Home, "sdk"), source: "proxy", listURL: installer.OfficialList, timeout: timeout}
-				if _, err := installVersion(ctx, sys, env, c, spec, flags, stderr); err != nil {
-					fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
-					failed = true
-				}
-				continue
-			}
-			if a.FastestMirror {
-				m, err := fastestMirror(ctx, sys, pr, env, timeout, stdout)
-				if err != nil {
-					fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
-					failed = true
-					continue
-				}
-				na, _ := remedy.UseMirror(sys, env, m, "")
-				a = *na
-				f.Title = fmt.Sprintf("%s: %s", f.Title, m.Name)
-			}
-			plan, err := change.Build(ctx, sys, remedy.GoCommand(env), f.Title, a)
-			if err == nil {
-				var ok bool
-				ok, err = c.apply(plan)
-				if ok {
-					changed++
-					gone = append(gone, a.Exported()...)
-					env = goenv.Load(ctx, sys) // the next fix plans on the changed files
-				}
-			}
+			done, exported, err := fixOne(ctx, a, c, env, f, timeout)
 			if err != nil {
-				fmt.Fprintf(stdout, "  %s: %v\n", f.Title, err)
+				fmt.Fprintf(a.stdout, "  %s: %v\n", f.Title, err)
 				failed = true
+			}
+			if done {
+				changed++
+				gone = append(gone, exported...)
+				env = goenv.Load(ctx, a.sys) // the next fix plans on the changed files
 			}
 		}
 	}
 	if len(targets) == 0 {
-		fmt.Fprintln(stdout, pr.T("Every check is ok: nothing to fix."))
+		fmt.Fprintln(a.stdout, a.T("Every check is ok: nothing to fix."))
 	} else if changed > 0 {
-		beforeAfter(ctx, newShell(sys, gone), pr, targets, before, opts, stdout)
+		beforeAfter(ctx, a, newShell(a.sys, gone), targets, before, opts)
 	}
 	if failed {
 		return &exitError{code: exitFailed}
@@ -341,46 +328,70 @@ func runFix(ctx context.Context, sys *system.System, pr i18n.Printer, args []str
 	return nil
 }
 
-// fastestMirror runs the benchmark and returns the fastest verified mirror.
-func fastestMirror(ctx context.Context, sys *system.System, pr i18n.Printer, env *goenv.Snapshot, timeout time.Duration, out io.Writer) (mirrors.Mirror, error) {
-	list, err := remedy.Mirrors(sys, env, nil)
-	if err != nil {
-		return mirrors.Mirror{}, err
-	}
-	fmt.Fprint(out, pr.T("  benchmarking %d mirrors…\n", len(list)))
-	var rep mirrors.Report
-	for ev := range mirrors.Run(ctx, sys.HTTP, list, remedy.BenchOptions(env, mirrors.Options{Samples: 3, Timeout: timeout})) {
-		if ev.Kind == mirrors.Done {
-			rep = ev.Report
+// fixOne applies one fix: installs the release it names, makes the
+// fastest verified mirror the module proxy, or plans and makes its change.
+// It reports whether the machine changed and which exports it took out of
+// new shells.
+func fixOne(ctx context.Context, a *app, c *changer, env *goenv.Snapshot, f checks.Fix, timeout time.Duration) (bool, []string, error) {
+	switch {
+	case f.Action.Install != "":
+		spec, err := installer.ParseSpec(f.Action.Install)
+		if err != nil {
+			return false, nil, err
 		}
-	}
-	for _, m := range rep.Mirrors {
-		if m.Name == rep.Fastest {
-			return m.Mirror, nil
+		flags := installFlags{dir: filepath.Join(a.sys.Home, "sdk"), source: "proxy", listURL: installer.OfficialList, timeout: timeout}
+		target, err := installVersion(ctx, a, env, c, spec, flags)
+		return target != "", nil, err
+	case f.Action.FastestMirror:
+		fmt.Fprint(a.stdout, a.T("  benchmarking the mirrors…\n"))
+		m, err := remedy.FastestMirror(ctx, a.sys, env, 3, timeout)
+		if errors.Is(err, remedy.ErrNoVerifiedMirror) {
+			return false, nil, errors.New(a.T("no mirror served content verified by the checksum database"))
 		}
+		if err != nil {
+			return false, nil, err
+		}
+		action, err := remedy.UseMirror(a.sys, env, m, "")
+		if err != nil {
+			return false, nil, overridden(a, err)
+		}
+		return apply(ctx, c, env, fmt.Sprintf("%s: %s", f.Title, m.Name), *action)
 	}
-	return mirrors.Mirror{}, errors.New(pr.T("no mirror served content verified by the checksum database"))
+	return apply(ctx, c, env, f.Title, *f.Action.Change)
 }
 
-func runUndo(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// apply plans a change on the machine as it is now and makes it.
+func apply(ctx context.Context, c *changer, env *goenv.Snapshot, title string, action change.Action) (bool, []string, error) {
+	plan, err := remedy.Plan(ctx, c.sys, env, title, action)
+	if err != nil {
+		return false, nil, err
+	}
+	done, err := c.apply(plan)
+	if !done {
+		return false, nil, err
+	}
+	return true, action.Exported(), err
+}
+
+func runUndo(ctx context.Context, a *app, args []string) error {
 	var g globals
 	var yes bool
-	fs := newFlagSet("undo", stderr, pr.T("Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n"))
-	g.register(fs, pr)
-	fs.BoolVar(&yes, "yes", false, pr.T("also restore files changed by hand since, without asking"))
-	if helped, err := parse(fs, pr, args); helped || err != nil {
+	fs := newFlagSet("undo", a.stderr, a.T("Usage: godoctor undo [--yes]\n\nStep back one change (go env file, shell profile) from its backups; again for the one before.\n\n"))
+	g.register(fs, a.pr)
+	fs.BoolVar(&yes, "yes", false, a.T("also restore files changed by hand since, without asking"))
+	if helped, err := parse(fs, a.pr, args); helped || err != nil {
 		return err
 	}
-	c, err := newChanger(sys, pr, false, yes, stdin, stdout)
+	c, err := newChanger(a, false, yes)
 	if err != nil {
 		return err
 	}
 	e, err := c.journal.Undo(yes)
 	var changed *change.ChangedSinceError
 	if errors.As(err, &changed) {
-		fmt.Fprint(stdout, pr.T("These files were changed by hand since godoctor wrote them: %s\n", strings.Join(changed.Paths, ", ")))
-		if !c.confirm(c.pr.T("Restore them anyway, losing those edits?")) {
-			return &exitError{code: exitFailed, err: errors.New(c.pr.T("not undone"))}
+		fmt.Fprint(a.stdout, a.T("These files were changed by hand since godoctor wrote them: %s\n", strings.Join(changed.Paths, ", ")))
+		if !c.confirm(a.T("Restore them anyway, losing those edits?")) {
+			return &exitError{code: exitFailed, err: errors.New(a.T("not undone"))}
 		}
 		e, err = c.journal.Undo(true)
 	}
@@ -390,12 +401,12 @@ func runUndo(ctx context.Context, sys *system.System, pr i18n.Printer, args []st
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, pr.T("Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime)))
+	fmt.Fprint(a.stdout, a.T("Undid: %s (%s)\n", e.Title, e.Time.Format(time.DateTime)))
 	for _, f := range e.Files {
 		if f.Existed {
-			fmt.Fprint(stdout, pr.T("  restored %s\n", f.Name()))
+			fmt.Fprint(a.stdout, a.T("  restored %s\n", f.Name()))
 		} else {
-			fmt.Fprint(stdout, pr.T("  removed %s (godoctor had created it)\n", f.Name()))
+			fmt.Fprint(a.stdout, a.T("  removed %s (godoctor had created it)\n", f.Name()))
 		}
 	}
 	return nil

@@ -12,7 +12,6 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
@@ -40,27 +39,27 @@ type installFlags struct {
 	timeout                     time.Duration
 }
 
-func runInstall(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runInstall(ctx context.Context, a *app, args []string) error {
 	var f installFlags
-	fs := newFlagSet("install", stderr, pr.T(installHelp))
-	f.globals.register(fs, pr)
-	fs.StringVar(&f.dir, "dir", filepath.Join(sys.Home, "sdk"), pr.T("where toolchains live"))
-	fs.StringVar(&f.source, "source", "proxy", pr.T("proxy or dl"))
-	fs.StringVar(&f.dlURL, "dl-url", "", pr.T("base URL of the archive download site or of a mirror of it (dl)"))
-	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, pr.T("where the official release list with the sha256 sums is read (dl)"))
-	fs.BoolVar(&f.setDefault, "default", false, pr.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile (Windows: DIR\\goX.Y.Z\\bin in the user PATH)"))
-	fs.BoolVar(&f.yes, "yes", false, pr.T("no confirmation prompt"))
-	fs.BoolVar(&f.dryRun, "dry-run", false, pr.T("print the resolved version, source, URL and target; download nothing"))
-	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, pr.T("bound on each small network request"))
+	fs := newFlagSet("install", a.stderr, a.T(installHelp))
+	f.globals.register(fs, a.pr)
+	fs.StringVar(&f.dir, "dir", filepath.Join(a.sys.Home, "sdk"), a.T("where toolchains live"))
+	fs.StringVar(&f.source, "source", "proxy", a.T("proxy or dl"))
+	fs.StringVar(&f.dlURL, "dl-url", "", a.T("base URL of the archive download site or of a mirror of it (dl)"))
+	fs.StringVar(&f.listURL, "list-url", installer.OfficialList, a.T("where the official release list with the sha256 sums is read (dl)"))
+	fs.BoolVar(&f.setDefault, "default", false, a.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile (Windows: DIR\\goX.Y.Z\\bin in the user PATH)"))
+	fs.BoolVar(&f.yes, "yes", false, a.T("no confirmation prompt"))
+	fs.BoolVar(&f.dryRun, "dry-run", false, a.T("print the resolved version, source, URL and target; download nothing"))
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, a.T("bound on each small network request"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("%s", pr.T("install takes one version"))
+		return usageError("%s", a.T("install takes one version"))
 	}
 	if f.source != "proxy" && f.source != "dl" {
-		return usageError("%s", pr.T("--source must be proxy or dl"))
+		return usageError("%s", a.T("--source must be proxy or dl"))
 	}
 	spec, err := installer.ParseSpec(pos[0])
 	if err != nil {
@@ -71,25 +70,27 @@ func runInstall(ctx context.Context, sys *system.System, pr i18n.Printer, args [
 			return err
 		}
 	}
-	env := goenv.Load(ctx, sys)
-	c, err := newChanger(sys, pr, f.dryRun, f.yes, stdin, stdout)
+	env := goenv.Load(ctx, a.sys)
+	c, err := newChanger(a, f.dryRun, f.yes)
 	if err != nil {
 		return err
 	}
-	_, err = installVersion(ctx, sys, env, c, spec, f, stderr)
+	_, err = installVersion(ctx, a, env, c, spec, f)
 	return err
 }
 
 // installOptions are the installer's options for this machine.
-func installOptions(sys *system.System, env *goenv.Snapshot, f installFlags, progress io.Writer) installer.Options {
-	return remedy.InstallOptions(sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
-		Timeout: f.timeout, Progress: progressPrinter(sys, progress)})
+func installOptions(a *app, env *goenv.Snapshot, f installFlags) installer.Options {
+	return remedy.InstallOptions(a.sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
+		Timeout: f.timeout, Progress: progressPrinter(a.sys, a.stderr)})
 }
 
 // installVersion resolves, confirms, installs and, with --default, makes
-// the toolchain the go on PATH. It returns the toolchain's directory.
-func installVersion(ctx context.Context, sys *system.System, env *goenv.Snapshot, c *changer, spec installer.Spec, f installFlags, progress io.Writer) (string, error) {
-	o := installOptions(sys, env, f, progress)
+// the toolchain the go on PATH. It returns the toolchain's directory, ""
+// when nothing was installed.
+func installVersion(ctx context.Context, a *app, env *goenv.Snapshot, c *changer, spec installer.Spec, f installFlags) (string, error) {
+	sys := a.sys
+	o := installOptions(a, env, f)
 	p, err := installer.Resolve(ctx, spec, o)
 	if err != nil {
 		return "", err
@@ -113,7 +114,7 @@ func installVersion(ctx context.Context, sys *system.System, env *goenv.Snapshot
 	default:
 		start := time.Now()
 		err := installer.Install(ctx, p, o)
-		fmt.Fprint(progress, clearLine(sys, progress))
+		fmt.Fprint(a.stderr, clearLine(sys, a.stderr))
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
 			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
@@ -123,7 +124,7 @@ func installVersion(ctx context.Context, sys *system.System, env *goenv.Snapshot
 		fmt.Fprint(c.out, c.pr.T("To make it the go of your shells: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go")))
 		return p.Target, nil
 	}
-	return p.Target, makeDefault(ctx, sys, env, c, f.dir, p.Version)
+	return p.Target, makeDefault(ctx, a, env, c, f.dir, p.Version)
 }
 
 // makeDefault makes the toolchain the go of new shells: DIR/go points at it
@@ -131,7 +132,8 @@ func installVersion(ctx context.Context, sys *system.System, env *goenv.Snapshot
 // Windows, where making a link needs administrator rights or developer
 // mode, the user PATH names the toolchain's own bin directory instead, in
 // place of an earlier default's.
-func makeDefault(ctx context.Context, sys *system.System, env *goenv.Snapshot, c *changer, dir, version string) error {
+func makeDefault(ctx context.Context, a *app, env *goenv.Snapshot, c *changer, dir, version string) error {
+	sys := a.sys
 	var bin string
 	var drop []string
 	if sys.GOOS == "windows" {
@@ -161,12 +163,46 @@ func makeDefault(ctx context.Context, sys *system.System, env *goenv.Snapshot, c
 	if gopath := system.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
 		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
 	}
-	plan, err := change.Build(ctx, sys, remedy.GoCommand(env), c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs, PathDrop: drop})
+	plan, err := remedy.Plan(ctx, sys, env, c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs, PathDrop: drop})
 	if err != nil {
 		return err
 	}
-	_, err = c.apply(plan)
-	return err
+	if _, err = c.apply(plan); err != nil {
+		return err
+	}
+	warnOtherGodoctor(a)
+	return nil
+}
+
+// warnOtherGodoctor says when a godoctor that is not this program comes
+// first on PATH: another project's binary of that name (the Go refactoring
+// engine, say) would answer to the name in new shells.
+func warnOtherGodoctor(a *app) {
+	other := a.sys.LookPath("godoctor")
+	if other == "" {
+		return
+	}
+	self, err := os.Executable()
+	if err == nil && sameFile(self, other) {
+		return
+	}
+	if path := goenv.ModulePathOf(other); path != modulePath {
+		fmt.Fprint(a.stdout, a.T("warning: %s comes first on PATH and is not this godoctor (%s, built from %s): new shells run it for \"godoctor\"\n", other, modulePath, orUnknownModule(a, path)))
+	}
+}
+
+func orUnknownModule(a *app, path string) string {
+	if path == "" {
+		return a.T("an unknown module")
+	}
+	return path
+}
+
+// sameFile reports whether two paths name one file.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 // warnMachineGo says which other go commands on PATH new terminals will

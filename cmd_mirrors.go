@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
-	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 const mirrorsHelp = `Usage: godoctor mirrors [flags]
@@ -37,9 +34,10 @@ type mirrorFlags struct {
 	only        string
 }
 
-func runMirrors(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdout, stderr io.Writer) error {
+func runMirrors(ctx context.Context, a *app, args []string) error {
+	sys, pr, stdout := a.sys, a.pr, a.stdout
 	var f mirrorFlags
-	fs := newFlagSet("mirrors", stderr, pr.T(mirrorsHelp))
+	fs := newFlagSet("mirrors", a.stderr, pr.T(mirrorsHelp))
 	f.globals.register(fs, pr)
 	fs.BoolVar(&f.json, "json", false, pr.T("print the report as JSON, nothing else on stdout"))
 	fs.IntVar(&f.samples, "samples", 5, pr.T("rounds of small requests per mirror"))

@@ -12,7 +12,6 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
-	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/tui"
 )
 
@@ -33,7 +32,7 @@ Run 'godoctor COMMAND -h' for a command's flags.
 Exit codes: 0 healthy, 1 a check failed, 2 usage error, 130 interrupted.
 `
 
-// globals are the flags every command takes.
+// globals are the flags every command takes, after its name too.
 type globals struct {
 	noColor bool
 	lang    string
@@ -57,56 +56,6 @@ func langFlag(args []string) string {
 		}
 	}
 	return ""
-}
-
-// run runs a command line. A command stopped by Ctrl-C (ctx done), which
-// has cleaned up after itself, ends as interrupted whatever it returned.
-func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	lang, err := i18n.Detect(langFlag(args), sys.Getenv)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	pr := i18n.Printer{Lang: lang}
-	err = dispatch(ctx, sys, pr, args, stdin, stdout, stderr)
-	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, err: errors.New(pr.T("interrupted"))}
-	}
-	return err
-}
-
-// dispatch runs the command that args name.
-func dispatch(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "":
-		return runDefault(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "check":
-		return runCheck(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "mirrors":
-		return runMirrors(ctx, sys, pr, args, stdout, stderr)
-	case "use":
-		return runUse(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "fix":
-		return runFix(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "undo":
-		return runUndo(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "install":
-		return runInstall(ctx, sys, pr, args, stdin, stdout, stderr)
-	case "version":
-		if len(args) > 0 {
-			return usageError("%s", pr.T("version takes no arguments"))
-		}
-		fmt.Fprintln(stdout, "godoctor", versionString())
-		return nil
-	case "help":
-		fmt.Fprint(stdout, pr.T(usage))
-		return nil
-	}
-	fmt.Fprint(stderr, pr.T(usage))
-	return usageError("%s", pr.T("unknown command %q", cmd))
 }
 
 // newFlagSet returns a flag set whose errors become usage errors.
@@ -172,30 +121,29 @@ func (f *checkFlags) options(pr i18n.Printer) checks.Options {
 	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang}
 }
 
-func runCheck(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runCheck(ctx context.Context, a *app, args []string) error {
 	var f checkFlags
-	fs := newFlagSet("check", stderr, pr.T("Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n"))
-	f.register(fs, pr)
-	if helped, err := parse(fs, pr, args); helped || err != nil {
+	fs := newFlagSet("check", a.stderr, a.T("Usage: godoctor check [flags]\n\nRun every check and print the report.\n\n"))
+	f.register(fs, a.pr)
+	if helped, err := parse(fs, a.pr, args); helped || err != nil {
 		return err
 	}
-	return printReport(ctx, sys, pr, f, stdin, stdout)
+	return printReport(ctx, a, f)
 }
 
 // printReport runs the checks and writes the text or JSON report.
-func printReport(ctx context.Context, sys *system.System, pr i18n.Printer, f checkFlags, stdin io.Reader, stdout io.Writer) error {
+func printReport(ctx context.Context, a *app, f checkFlags) error {
 	list := checks.All()
-	events := checks.Run(ctx, list, sys, f.options(pr))
+	events := checks.Run(ctx, list, a.sys, f.options(a.pr))
 	var r report.Report
 	if f.json {
-		r = report.Collect(versionString(), list, events, pr.Lang)
-		if err := report.WriteJSON(stdout, r); err != nil {
+		r = report.Collect(versionString(), list, events, a.pr.Lang)
+		if err := report.WriteJSON(a.stdout, r); err != nil {
 			return err
 		}
 	} else {
 		var err error
-		color := !f.noColor && sys.Getenv("NO_COLOR") == "" && interactive(stdin, stdout, sys.Getenv)
-		r, err = report.WriteText(stdout, versionString(), list, events, report.TextOptions{Color: color, Verbose: f.verbose, Lang: pr.Lang})
+		r, err = report.WriteText(a.stdout, versionString(), list, events, report.TextOptions{Color: a.colour(f.noColor), Verbose: f.verbose, Lang: a.pr.Lang})
 		if err != nil {
 			return err
 		}
@@ -207,23 +155,23 @@ func printReport(ctx context.Context, sys *system.System, pr i18n.Printer, f che
 }
 
 // runDefault is a bare godoctor: the TUI on a terminal, else check.
-func runDefault(ctx context.Context, sys *system.System, pr i18n.Printer, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runDefault(ctx context.Context, a *app, args []string) error {
 	var f checkFlags
-	fs := newFlagSet("godoctor", stderr, usage+"\nFlags (without a command):\n")
-	f.register(fs, pr)
-	if helped, err := parse(fs, pr, args); helped || err != nil {
+	fs := newFlagSet("godoctor", a.stderr, a.T(usage)+"\n"+a.T("Flags (without a command):")+"\n")
+	f.register(fs, a.pr)
+	if helped, err := parse(fs, a.pr, args); helped || err != nil {
 		return err
 	}
-	if f.json || !interactive(stdin, stdout, sys.Getenv) {
-		return printReport(ctx, sys, pr, f, stdin, stdout)
+	if f.json || !a.terminal() {
+		return printReport(ctx, a, f)
 	}
 	err := tui.Run(ctx, tui.Config{
-		Sys:     sys,
+		Sys:     a.sys,
 		Checks:  checks.All(),
-		Options: f.options(pr),
+		Options: f.options(a.pr),
 		Version: versionString(),
-		NoColor: f.noColor || sys.Getenv("NO_COLOR") != "",
-		Out:     stdout,
+		NoColor: !a.colour(f.noColor),
+		Out:     a.stdout,
 	})
 	if errors.Is(err, tui.ErrChecksFailed) {
 		return &exitError{code: exitFailed}

@@ -12,12 +12,17 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
+
+// modulePath is this program's module, as go install names it.
+const modulePath = "github.com/godoctorhq/godoctor"
 
 // version is stamped at release time:
 // -ldflags "-X main.version=v1.2.3"
@@ -48,6 +53,30 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
+// app is what every command gets, as gh's Factory and IOStreams give it:
+// the machine, the language, the standard streams and the global flags.
+// Tests build one over a fake machine.
+type app struct {
+	sys     *system.System
+	pr      i18n.Printer
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	noColor bool // --no-color given before the command
+}
+
+// T translates a message into the chosen language.
+func (a *app) T(format string, args ...any) string { return a.pr.T(format, args...) }
+
+// terminal reports whether the app talks to a person at a terminal.
+func (a *app) terminal() bool { return interactive(a.stdin, a.stdout, a.sys.Getenv) }
+
+// colour reports whether output may be coloured: a terminal, and neither
+// --no-color (before or after the command) nor NO_COLOR.
+func (a *app) colour(noColorFlag bool) bool {
+	return !a.noColor && !noColorFlag && a.sys.Getenv("NO_COLOR") == "" && a.terminal()
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, system.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -69,6 +98,86 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "godoctor:", err)
 	return exitFailed
+}
+
+// run runs a command line. A command stopped by Ctrl-C (ctx done), which
+// has cleaned up after itself, ends as interrupted whatever it returned.
+func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	lang, noColor, args := leadingGlobals(args)
+	if lang == "" {
+		lang = langFlag(args)
+	}
+	l, err := i18n.Detect(lang, sys.Getenv)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	a := &app{sys: sys, pr: i18n.Printer{Lang: l}, stdin: stdin, stdout: stdout, stderr: stderr, noColor: noColor}
+	err = dispatch(ctx, a, args)
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: errors.New(a.T("interrupted"))}
+	}
+	return err
+}
+
+// commands are the subcommands by name.
+var commands = map[string]func(ctx context.Context, a *app, args []string) error{
+	"check":   runCheck,
+	"mirrors": runMirrors,
+	"use":     runUse,
+	"fix":     runFix,
+	"undo":    runUndo,
+	"install": runInstall,
+	"version": runVersion,
+}
+
+// dispatch runs the command that args name; no command is the TUI or check.
+func dispatch(ctx context.Context, a *app, args []string) error {
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		return runVersion(ctx, a, nil)
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return runDefault(ctx, a, args)
+	}
+	name, args := args[0], args[1:]
+	if name == "help" {
+		fmt.Fprint(a.stdout, a.T(usage))
+		return nil
+	}
+	if cmd, ok := commands[name]; ok {
+		return cmd(ctx, a, args)
+	}
+	fmt.Fprint(a.stderr, a.T(usage))
+	return usageError("%s", a.T("unknown command %q", name))
+}
+
+// leadingGlobals takes the global flags that come before the command name
+// (godoctor --no-color check): --lang VALUE, --lang=VALUE and --no-color,
+// with one or two dashes.
+func leadingGlobals(args []string) (lang string, noColor bool, rest []string) {
+	for len(args) > 0 {
+		name := strings.TrimPrefix(strings.TrimPrefix(args[0], "-"), "-")
+		switch {
+		case !strings.HasPrefix(args[0], "-"):
+			return lang, noColor, args
+		case name == "no-color":
+			noColor, args = true, args[1:]
+		case strings.HasPrefix(name, "lang="):
+			lang, args = strings.TrimPrefix(name, "lang="), args[1:]
+		case name == "lang" && len(args) > 1:
+			lang, args = args[1], args[2:]
+		default:
+			return lang, noColor, args
+		}
+	}
+	return lang, noColor, args
+}
+
+func runVersion(ctx context.Context, a *app, args []string) error {
+	if len(args) > 0 {
+		return usageError("%s", a.T("version takes no arguments"))
+	}
+	fmt.Fprintf(a.stdout, "godoctor %s (%s)\n", versionString(), modulePath)
+	return nil
 }
 
 // versionString is the stamped version, else the module version recorded

@@ -7,12 +7,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/godoctorhq/godoctor/internal/fakesys"
-	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
 )
@@ -127,28 +128,19 @@ func TestInteractive(t *testing.T) {
 	}
 }
 
-// TestVersionStamp builds godoctor the way a release does and checks that
-// the ldflags path really stamps the version.
+// TestVersionStamp checks that the ldflags of a release build really stamp
+// the version, and that godoctor version names this module.
 func TestVersionStamp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	gobin := gosandbox.Go(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "godoctor")
-	build := exec.Command(gobin, "build", "-ldflags", "-X main.version=v9.8.7", "-o", bin, ".")
-	// A sandboxed build that reads the dependencies from the module cache
-	// this test runs with, and downloads nothing.
-	modcache, err := exec.Command(gobin, "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	build.Env = gosandbox.Env(t, dir, "GOMODCACHE="+strings.TrimSpace(string(modcache)), "GOFLAGS=-mod=readonly")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := godoctorBinary(t)
 	out, err := exec.Command(bin, "version").Output()
-	if err != nil || strings.TrimSpace(string(out)) != "godoctor v9.8.7" {
-		t.Errorf("version of a stamped build = %q, %v", out, err)
+	if want := "godoctor " + stampedVersion + " (" + modulePath + ")"; err != nil || strings.TrimSpace(string(out)) != want {
+		t.Errorf("version of a stamped build = %q, %v; want %q", out, err, want)
+	}
+	if got := goenv.ModulePathOf(bin); got != modulePath {
+		t.Errorf("the binary was built from %q, godoctor version says %q", got, modulePath)
+	}
+	gomod, err := os.ReadFile("go.mod")
+	if err != nil || modfile.ModulePath(gomod) != modulePath {
+		t.Errorf("go.mod names module %q, godoctor version says %q", modfile.ModulePath(gomod), modulePath)
 	}
 }

@@ -29,20 +29,21 @@ type Action struct {
 	UnsetUserVars []string
 	// Why is said next to every commented-out line.
 	Why string
-	// FastestMirror asks for the mirror benchmark to pick GOPROXY; the
-	// caller resolves it into Set before Build.
-	FastestMirror bool
-	// Install is a Go version for the installer, which the caller runs.
-	Install string
+}
+
+// OverriddenError names variables that are exported from somewhere godoctor
+// does not edit (a system file, a CI configuration): whatever godoctor
+// writes, the exported value keeps overriding it.
+type OverriddenError struct{ Names []string }
+
+func (e *OverriddenError) Error() string {
+	return strings.Join(e.Names, ", ") + " is exported by something other than your shell profiles and would keep overriding the change"
 }
 
 // Build plans an action. gobin is the go command that edits the go env
 // file ("" when there is none).
 func Build(ctx context.Context, sys *system.System, gobin, title string, a Action) (Plan, error) {
 	p := Plan{Title: title}
-	if a.FastestMirror || a.Install != "" {
-		return p, fmt.Errorf("the mirror benchmark and the installer run before planning")
-	}
 	if len(a.Set)+len(a.Unset) > 0 {
 		e, err := GoEnvEdit(ctx, sys, gobin, a.Set, a.Unset)
 		if err != nil {
@@ -125,11 +126,11 @@ func exportedNames(lines []shell.Line) []string {
 // SetAction is the action that makes the go command read the values in
 // set: go env -w, and for each variable also exported in the environment
 // (which would override the go env file) commenting out the shell profile
-// lines that export it. unreachable names the variables exported from
-// somewhere godoctor does not edit (a system file, a CI configuration).
-func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) (a *Action, unreachable []string) {
-	a = &Action{Set: set}
-	var names []string
+// lines that export it. A variable exported from somewhere godoctor does
+// not edit makes it an *OverriddenError.
+func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) (*Action, error) {
+	a := &Action{Set: set}
+	var names, unreachable []string
 	for _, name := range sortedKeys(set) {
 		if !snap.Settings[name].InProcess {
 			continue
@@ -149,31 +150,34 @@ func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) 
 	if len(names) > 0 {
 		a.Why = strings.Join(names, ", ") + " now left to go env"
 	}
-	return a, unreachable
+	if len(unreachable) > 0 {
+		return nil, &OverriddenError{Names: unreachable}
+	}
+	return a, nil
 }
 
 // UnsetAction is the action that takes a variable back to the
 // toolchain's default: go env -u for the go env file, and commenting out
-// the profile lines that export it. unreachable is true when it is
-// exported from somewhere godoctor does not edit.
-func UnsetAction(sys *system.System, snap *goenv.Snapshot, name string) (a *Action, unreachable bool) {
+// the profile lines that export it; an *OverriddenError when it is exported
+// from somewhere godoctor does not edit.
+func UnsetAction(sys *system.System, snap *goenv.Snapshot, name string) (*Action, error) {
 	st := snap.Settings[name]
-	a = &Action{}
+	a := &Action{}
 	if st.InFile {
 		a.Unset = []string{name}
 	}
 	if st.InProcess {
 		if inUserEnv(sys, name) {
 			a.UnsetUserVars = []string{name}
-			return a, false
+			return a, nil
 		}
 		lines := shell.FindExports(sys, name)
 		if len(lines) == 0 {
-			return nil, true
+			return nil, &OverriddenError{Names: []string{name}}
 		}
 		a.CommentOut, a.Why = lines, name+" now left to go env"
 	}
-	return a, false
+	return a, nil
 }
 
 // inUserEnv reports whether a variable is set in the user environment

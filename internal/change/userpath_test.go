@@ -181,9 +181,14 @@ func TestUserVarOverridesOnWindows(t *testing.T) {
 	m.Setenv("GOSUMDB", "off") // set for this terminal only
 	snap := goenv.Load(context.Background(), m.Sys)
 
-	a, unreachable := SetAction(m.Sys, snap, map[string]string{"GOPROXY": "https://goproxy.cn,direct", "GOSUMDB": "sum.golang.org"})
-	if !slices.Equal(a.UnsetUserVars, []string{"GOPROXY"}) || !slices.Equal(unreachable, []string{"GOSUMDB"}) {
-		t.Fatalf("user vars %q, unreachable %q", a.UnsetUserVars, unreachable)
+	_, err := SetAction(m.Sys, snap, map[string]string{"GOPROXY": "https://goproxy.cn,direct", "GOSUMDB": "sum.golang.org"})
+	var over *OverriddenError
+	if !errors.As(err, &over) || !slices.Equal(over.Names, []string{"GOSUMDB"}) {
+		t.Fatalf("GOSUMDB set in this terminal only: %v", err)
+	}
+	a, err := SetAction(m.Sys, snap, map[string]string{"GOPROXY": "https://goproxy.cn,direct"})
+	if err != nil || !slices.Equal(a.UnsetUserVars, []string{"GOPROXY"}) {
+		t.Fatalf("user vars %+v, %v", a, err)
 	}
 	if !slices.Equal(a.Exported(), []string{"GOPROXY"}) {
 		t.Errorf("Exported = %q", a.Exported())
@@ -214,8 +219,8 @@ func TestUserVarOverridesOnWindows(t *testing.T) {
 	u.Set("GOFLAGS", "-mod=vendor")
 	m.Setenv("GOFLAGS", "-mod=vendor")
 	snap = goenv.Load(context.Background(), m.Sys)
-	if a, unreachable := UnsetAction(m.Sys, snap, "GOFLAGS"); unreachable || !slices.Equal(a.UnsetUserVars, []string{"GOFLAGS"}) {
-		t.Errorf("unset GOFLAGS: %+v, unreachable %v", a, unreachable)
+	if a, err := UnsetAction(m.Sys, snap, "GOFLAGS"); err != nil || !slices.Equal(a.UnsetUserVars, []string{"GOFLAGS"}) {
+		t.Errorf("unset GOFLAGS: %+v, %v", a, err)
 	}
 }
 

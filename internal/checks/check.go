@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
@@ -34,7 +34,7 @@ type Fix struct {
 	Command string `json:"command"`
 	// Action is what godoctor fix does; nil when the fix is for a person
 	// to make (the command says what).
-	Action *change.Action `json:"-"`
+	Action *remedy.Action `json:"-"`
 }
 
 // Result is what a check found.
@@ -49,9 +49,6 @@ type Result struct {
 type Check struct {
 	ID    string
 	Title string
-	// Requires lists checks whose results Run reads from Pass.ResultOf;
-	// the engine runs those first.
-	Requires []string
 	// Network checks are skipped under Options.Offline.
 	Network bool
 	Run     func(ctx context.Context, p *Pass) Result
@@ -71,12 +68,11 @@ type Options struct {
 	Env *goenv.Snapshot
 }
 
-// Pass is what a running check gets: the system, the options, the results
-// of the checks it requires, and the shared snapshot of the Go environment.
+// Pass is what a running check gets: the system, the options and the
+// shared snapshot of the Go environment.
 type Pass struct {
 	Sys      *system.System
 	Options  Options
-	ResultOf map[string]Result
 	snapshot func() *goenv.Snapshot
 }
 

@@ -26,22 +26,12 @@ type Event struct {
 }
 
 // Run runs the checks and streams their events. Every check gets a Started
-// and a Finished event, in dependency order; the channel is closed when all
-// have finished. Cancelling ctx finishes the checks not yet started as
+// and a Finished event; the channel is closed when all have finished. Cancelling ctx finishes the checks not yet started as
 // skipped and is passed to those running.
 func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <-chan Event {
 	// Buffered for every event, so a reader that stops early never blocks a
 	// check goroutine.
 	events := make(chan Event, 2*len(list))
-	index := make(map[string]int, len(list))
-	for i, c := range list {
-		index[c.ID] = i
-	}
-	done := make([]chan struct{}, len(list))
-	results := make([]Result, len(list))
-	for i := range done {
-		done[i] = make(chan struct{})
-	}
 	limit := opts.Concurrency
 	if limit <= 0 || limit > len(list) {
 		limit = len(list)
@@ -53,31 +43,21 @@ func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <
 	for i, c := range list {
 		go func() {
 			defer func() { finished <- struct{}{} }()
-			defer close(done[i])
-			resultOf := map[string]Result{}
-			for _, id := range c.Requires {
-				j, ok := index[id]
-				if !ok {
-					continue // a required check left out of this run
-				}
-				<-done[j]
-				resultOf[id] = results[j]
-			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 			}
 			if ctx.Err() != nil {
-				results[i] = skip(i18n.Printer{Lang: opts.Lang}.T("interrupted"))
+				res := skip(i18n.Printer{Lang: opts.Lang}.T("interrupted"))
 				events <- Event{Kind: Started, Index: i, Check: c}
-				events <- Event{Kind: Finished, Index: i, Check: c, Result: results[i]}
+				events <- Event{Kind: Finished, Index: i, Check: c, Result: res}
 				return
 			}
 			defer func() { <-sem }()
 			events <- Event{Kind: Started, Index: i, Check: c}
 			start := time.Now()
-			results[i] = runOne(ctx, c, &Pass{Sys: sys, Options: opts, ResultOf: resultOf, snapshot: snapshot})
-			events <- Event{Kind: Finished, Index: i, Check: c, Result: results[i], Duration: time.Since(start)}
+			res := runOne(ctx, c, &Pass{Sys: sys, Options: opts, snapshot: snapshot})
+			events <- Event{Kind: Finished, Index: i, Check: c, Result: res, Duration: time.Since(start)}
 		}()
 	}
 	go func() {

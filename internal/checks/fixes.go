@@ -4,6 +4,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
@@ -16,8 +17,8 @@ func fixSet(res *Result, p *Pass, id, title, name, value string) {
 	shown := redact.List(value)
 	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, shown)}
 	if shown == value {
-		if a, unreachable := change.SetAction(p.Sys, env, map[string]string{name: value}); len(unreachable) == 0 {
-			f.Action = a
+		if a, err := change.SetAction(p.Sys, env, map[string]string{name: value}); err == nil {
+			f.Action = &remedy.Action{Change: a}
 		}
 	}
 	res.addFix(f)
@@ -38,11 +39,11 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 	case st.InProcess:
 		cmd = "unset " + name
 	}
-	a, unreachable := change.UnsetAction(p.Sys, env, name)
-	if unreachable {
-		a = nil
+	f := Fix{ID: id, Title: title, Command: cmd}
+	if a, err := change.UnsetAction(p.Sys, env, name); err == nil {
+		f.Action = &remedy.Action{Change: a}
 	}
-	res.addFix(Fix{ID: id, Title: title, Command: cmd, Action: a})
+	res.addFix(f)
 }
 
 // setCommand is the shell command that gives a variable a new value where

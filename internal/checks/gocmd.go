@@ -10,6 +10,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/toolchain"
@@ -61,9 +62,8 @@ func noGoOnPath(p *Pass) Result {
 }
 
 var goVersion = &Check{
-	ID:       "go.version",
-	Title:    "Go version",
-	Requires: []string{"go.installed"},
+	ID:    "go.version",
+	Title: "Go version",
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		if env.Go == nil || env.GoEnvErr != nil {
@@ -211,7 +211,7 @@ func pathFix(id, title, dir string, sys *system.System) Fix {
 	case strings.HasSuffix(sys.Getenv("SHELL"), "/fish"):
 		cmd = "fish_add_path " + dir
 	}
-	return Fix{ID: id, Title: title, Command: cmd, Action: &change.Action{PathDirs: []string{dir}}}
+	return Fix{ID: id, Title: title, Command: cmd, Action: &remedy.Action{Change: &change.Action{PathDirs: []string{dir}}}}
 }
 
 func distinctBinaries(bins []goenv.Binary) []goenv.Binary {

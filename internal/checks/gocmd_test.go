@@ -39,7 +39,7 @@ func TestGoInstalled(t *testing.T) {
 		if want := `[Environment]::SetEnvironmentVariable('Path', 'C:\Program Files\Go\bin;' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`; fix.Command != want {
 			t.Errorf("command = %s\nwant %s", fix.Command, want)
 		}
-		plan, err := change.Build(context.Background(), m.Sys, "", fix.Title, *fix.Action)
+		plan, err := change.Build(context.Background(), m.Sys, "", fix.Title, *fix.Action.Change)
 		if err != nil || !strings.Contains(plan.Preview(), "+ C:\\Program Files\\Go\\bin\n  C:\\Tools") {
 			t.Errorf("plan: %v\n%s", err, plan.Preview())
 		}

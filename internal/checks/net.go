@@ -10,17 +10,16 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 )
 
 var netProxy = &Check{
-	ID:       "net.proxy",
-	Title:    "Module proxies answer",
-	Network:  true,
-	Requires: []string{"env.goproxy"},
+	ID:      "net.proxy",
+	Title:   "Module proxies answer",
+	Network: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
@@ -83,7 +82,7 @@ var netProxy = &Check{
 // one the module proxy.
 func fastestMirrorFix(p *Pass) Fix {
 	return Fix{ID: "fastest-mirror", Title: p.T("Use the fastest verified mirror"), Command: "godoctor mirrors",
-		Action: &change.Action{FastestMirror: true}}
+		Action: &remedy.Action{FastestMirror: true}}
 }
 
 // worstSoFar keeps a warning earned by entries that failed before.
@@ -109,10 +108,9 @@ func finishProxy(p *Pass, res Result, i int) Result {
 }
 
 var netSumdb = &Check{
-	ID:       "net.sumdb",
-	Title:    "Checksum database answers",
-	Network:  true,
-	Requires: []string{"env.gosumdb"},
+	ID:      "net.sumdb",
+	Title:   "Checksum database answers",
+	Network: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB"))
@@ -183,7 +181,7 @@ func compareWithReleases(res *Result, p *Pass, local string, releases []string) 
 	}
 	install := func(v string) Fix {
 		return Fix{ID: "install-" + v, Title: p.T("Install %s", v), Command: "godoctor install " + strings.TrimPrefix(v, "go"),
-			Action: &change.Action{Install: v}}
+			Action: &remedy.Action{Install: v}}
 	}
 	switch {
 	case version.Compare(lang, second) < 0:

@@ -3,6 +3,7 @@ package goenv
 import (
 	"bufio"
 	"context"
+	"debug/buildinfo"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -392,4 +393,15 @@ func findUp(dir, name string) string {
 		dir = parent
 	}
 	return ""
+}
+
+// ModulePathOf returns the main module a Go program was built from (its
+// build information, as `go version -m` reads it), "" when the file is
+// not a Go program or says nothing.
+func ModulePathOf(path string) string {
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return info.Main.Path
 }

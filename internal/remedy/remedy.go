@@ -1,14 +1,18 @@
-// Package remedy holds what the command line and the TUI share when they
-// change the machine: the change journal's place, the mirror candidates,
-// the checksum database that judges mirrors, and turning a chosen mirror
-// into an action. It keeps the two front ends from growing two versions
-// of the same decisions.
+// Package remedy is the one home of the changes that a fix or the TUI asks
+// for: what a fix asks for (Action), planning a change against the machine
+// as it is now, the change journal's place, the mirror candidates and the
+// checksum database that judges them, the fastest verified mirror, and the
+// installer's options. The command line and the TUI both go through it,
+// so they cannot grow two versions of the same decision.
 package remedy
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
@@ -27,8 +31,23 @@ func Journal(sys *system.System) (change.Journal, error) {
 	return change.Journal{Dir: filepath.Join(dir, "godoctor", "journal"), UserEnv: sys.UserEnv}, nil
 }
 
-// GoCommand is the go that edits the go env file, "" when none runs.
-func GoCommand(env *goenv.Snapshot) string {
+// Action is what a fix asks for, as data: a change of files and variables,
+// the fastest verified mirror as the module proxy (the benchmark picks it
+// when the fix is applied), or a Go release to install. One is set.
+type Action struct {
+	Change        *change.Action
+	FastestMirror bool
+	Install       string // go1.26.11
+}
+
+// Plan plans a change against the machine as it is now, with the go
+// command that runs editing the go env file.
+func Plan(ctx context.Context, sys *system.System, env *goenv.Snapshot, title string, a change.Action) (change.Plan, error) {
+	return change.Build(ctx, sys, goCommand(env), title, a)
+}
+
+// goCommand is the go that edits the go env file, "" when none runs.
+func goCommand(env *goenv.Snapshot) string {
 	if env.Go != nil && env.GoEnvErr == nil {
 		return env.Go.Path
 	}
@@ -76,14 +95,43 @@ func BenchOptions(env *goenv.Snapshot, o mirrors.Options) mirrors.Options {
 }
 
 // UseMirror is the action that makes m the module proxy, GOPROXY=URL,direct,
-// with GOSUMDB too when sumdb is set; unreachable names variables that an
-// export godoctor cannot edit keeps overriding.
-func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, []string) {
+// with GOSUMDB too when sumdb is set; a *change.OverriddenError when an
+// export that godoctor cannot edit would keep overriding it.
+func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, error) {
 	set := map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"}
 	if sumdb != "" {
 		set["GOSUMDB"] = sumdb
 	}
 	return change.SetAction(sys, env, set)
+}
+
+// ErrNoVerifiedMirror is FastestMirror's answer when no mirror served
+// content that the checksum database vouches for.
+var ErrNoVerifiedMirror = errors.New("no mirror served content verified by the checksum database")
+
+// FastestMirror benchmarks the candidates (samples rounds each, every
+// request bounded by timeout) and returns the fastest mirror whose content
+// the checksum database verified.
+func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot, samples int, timeout time.Duration) (mirrors.Mirror, error) {
+	list, err := Mirrors(sys, env, nil)
+	if err != nil {
+		return mirrors.Mirror{}, err
+	}
+	var rep mirrors.Report
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, BenchOptions(env, mirrors.Options{Samples: samples, Timeout: timeout})) {
+		if ev.Kind == mirrors.Done {
+			rep = ev.Report
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return mirrors.Mirror{}, err
+	}
+	for _, m := range rep.Mirrors {
+		if m.Name == rep.Fastest {
+			return m.Mirror, nil
+		}
+	}
+	return mirrors.Mirror{}, ErrNoVerifiedMirror
 }
 
 // InstallOptions are the installer's options for this machine: GOPROXY

@@ -39,8 +39,7 @@ func waitForEvent(run int, events <-chan checks.Event) tea.Cmd {
 // planCmd plans an action against the machine as it is now.
 func planCmd(ctx context.Context, sys *system.System, title string, a change.Action) tea.Cmd {
 	return func() tea.Msg {
-		env := goenv.Load(ctx, sys)
-		p, err := change.Build(ctx, sys, remedy.GoCommand(env), title, a)
+		p, err := remedy.Plan(ctx, sys, goenv.Load(ctx, sys), title, a)
 		return planMsg{plan: p, err: err}
 	}
 }
@@ -49,11 +48,15 @@ func planCmd(ctx context.Context, sys *system.System, title string, a change.Act
 func useMirrorCmd(ctx context.Context, sys *system.System, pr i18n.Printer, m mirrors.Mirror) tea.Cmd {
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
-		a, unreachable := remedy.UseMirror(sys, env, m, "")
-		if len(unreachable) > 0 {
-			return planMsg{err: errors.New(pr.T("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(unreachable, ", ")))}
+		a, err := remedy.UseMirror(sys, env, m, "")
+		var over *change.OverriddenError
+		if errors.As(err, &over) {
+			return planMsg{err: errors.New(pr.T("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(over.Names, ", ")))}
 		}
-		p, err := change.Build(ctx, sys, remedy.GoCommand(env), pr.T("Use %s as the module proxy", m.Name), *a)
+		if err != nil {
+			return planMsg{err: err}
+		}
+		p, err := remedy.Plan(ctx, sys, env, pr.T("Use %s as the module proxy", m.Name), *a)
 		return planMsg{plan: p, err: err}
 	}
 }

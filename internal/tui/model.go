@@ -290,7 +290,7 @@ func (m Model) fix() (tea.Model, tea.Cmd) {
 			next, cmd := m.openMirrors()
 			return next.(Model).say(m.T("when the benchmark is done, enter uses the selected mirror"), false), cmd
 		}
-		return m.say(m.T("planning: %s", f.Title), false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action)
+		return m.say(m.T("planning: %s", f.Title), false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action.Change)
 	}
 	if len(row.result.Fixes) > 0 {
 		return m.say(m.T("no automatic fix; by hand: %s", row.result.Fixes[0].Command), false), nil

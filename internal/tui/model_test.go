@@ -18,6 +18,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 )
 
 func TestMain(m *testing.M) {
@@ -36,7 +37,7 @@ var testResults = []checks.Result{
 	{Status: checks.Fail, Summary: "GOPROXY is empty: `go env -w GOPROXY=` hides the toolchain's default, so every download fails",
 		Details: []string{"go: GOPROXY list is not the empty string, but contains no entries"},
 		Fixes: []checks.Fix{{ID: "unset-goproxy", Title: "Restore the default GOPROXY", Command: "go env -u GOPROXY",
-			Action: &change.Action{Unset: []string{"GOPROXY"}}}}},
+			Action: &remedy.Action{Change: &change.Action{Unset: []string{"GOPROXY"}}}}}},
 	{Status: checks.Skip, Summary: "skipped: --offline"},
 }
 
@@ -154,7 +155,7 @@ func TestFixAsksThenApplies(t *testing.T) {
 
 func TestFixOpensTheRightScreen(t *testing.T) {
 	m := finished(t)
-	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Install go1.26.11", Action: &change.Action{Install: "go1.26.11"}}}
+	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Install go1.26.11", Action: &remedy.Action{Install: "go1.26.11"}}}
 	m = update(m, press("f"))
 	if m.screen != screenInstall || m.install.stage != installPicking || m.install.choices[0].Version != "go1.26.11" {
 		t.Errorf("install fix: screen %v %+v", m.screen, m.install)
@@ -163,7 +164,7 @@ func TestFixOpensTheRightScreen(t *testing.T) {
 	if m.screen != screenChecks {
 		t.Error("esc does not go back")
 	}
-	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Use the fastest verified mirror", Action: &change.Action{FastestMirror: true}}}
+	m.list.rows[0].result.Fixes = []checks.Fix{{Title: "Use the fastest verified mirror", Action: &remedy.Action{FastestMirror: true}}}
 	next, cmd := m.Update(press("f"))
 	if m = next.(Model); m.screen != screenMirrors || cmd == nil {
 		t.Errorf("mirror fix: screen %v", m.screen)
