@@ -87,6 +87,10 @@ func TestExitCodes(t *testing.T) {
 	if _, _, code := runMain(t, m, "check", "-h"); code != 0 {
 		t.Errorf("-h: exit %d, want 0", code)
 	}
+	// Global flags before the command: the command runs, in that language.
+	if stdout, stderr, code := runMain(t, m, "--lang", "zh", "--no-color", "check", "--offline"); code != 0 || !strings.Contains(stdout, i18n.Printer{Lang: "zh"}.T("Go toolchain")) {
+		t.Errorf("--lang zh --no-color check: exit %d\n%s%s", code, stdout, stderr)
+	}
 	// Ctrl-C: whatever the command returns, the exit is 130, said in the
 	// chosen language.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -95,6 +99,11 @@ func TestExitCodes(t *testing.T) {
 	err := run(ctx, m.Sys, []string{"--lang", "zh", "check", "--offline"}, strings.NewReader(""), io.Discard, io.Discard)
 	if code := exitCode(err, &errb); code != 130 || !strings.Contains(errb.String(), i18n.Printer{Lang: "zh"}.T("interrupted")) {
 		t.Errorf("interrupted: exit %d, %q", code, errb.String())
+	}
+	for _, args := range [][]string{{"--version"}, {"--no-color", "version"}} {
+		if stdout, _, code := runMain(t, m, args...); code != 0 || !strings.HasPrefix(stdout, "godoctor ") || !strings.Contains(stdout, modulePath) {
+			t.Errorf("%q: exit %d, %q", args, code, stdout)
+		}
 	}
 }
 

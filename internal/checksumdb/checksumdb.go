@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -122,13 +124,43 @@ func VerifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
 // verified: the lookup's record must be included in a tree whose head is
 // signed by the database's key, proved with the tiles of the log.
 func Lookup(ctx context.Context, c web.Client, db gosettings.SumDB, route Route, path, version string) ([]string, error) {
-	ops := &clientOps{ctx: ctx, web: c, db: db, base: route.Base, config: map[string][]byte{}, cache: map[string][]byte{}}
+	return Client{Web: c, DB: db, Route: route}.Lookup(ctx, path, version)
+}
+
+// Client looks modules up in one database reached along one route.
+type Client struct {
+	Web   web.Client
+	DB    gosettings.SumDB
+	Route Route
+	// Known is a signed tree head this machine saw before (the go command
+	// keeps the newest in GOPATH/pkg/sumdb/NAME/latest). An answer from a
+	// tree that does not contain it comes from a database that forked its
+	// log: a security error.
+	Known []byte
+	// CacheDir holds tiles and lookups as the go command caches them
+	// (GOMODCACHE/cache/download/sumdb, files NAME/tile/... and
+	// NAME/lookup/...): read first, never written.
+	CacheDir string
+}
+
+// Lookup is the package's Lookup, starting from c.Known.
+func (c Client) Lookup(ctx context.Context, path, version string) ([]string, error) {
+	ops := &clientOps{ctx: ctx, web: c.Web, db: c.DB, base: c.Route.Base, cacheDir: c.CacheDir, config: map[string][]byte{}, cache: map[string][]byte{}}
+	if c.Known != nil {
+		ops.config[c.DB.Name+"/latest"] = c.Known
+	}
 	lines, err := sumdb.NewClient(ops).Lookup(path, version)
 	if ops.security != "" {
-		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", db.Name, ops.security)
+		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", c.DB.Name, ops.security)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, db.Name, redact.Error(err))
+		// The sumdb client keeps only the text of what went wrong; the
+		// request's own error says whether the database lacks the module
+		// (errors.Is fs.ErrNotExist) or could not be reached.
+		if ops.remoteErr != nil {
+			return nil, fmt.Errorf("looking up %s@%s in %s: %w", path, version, c.DB.Name, ops.remoteErr)
+		}
+		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, c.DB.Name, redact.Error(err))
 	}
 	return lines, nil
 }
@@ -140,6 +172,7 @@ type clientOps struct {
 	web      web.Client
 	db       gosettings.SumDB
 	base     string
+	cacheDir string
 	mu       sync.Mutex
 	config   map[string][]byte
 	cache    map[string][]byte
@@ -184,6 +217,9 @@ func (o *clientOps) ReadCache(file string) ([]byte, error) {
 	defer o.mu.Unlock()
 	if data, ok := o.cache[file]; ok {
 		return data, nil
+	}
+	if o.cacheDir != "" && filepath.IsLocal(file) {
+		return os.ReadFile(filepath.Join(o.cacheDir, filepath.FromSlash(file)))
 	}
 	return nil, errors.New("not cached")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +161,55 @@ func TestCredentialsMasked(t *testing.T) {
 	_, err := Latest(context.Background(), client(), db, route)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestForkedDatabase: a database that signs, with its own key, a tree that
+// does not contain the tree head this machine saw before has forked its
+// log. The lookup fails as the go command's does, with a SECURITY ERROR
+// that carries the two tree heads, and no go.sum lines are returned.
+func TestForkedDatabase(t *testing.T) {
+	ctx := context.Background()
+	other := testproxy.Module{Path: "example.com/other", Version: "v1.0.0"}
+	srv := testproxy.New(t, "sum.test", probe, other)
+	db, err := gosettings.ParseGOSUMDB(srv.SumDBKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := Route{Base: srv.URL + "/sumdb/sum.test", Proxy: srv.URL}
+	// The true log's first record is the probe; the machine saw that tree.
+	if _, err := Lookup(ctx, client(), db, route, probe.Path, probe.Version); err != nil {
+		t.Fatal(err)
+	}
+	// What the go command keeps of it: the tree head, and its tile in the
+	// cache.
+	known, err := client().Get(ctx, route.Base+"/latest", web.SmallLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tile, err := client().Get(ctx, route.Base+"/tile/8/0/000.p/1", web.SmallLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	os.MkdirAll(filepath.Join(cache, "sum.test/tile/8/0/000.p"), 0o755)
+	os.WriteFile(filepath.Join(cache, "sum.test/tile/8/0/000.p/1"), tile, 0o644)
+	c := Client{Web: client(), DB: db, Route: route, Known: known, CacheDir: cache}
+	if _, err := c.Lookup(ctx, other.Path, other.Version); err != nil {
+		t.Fatalf("the true log, grown by one record: %v", err)
+	}
+	// The fork's history begins with another module: a tree of the same
+	// size as the one the machine saw, with another hash.
+	srv.SetFault(testproxy.Fault{ForkSumDB: true})
+	if _, err := client().Get(ctx, route.Base+"/lookup/"+other.Path+"@"+other.Version, web.SmallLimit); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := c.Lookup(ctx, other.Path, other.Version)
+	if err == nil || !strings.Contains(err.Error(), "SECURITY ERROR") || !strings.Contains(err.Error(), "misbehavior") || lines != nil {
+		t.Errorf("forked log: %q, %v", lines, err)
+	}
+	// Without what the machine saw, the fork is a consistent log of its own.
+	if _, err := Lookup(ctx, client(), db, route, other.Path, other.Version); err != nil {
+		t.Errorf("the fork alone: %v", err)
 	}
 }

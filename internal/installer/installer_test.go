@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,9 +27,11 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
 
+	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 	"github.com/godoctorhq/godoctor/internal/toolchain"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // toolchainModule is a small synthetic toolchain laid out as
@@ -58,7 +61,7 @@ func proxyOptions(t *testing.T, srv *testproxy.Server, goproxy string) Options {
 		t.Fatal(err)
 	}
 	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "proxy", Proxies: list, SumDB: db,
-		GOOS: "linux", GOARCH: "amd64", HTTP: &http.Client{}, Timeout: 2 * time.Second}
+		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second}
 }
 
 func install(t *testing.T, spec string, o Options) (Plan, error) {
@@ -293,9 +296,15 @@ func goodArchive(t *testing.T) []byte {
 }
 
 func newDownloadSite(t *testing.T, archive, served []byte) *downloadSite {
+	return newDownloadSiteFor(t, "linux", "go1.21.5.linux-amd64.tar.gz", archive, served)
+}
+
+// newDownloadSiteFor serves the official list and a mirror holding one
+// archive of go1.21.5 for goos/amd64.
+func newDownloadSiteFor(t *testing.T, goos, filename string, archive, served []byte) *downloadSite {
 	sum := sha256.Sum256(archive)
 	list, _ := json.Marshal([]Release{{Version: "go1.21.5", Stable: true, Files: []File{
-		{Filename: "go1.21.5.linux-amd64.tar.gz", OS: "linux", Arch: "amd64", Version: "go1.21.5", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive)), Kind: "archive"},
+		{Filename: filename, OS: goos, Arch: "amd64", Version: "go1.21.5", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive)), Kind: "archive"},
 		{Filename: "go1.21.5.src.tar.gz", Version: "go1.21.5", Kind: "source"},
 	}}})
 	d := &downloadSite{archive: archive}
@@ -307,7 +316,7 @@ func newDownloadSite(t *testing.T, archive, served []byte) *downloadSite {
 		w.Write(list)
 	}))
 	d.mirror = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/go1.21.5.linux-amd64.tar.gz" {
+		if r.URL.Path != "/"+filename {
 			http.NotFound(w, r)
 			return
 		}
@@ -320,7 +329,7 @@ func newDownloadSite(t *testing.T, archive, served []byte) *downloadSite {
 
 func dlOptions(t *testing.T, d *downloadSite) Options {
 	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "dl", ListURL: d.list.URL, DLURL: d.mirror.URL,
-		GOOS: "linux", GOARCH: "amd64", HTTP: &http.Client{}, Timeout: 2 * time.Second}
+		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second}
 }
 
 func TestInstallFromArchive(t *testing.T) {
@@ -359,6 +368,77 @@ func TestInstallFromArchiveRefuses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			d := newDownloadSite(t, c.listed, c.served)
 			o := dlOptions(t, d)
+			p, err := install(t, "1.21.5", o)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			if _, err := os.Stat(p.Target); !os.IsNotExist(err) || len(leftovers(t, o.Dir)) > 0 {
+				t.Error("something was left installed")
+			}
+		})
+	}
+}
+
+// zipArchive builds an official Windows archive: entries under go/, in
+// order, with their modes (a symlink's content is its target).
+func zipArchive(t *testing.T, entries []zip.FileHeader, contents map[string]string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, h := range entries {
+		w, err := zw.CreateHeader(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, contents[h.Name])
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func zipEntry(name string, mode os.FileMode) zip.FileHeader {
+	h := zip.FileHeader{Name: name, Method: zip.Deflate}
+	h.SetMode(mode)
+	return h
+}
+
+// TestInstallFromWindowsArchive runs the .zip path of the official
+// archives, which Windows installs use, with GOOS injected.
+func TestInstallFromWindowsArchive(t *testing.T) {
+	files := map[string]string{"go/bin/go.exe": "MZ", "go/VERSION": "go1.21.5\n", "go/src/fmt/print.go": "package fmt\n"}
+	good := zipArchive(t, []zip.FileHeader{zipEntry("go/", os.ModeDir|0o755), zipEntry("go/bin/go.exe", 0o755),
+		zipEntry("go/VERSION", 0o644), zipEntry("go/src/fmt/print.go", 0o644)}, files)
+	d := newDownloadSiteFor(t, "windows", "go1.21.5.windows-amd64.zip", good, good)
+	o := dlOptions(t, d)
+	o.GOOS = "windows"
+	p, err := install(t, "1.21.5", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(p.Target, filepath.FromSlash(strings.TrimPrefix(name, "go/"))))
+		if err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v", name, got, err)
+		}
+	}
+	if GoCommand(p.Target, "windows") != filepath.Join(p.Target, "bin", "go.exe") {
+		t.Errorf("GoCommand = %s", GoCommand(p.Target, "windows"))
+	}
+
+	for name, c := range map[string]struct {
+		archive []byte
+		want    string
+	}{
+		"link":      {zipArchive(t, []zip.FileHeader{zipEntry("go/bin/go.exe", 0o755), zipEntry("go/lib/l", os.ModeSymlink|0o777)}, map[string]string{"go/lib/l": "../.."}), "is a link"},
+		"escaping":  {zipArchive(t, []zip.FileHeader{zipEntry("go/bin/go.exe", 0o755), zipEntry("go/../evil", 0o644)}, nil), "outside the target"},
+		"backslash": {zipArchive(t, []zip.FileHeader{zipEntry("go/bin/go.exe", 0o755), zipEntry(`go/..\evil`, 0o644)}, nil), "outside the target"},
+		"not go/":   {zipArchive(t, []zip.FileHeader{zipEntry("other/bin/go.exe", 0o755)}, nil), "not under go/"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDownloadSiteFor(t, "windows", "go1.21.5.windows-amd64.zip", c.archive, c.archive)
+			o := dlOptions(t, d)
+			o.GOOS = "windows"
 			p, err := install(t, "1.21.5", o)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want %q", err, c.want)
@@ -481,25 +561,34 @@ func TestInstallAfterACompleteDownload(t *testing.T) {
 	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
 	o := proxyOptions(t, srv, srv.URL)
 	mv := toolchain.ModuleVersion("go1.21.5", "linux", "amd64")
-	zipURL := srv.URL + "/golang.org/toolchain/@v/" + mv + ".zip"
-	resp, err := http.Get(zipURL)
+	zipPath := "/golang.org/toolchain/@v/" + mv + ".zip"
+	whole, err := web.Client{HTTP: srv.Client()}.Get(context.Background(), srv.URL+zipPath, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	whole, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	kept := filepath.Join(o.Dir, ".godoctor-downloads", mv+".zip")
 	os.MkdirAll(filepath.Dir(kept), 0o755)
 
-	for name, content := range map[string][]byte{"whole": whole, "longer": append(append([]byte(nil), whole...), "trailing junk"...)} {
-		t.Run(name, func(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		content []byte
+		answers []int // to the install's requests for the zip
+	}{
+		{"whole", whole, []int{http.StatusRequestedRangeNotSatisfiable}},
+		{"longer", append(append([]byte(nil), whole...), "trailing junk"...), []int{http.StatusRequestedRangeNotSatisfiable, http.StatusOK}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
 			os.RemoveAll(filepath.Join(o.Dir, "go1.21.5"))
-			os.WriteFile(kept, content, 0o600)
+			os.WriteFile(kept, c.content, 0o600)
+			before := len(srv.Statuses(zipPath))
 			if _, err := install(t, "1.21.5", o); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := os.Stat(filepath.Join(o.Dir, "go1.21.5", Marker)); err != nil {
 				t.Error("not installed")
+			}
+			if got := srv.Statuses(zipPath)[before:]; !slices.Equal(got, c.answers) {
+				t.Errorf("the zip was answered %v, want %v", got, c.answers)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ package testproxy
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
@@ -66,6 +67,11 @@ type Fault struct {
 	// NoSumDB makes /sumdb/NAME/supported answer 404, as a mirror that
 	// does not proxy the database does.
 	NoSumDB bool
+	// ForkSumDB serves a second log signed with the database's own key,
+	// whose records come in the order they are asked for there: once it
+	// and the true log have answered different first lookups, their trees
+	// disagree, as a database that forked its history would.
+	ForkSumDB bool
 }
 
 // Server is a loopback module proxy with a checksum database.
@@ -78,13 +84,15 @@ type Server struct {
 	// database under /sumdb/NAME/.
 	ProxiesSumDB bool
 
-	mu     sync.Mutex
-	fault  Fault
-	mods   map[string][]*built // by module path, versions in order
-	sumdb  http.Handler
-	forged http.Handler
-	hits   map[string]int
-	ranges int
+	mu       sync.Mutex
+	fault    Fault
+	mods     map[string][]*built // by module path, versions in order
+	sumdb    http.Handler
+	forged   http.Handler
+	fork     http.Handler
+	hits     map[string]int
+	statuses map[string][]int
+	ranges   int
 }
 
 // New starts a proxy serving mods, with a checksum database signed by a
@@ -101,7 +109,7 @@ func New(t testing.TB, name string, mods ...Module) *Server {
 
 // Start is New outside a test (for benchmarks); Close stops the server.
 func Start(name string, mods ...Module) (*Server, error) {
-	s := &Server{SumDBName: name, ProxiesSumDB: true, mods: map[string][]*built{}, hits: map[string]int{}}
+	s := &Server{SumDBName: name, ProxiesSumDB: true, mods: map[string][]*built{}, hits: map[string]int{}, statuses: map[string][]int{}}
 	for _, m := range mods {
 		b, err := build(m)
 		if err != nil {
@@ -115,12 +123,19 @@ func Start(name string, mods ...Module) (*Server, error) {
 	}
 	s.SumDBKey = vkey
 	s.sumdb = sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum))
+	s.fork = sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum))
 	forgedKey, _, err := note.GenerateKey(rand.Reader, name)
 	if err != nil {
 		return nil, err
 	}
 	s.forged = sumdb.NewServer(sumdb.NewTestServer(forgedKey, s.goSum))
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w}
+		s.serve(rec, r)
+		s.mu.Lock()
+		s.statuses[r.URL.Path] = append(s.statuses[r.URL.Path], rec.status)
+		s.mu.Unlock()
+	}))
 	return s, nil
 }
 
@@ -136,6 +151,43 @@ func (s *Server) Hits(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.hits[path]
+}
+
+// Statuses returns the status of every answer to a path, in order.
+func (s *Server) Statuses(path string) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.statuses[path]...)
+}
+
+// recorder notes the status a handler answers with.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.ResponseWriter.(http.Hijacker).Hijack()
 }
 
 // RangeRequests returns how many requests asked for a byte range.
@@ -304,8 +356,11 @@ func (s *Server) answer(r *http.Request, f Fault) (int, string, []byte) {
 			return http.StatusOK, "text/plain", nil
 		}
 		db := s.sumdb
-		if f.ForgeSumDB {
+		switch {
+		case f.ForgeSumDB:
 			db = s.forged
+		case f.ForkSumDB:
+			db = s.fork
 		}
 		rec := httptest.NewRecorder()
 		r2 := r.Clone(r.Context())
