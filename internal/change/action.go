@@ -45,16 +45,16 @@ func (e *OverriddenError) Error() string {
 func Build(ctx context.Context, sys *system.System, gobin, title string, a Action) (Plan, error) {
 	p := Plan{Title: title}
 	if len(a.Set)+len(a.Unset) > 0 {
-		e, err := GoEnvEdit(ctx, sys, gobin, a.Set, a.Unset)
+		e, err := goEnvEdit(ctx, sys, gobin, a.Set, a.Unset)
 		if err != nil {
 			return p, err
 		}
 		p.Edits = append(p.Edits, e)
 	}
 	if len(a.PathDirs) > 0 {
-		edit, note := PathBlockEdit, "open a new shell for PATH to change"
+		edit, note := pathBlockEdit, "open a new shell for PATH to change"
 		if sys.GOOS == "windows" {
-			edit, note = UserPathEdit, "open a new terminal for PATH to change; programs already running keep the old one"
+			edit, note = userPathEdit, "open a new terminal for PATH to change; programs already running keep the old one"
 		}
 		e, err := edit(sys, a.PathDirs, a.PathDrop)
 		if err != nil {
@@ -73,7 +73,7 @@ func Build(ctx context.Context, sys *system.System, gobin, title string, a Actio
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		e, err := CommentOutEdit(f, byFile[f], a.Why)
+		e, err := commentOutEdit(f, byFile[f], a.Why)
 		if err != nil {
 			return p, err
 		}

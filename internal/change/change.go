@@ -83,7 +83,7 @@ func (p Plan) Preview() string {
 		default:
 			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Name(), e.Name())
 		}
-		for _, l := range Diff(string(e.Before), string(e.After)) {
+		for _, l := range diff(string(e.Before), string(e.After)) {
 			b.WriteString(l + "\n")
 		}
 	}
@@ -110,10 +110,10 @@ func readFile(path string) ([]byte, fs.FileMode, error) {
 	return data, fi.Mode().Perm(), nil
 }
 
-// WriteAtomic replaces path with data: written to a temporary file in the
+// writeAtomic replaces path with data: written to a temporary file in the
 // same directory, synced, given mode, then renamed over path, so a reader
 // sees the old or the new file and never half of one.
-func WriteAtomic(path string, data []byte, mode fs.FileMode) error {
+func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -141,10 +141,10 @@ func WriteAtomic(path string, data []byte, mode fs.FileMode) error {
 	return os.Rename(tmp, path)
 }
 
-// Diff returns a line diff of a and b: unchanged lines with "  ", removed
+// diff returns a line diff of a and b: unchanged lines with "  ", removed
 // with "- ", added with "+ ", keeping only the changed lines and one line
 // of context around them.
-func Diff(a, b string) []string {
+func diff(a, b string) []string {
 	x, y := splitLines(a), splitLines(b)
 	// Longest common subsequence; files here are a few hundred lines.
 	n, m := len(x), len(y)

@@ -47,7 +47,7 @@ func journal(t *testing.T) Journal {
 }
 
 // TestUpdateEnvFileAgreesWithGo writes the same changes with the real go
-// command and with UpdateEnvFile and compares the bytes.
+// command and with writeEnvFile and compares the bytes.
 func TestUpdateEnvFileAgreesWithGo(t *testing.T) {
 	sys, gobin := realGoSys(t)
 	tests := []struct {
@@ -63,11 +63,11 @@ func TestUpdateEnvFileAgreesWithGo(t *testing.T) {
 	for _, tt := range tests {
 		path, _, _ := goenv.UserEnvFile(sys)
 		os.WriteFile(path, []byte(tt.before), 0o644)
-		viaGo, err := GoEnvEdit(context.Background(), sys, gobin, tt.set, tt.unset)
+		viaGo, err := goEnvEdit(context.Background(), sys, gobin, tt.set, tt.unset)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ours := UpdateEnvFile([]byte(tt.before), tt.set, tt.unset)
+		ours := writeEnvFile([]byte(tt.before), tt.set, tt.unset)
 		if string(viaGo.After) != string(ours) {
 			t.Errorf("before %q set %v unset %v:\ngo:   %q\nours: %q", tt.before, tt.set, tt.unset, viaGo.After, ours)
 		}
@@ -78,7 +78,7 @@ func TestApplyThenGoSeesIt(t *testing.T) {
 	sys, gobin := realGoSys(t)
 	path, _, _ := goenv.UserEnvFile(sys)
 	os.WriteFile(path, []byte("GOFLAGS=-modcacherw\n"), 0o600)
-	edit, err := GoEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPROXY": "https://goproxy.cn,direct"}, nil)
+	edit, err := goEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPROXY": "https://goproxy.cn,direct"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,12 +109,12 @@ func TestApplyThenGoSeesIt(t *testing.T) {
 
 func TestGoRefusesBadValues(t *testing.T) {
 	sys, gobin := realGoSys(t)
-	_, err := GoEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPATH": "relative/path"}, nil)
+	_, err := goEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPATH": "relative/path"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "GOPATH entry is relative") {
 		t.Errorf("err = %v", err)
 	}
 	sys.Env["GOENV"] = "off"
-	if _, err := GoEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPROXY": "direct"}, nil); err == nil {
+	if _, err := goEnvEdit(context.Background(), sys, gobin, map[string]string{"GOPROXY": "direct"}, nil); err == nil {
 		t.Error("GOENV=off accepted")
 	}
 }
@@ -128,10 +128,10 @@ func TestChainUndoneInOrder(t *testing.T) {
 	j := Journal{Dir: m.Home(".config/godoctor/journal"), Now: func() time.Time { return time.Now() }}
 
 	steps := []func() Edit{
-		func() Edit { e, _ := GoEnvEdit(context.Background(), m.Sys, "", nil, []string{"GOSUMDB"}); return e },
-		func() Edit { e, _ := PathBlockEdit(m.Sys, []string{m.Home("go/bin")}, nil); return e },
+		func() Edit { e, _ := goEnvEdit(context.Background(), m.Sys, "", nil, []string{"GOSUMDB"}); return e },
+		func() Edit { e, _ := pathBlockEdit(m.Sys, []string{m.Home("go/bin")}, nil); return e },
 		func() Edit {
-			e, _ := PathBlockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}, nil)
+			e, _ := pathBlockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}, nil)
 			return e
 		},
 	}
@@ -171,7 +171,7 @@ func TestChainUndoneInOrder(t *testing.T) {
 func TestUndoRefusesHandEdits(t *testing.T) {
 	m := fakesys.New(t)
 	j := journal(t)
-	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+	edit, _ := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	if _, err := j.Apply(Plan{Edits: []Edit{edit}}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestUndoRefusesHandEdits(t *testing.T) {
 func TestApplyRefusesStalePlans(t *testing.T) {
 	m := fakesys.New(t)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/x\n")
-	edit, _ := PathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+	edit, _ := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/y\n")
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{edit}}); err == nil || !strings.Contains(err.Error(), "changed since the preview") {
 		t.Errorf("err = %v", err)
@@ -204,33 +204,33 @@ func TestApplyRefusesStalePlans(t *testing.T) {
 func TestCommentOutAndFish(t *testing.T) {
 	m := fakesys.New(t)
 	m.WriteFile(m.Home(".zshrc"), "export GOPROXY=https://bad.example\nexport X=1\n")
-	e, err := CommentOutEdit(m.Home(".zshrc"), []int{1}, "overrides go env -w GOPROXY")
+	e, err := commentOutEdit(m.Home(".zshrc"), []int{1}, "overrides go env -w GOPROXY")
 	if err != nil || !strings.HasPrefix(string(e.After), "# export GOPROXY=https://bad.example  # disabled by godoctor: overrides go env -w GOPROXY\nexport X=1\n") {
 		t.Errorf("%q %v", e.After, err)
 	}
 	m.Setenv("SHELL", "/usr/bin/fish")
-	e, _ = PathBlockEdit(m.Sys, []string{"/opt/go bin"}, nil)
+	e, _ = pathBlockEdit(m.Sys, []string{"/opt/go bin"}, nil)
 	if !strings.HasSuffix(e.Path, "config.fish") || !strings.Contains(string(e.After), "fish_add_path --global --move --path '/opt/go bin'") {
 		t.Errorf("fish: %s\n%s", e.Path, e.After)
 	}
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{e}}); err != nil {
 		t.Fatal(err)
 	}
-	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
+	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
 	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
 		t.Errorf("fish block dirs = %q\n%s", got, e.After)
 	}
-	e, _ = PathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
+	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
 	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin"}) {
 		t.Errorf("fish block dirs after dropping /opt/go bin = %q\n%s", got, e.After)
 	}
 }
 
 func TestDiff(t *testing.T) {
-	got := strings.Join(Diff("a\nb\nc\nd\ne\nf\n", "a\nb\nC\nd\ne\nf\ng\n"), "\n")
+	got := strings.Join(diff("a\nb\nc\nd\ne\nf\n", "a\nb\nC\nd\ne\nf\ng\n"), "\n")
 	want := "  b\n- c\n+ C\n  d\n  …\n  f\n+ g"
 	if got != want {
-		t.Errorf("Diff =\n%s\nwant\n%s", got, want)
+		t.Errorf("diff =\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -240,11 +240,11 @@ func FuzzUpdateEnvFile(f *testing.F) {
 		if key == "" || key[0] < 'A' || key[0] > 'Z' || strings.ContainsAny(key, "=\n#") || strings.Contains(value, "\n") {
 			return
 		}
-		after := UpdateEnvFile(data, map[string]string{key: value}, nil)
+		after := writeEnvFile(data, map[string]string{key: value}, nil)
 		if values, _ := gosettings.ParseEnvFile(after); values[key] != value {
 			t.Fatalf("after setting %s=%q the file says %q:\n%q", key, value, values[key], after)
 		}
-		gone := UpdateEnvFile(after, nil, []string{key})
+		gone := writeEnvFile(after, nil, []string{key})
 		if values, _ := gosettings.ParseEnvFile(gone); values[key] != "" {
 			if _, still := values[key]; still {
 				t.Fatalf("after unsetting %s the file still has it:\n%q", key, gone)
@@ -263,7 +263,7 @@ func TestProfileFilePerSystem(t *testing.T) {
 		{"freebsd", "/bin/sh", "/h/.profile"},
 	} {
 		sys.GOOS, sys.Env["SHELL"] = c.goos, c.shell
-		if got := ProfileFile(sys, shell.User(sys)); got != filepath.FromSlash(c.want) {
+		if got := profileFile(sys, shell.User(sys)); got != filepath.FromSlash(c.want) {
 			t.Errorf("%s %s: %s, want %s", c.goos, c.shell, got, c.want)
 		}
 	}

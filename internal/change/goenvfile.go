@@ -13,13 +13,13 @@ import (
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
-// GoEnvEdit plans setting and unsetting variables in the user's go env
+// goEnvEdit plans setting and unsetting variables in the user's go env
 // file exactly as go env -w and go env -u would. When a go command is
 // given, it does the editing itself, on a copy of the file (so that its
 // format and its checks of the values are the go command's own); the copy
 // becomes the plan's new content, written atomically only on Apply.
 // Without one, the same format is produced here.
-func GoEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[string]string, unset []string) (Edit, error) {
+func goEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[string]string, unset []string) (Edit, error) {
 	path, off, err := goenv.UserEnvFile(sys)
 	switch {
 	case off:
@@ -39,7 +39,7 @@ func GoEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[st
 		return e, nil // nothing to unset in a file that does not exist
 	}
 	if gobin == "" {
-		e.After = UpdateEnvFile(before, set, unset)
+		e.After = writeEnvFile(before, set, unset)
 		return e, nil
 	}
 	e.After, err = goEnvWrite(ctx, sys, gobin, before, set, unset)
@@ -97,9 +97,9 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// UpdateEnvFile is what go env -w (for set) followed by go env -u (for
+// writeEnvFile is what go env -w (for set) followed by go env -u (for
 // unset) write: each is cmd/go's updateEnvFile.
-func UpdateEnvFile(data []byte, set map[string]string, unset []string) []byte {
+func writeEnvFile(data []byte, set map[string]string, unset []string) []byte {
 	if len(set) > 0 {
 		data = updateEnvFile(data, set, nil)
 	}

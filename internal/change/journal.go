@@ -95,7 +95,7 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		rec := FileRecord{Path: ed.Path, UserVar: ed.UserVar, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
 		if cur != nil {
 			rec.Backup = fmt.Sprintf("%d-%s", i, filepath.Base(ed.Path))
-			if err := WriteAtomic(filepath.Join(dir, rec.Backup), cur, 0o600); err != nil {
+			if err := writeAtomic(filepath.Join(dir, rec.Backup), cur, 0o600); err != nil {
 				os.RemoveAll(dir)
 				return e, fmt.Errorf("backing up %s: %w", ed.Name(), err)
 			}
@@ -128,7 +128,7 @@ func (j Journal) writeEntry(e Entry) error {
 	if err != nil {
 		return err
 	}
-	return WriteAtomic(filepath.Join(j.Dir, e.ID, "entry.json"), data, 0o600)
+	return writeAtomic(filepath.Join(j.Dir, e.ID, "entry.json"), data, 0o600)
 }
 
 // Entries returns the journal, newest first.
@@ -227,7 +227,7 @@ func (j Journal) write(userVar bool, path string, data []byte, mode fs.FileMode)
 	if userVar {
 		return writeUserVar(j.UserEnv, path, data)
 	}
-	return WriteAtomic(path, data, mode)
+	return writeAtomic(path, data, mode)
 }
 
 func (j Journal) remove(userVar bool, path string) error {

@@ -17,10 +17,10 @@ const (
 	blockEnd   = "# <<< godoctor <<<"
 )
 
-// ProfileFile is the start-up file that an interactive shell of this kind
+// profileFile is the start-up file that an interactive shell of this kind
 // reads: ~/.bashrc (~/.bash_profile on macOS, whose terminals start login
 // shells), ~/.zshrc, fish's config.fish, else ~/.profile.
-func ProfileFile(sys *system.System, sh shell.Kind) string {
+func profileFile(sys *system.System, sh shell.Kind) string {
 	switch sh {
 	case shell.Bash:
 		if sys.GOOS == "darwin" {
@@ -35,13 +35,13 @@ func ProfileFile(sys *system.System, sh shell.Kind) string {
 	return filepath.Join(sys.Home, ".profile")
 }
 
-// PathBlockEdit plans godoctor's block in the user's shell profile so that
+// pathBlockEdit plans godoctor's block in the user's shell profile so that
 // dirs come first on PATH, ahead of the directories the block already
 // puts there except those in drop. The block is replaced where it exists
 // and appended otherwise; the rest of the file is kept byte for byte.
-func PathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
+func pathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
 	sh := shell.User(sys)
-	path := ProfileFile(sys, sh)
+	path := profileFile(sys, sh)
 	before, mode, err := readFile(path)
 	if err != nil {
 		return Edit{}, err
@@ -119,9 +119,9 @@ func replaceBlock(text, block string) string {
 	return text + block
 }
 
-// CommentOutEdit plans turning lines of a file into comments, marked as
+// commentOutEdit plans turning lines of a file into comments, marked as
 // godoctor's so that a person sees why.
-func CommentOutEdit(path string, lines []int, why string) (Edit, error) {
+func commentOutEdit(path string, lines []int, why string) (Edit, error) {
 	before, mode, err := readFile(path)
 	if err != nil {
 		return Edit{}, err

@@ -48,10 +48,10 @@ func userVarValue(lines []byte) string {
 	return strings.ReplaceAll(strings.TrimSuffix(string(lines), "\n"), "\n", ";")
 }
 
-// UserPathEdit plans the user PATH of Windows (HKCU\Environment) so that
+// userPathEdit plans the user PATH of Windows (HKCU\Environment) so that
 // dirs come first. Earlier copies of dirs and the entries in drop are
 // taken out; every other entry keeps its place and its spelling.
-func UserPathEdit(sys *system.System, dirs, drop []string) (Edit, error) {
+func userPathEdit(sys *system.System, dirs, drop []string) (Edit, error) {
 	before, _, err := readUserVar(sys.UserEnv, userPathVar)
 	if err != nil {
 		return Edit{}, err

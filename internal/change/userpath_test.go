@@ -103,7 +103,7 @@ func TestUserPathRefusals(t *testing.T) {
 	u := m.Windows()
 	j := Journal{Dir: m.Home("journal"), UserEnv: u}
 	u.Set("Path", "C:\\a\nC:\\b")
-	if _, err := UserPathEdit(m.Sys, []string{`C:\go\bin`}, nil); err == nil || !strings.Contains(err.Error(), "line break") {
+	if _, err := userPathEdit(m.Sys, []string{`C:\go\bin`}, nil); err == nil || !strings.Contains(err.Error(), "line break") {
 		t.Errorf("a value with a line break: %v", err)
 	}
 
@@ -122,7 +122,7 @@ func TestUserPathRefusals(t *testing.T) {
 	}
 
 	m.Sys.UserEnv = nil
-	if _, err := UserPathEdit(m.Sys, []string{`C:\go\bin`}, nil); err == nil {
+	if _, err := userPathEdit(m.Sys, []string{`C:\go\bin`}, nil); err == nil {
 		t.Error("no user environment: no error")
 	}
 }
@@ -146,7 +146,7 @@ func FuzzUserPathEdit(f *testing.F) {
 		u := m.Windows()
 		u.Set("Path", value)
 		dirs := []string{`C:\sdk\go1.22.0\bin`}
-		e, err := UserPathEdit(m.Sys, dirs, []string{`C:\old\bin`})
+		e, err := userPathEdit(m.Sys, dirs, []string{`C:\old\bin`})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,8 +44,8 @@ func (r Route) Via() string {
 	return "directly at " + redact.URL(r.Base)
 }
 
-// DirectURL is where a database is reached without a proxy.
-func DirectURL(name string) string { return "https://" + name }
+// directURL is where a database is reached without a proxy.
+func directURL(name string) string { return "https://" + name }
 
 // Resolve finds the route the go command would take to the database:
 // an explicit URL in GOSUMDB wins; otherwise each proxy is asked for
@@ -85,7 +85,7 @@ func Resolve(ctx context.Context, c web.Client, db gosettings.SumDB, proxies []g
 		}
 		return route, fmt.Errorf("checking whether %s proxies %s: %w; the go command treats the database as unavailable", redact.URL(p.URL), db.Name, err)
 	}
-	route.Base = DirectURL(db.Name)
+	route.Base = directURL(db.Name)
 	return route, nil
 }
 
@@ -96,11 +96,11 @@ func Latest(ctx context.Context, c web.Client, db gosettings.SumDB, route Route)
 	if err != nil {
 		return tlog.Tree{}, err
 	}
-	return VerifyTree(db, data)
+	return verifyTree(db, data)
 }
 
-// VerifyTree checks a signed tree note against the database's key.
-func VerifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
+// verifyTree checks a signed tree note against the database's key.
+func verifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
 	n, err := note.Open(signed, note.VerifierList(db.Verifier))
 	if err != nil {
 		var unknown *note.UnverifiedNoteError

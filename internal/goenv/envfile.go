@@ -29,8 +29,8 @@ func (f EnvFile) Has(key string) bool {
 	return ok
 }
 
-// ReadEnvFile reads a go env file. A missing file is not an error.
-func ReadEnvFile(path string) EnvFile {
+// readEnvFile reads a go env file. A missing file is not an error.
+func readEnvFile(path string) EnvFile {
 	f := EnvFile{Path: path, Values: map[string]string{}, Lines: map[string]int{}}
 	if path == "" {
 		return f

@@ -1,3 +1,9 @@
+// Package goenv models the Go environment as the go command sees it: the go
+// commands on PATH and which one runs, the settings layered as the go
+// command layers them (process environment, the go env file,
+// $GOROOT/go.env, built-in defaults) with where every value comes from,
+// and the main module's go.mod. It runs the go command once, for
+// `go env -json` of the variables it reads.
 package goenv
 
 import (
@@ -117,8 +123,8 @@ func Load(ctx context.Context, sys *system.System) *Snapshot {
 
 	path, off, err := UserEnvFile(sys)
 	snap.UserFileOff, snap.UserFileErr = off, err
-	snap.UserFile = ReadEnvFile(path)
-	snap.RootFile = ReadEnvFile(snap.rootEnvFile(sys))
+	snap.UserFile = readEnvFile(path)
+	snap.RootFile = readEnvFile(snap.rootEnvFile(sys))
 	snap.Settings = snap.resolve(sys)
 	snap.Module, snap.ModuleErr = snap.findModule(sys)
 	return snap

@@ -74,7 +74,7 @@ func FuzzParseGOFLAGS(f *testing.F) {
 			return
 		}
 		for _, fl := range flags {
-			if !IsKnownGoFlag(fl.Name) {
+			if !isKnownGoFlag(fl.Name) {
 				t.Fatalf("accepted unknown flag %q", fl.Name)
 			}
 		}

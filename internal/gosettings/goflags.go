@@ -32,7 +32,7 @@ func ParseGOFLAGS(value string) ([]GoFlag, error) {
 		if n, v, ok := strings.Cut(name, "="); ok {
 			f.Name, f.Value = n, v
 		}
-		if !IsKnownGoFlag(f.Name) {
+		if !isKnownGoFlag(f.Name) {
 			return flags, fmt.Errorf("go: parsing $GOFLAGS: unknown flag -%s", f.Name)
 		}
 		flags = append(flags, f)

@@ -122,8 +122,8 @@ replace require retract retracted reuse run short shuffle skip t tags test
 testcache timeout tool toolchain toolexec trace trimpath u use v vendor versions
 vet w work x`)
 
-// IsKnownGoFlag reports whether GOFLAGS may name a flag. Test flags are
+// isKnownGoFlag reports whether GOFLAGS may name a flag. Test flags are
 // also accepted with a "test." prefix.
-func IsKnownGoFlag(name string) bool {
+func isKnownGoFlag(name string) bool {
 	return knownGoFlags[name] || strings.HasPrefix(name, "test.") && knownGoFlags[strings.TrimPrefix(name, "test.")]
 }

@@ -1,3 +1,7 @@
+// Package gosettings parses Go's settings exactly as the go command does,
+// with its error texts: GOPROXY lists, GOSUMDB, GOFLAGS, the GOPRIVATE
+// family of patterns, the go env file format, and the names of the
+// variables and flags the go command knows.
 package gosettings
 
 import (

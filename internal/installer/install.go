@@ -116,17 +116,17 @@ func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 		p.Version = v
 		p.URL = zipURL(firstBase(o.Proxies), toolchain.ModuleVersion(v, o.GOOS, o.GOARCH))
 	case "dl":
-		rs, err := DLReleases(ctx, o.web(), o.listURL())
+		rs, err := dLReleases(ctx, o.web(), o.listURL())
 		if err != nil {
 			return p, err
 		}
 		v, exact := spec.Exact()
 		if !exact {
-			if v, err = spec.Pick(StableVersions(rs, o.GOOS, o.GOARCH)); err != nil {
+			if v, err = spec.Pick(stableVersions(rs, o.GOOS, o.GOARCH)); err != nil {
 				return p, err
 			}
 		}
-		if p.archive, err = ArchiveFor(rs, v, o.GOOS, o.GOARCH); err != nil {
+		if p.archive, err = archiveFor(rs, v, o.GOOS, o.GOARCH); err != nil {
 			return p, err
 		}
 		p.Version = v

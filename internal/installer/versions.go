@@ -52,8 +52,8 @@ type Release struct {
 // 2 MB in 2026.
 const releaseListLimit = 32 << 20
 
-// DLReleases reads the official release list.
-func DLReleases(ctx context.Context, c web.Client, listURL string) ([]Release, error) {
+// dLReleases reads the official release list.
+func dLReleases(ctx context.Context, c web.Client, listURL string) ([]Release, error) {
 	url := strings.TrimSuffix(listURL, "/") + "/?mode=json&include=all"
 	body, err := c.Get(ctx, url, releaseListLimit)
 	if err != nil {
@@ -66,8 +66,8 @@ func DLReleases(ctx context.Context, c web.Client, listURL string) ([]Release, e
 	return rs, nil
 }
 
-// ArchiveFor returns the archive of a release for goos/goarch.
-func ArchiveFor(rs []Release, goVersion, goos, goarch string) (File, error) {
+// archiveFor returns the archive of a release for goos/goarch.
+func archiveFor(rs []Release, goVersion, goos, goarch string) (File, error) {
 	for _, r := range rs {
 		if r.Version != goVersion {
 			continue
@@ -82,12 +82,12 @@ func ArchiveFor(rs []Release, goVersion, goos, goarch string) (File, error) {
 	return File{}, fmt.Errorf("%s is not in the official release list", goVersion)
 }
 
-// StableVersions lists the stable releases of the official list that have
+// stableVersions lists the stable releases of the official list that have
 // an archive for goos/goarch, newest first.
-func StableVersions(rs []Release, goos, goarch string) []string {
+func stableVersions(rs []Release, goos, goarch string) []string {
 	var out []string
 	for _, r := range rs {
-		if _, err := ArchiveFor(rs, r.Version, goos, goarch); err == nil && r.Stable && toolchain.Stable(r.Version) {
+		if _, err := archiveFor(rs, r.Version, goos, goarch); err == nil && r.Stable && toolchain.Stable(r.Version) {
 			out = append(out, r.Version)
 		}
 	}

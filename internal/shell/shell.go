@@ -45,9 +45,9 @@ type Line struct {
 	Text string
 }
 
-// StartupFiles returns the start-up files of the usual shells that exist,
+// startupFiles returns the start-up files of the usual shells that exist,
 // in the order a reader should look at them.
-func StartupFiles(sys *system.System) []string {
+func startupFiles(sys *system.System) []string {
 	if sys.Home == "" {
 		return nil
 	}
@@ -71,7 +71,7 @@ func FindExports(sys *system.System, name string) []Line {
 	q := regexp.QuoteMeta(name)
 	re := regexp.MustCompile(`^\s*(?:(?:export|declare\s+-x|typeset\s+-x)\s+` + q + `=|` + q + `=|set\s+(?:-[a-zA-Z]+\s+)*` + q + `(?:\s|$))`)
 	var found []Line
-	for _, p := range StartupFiles(sys) {
+	for _, p := range startupFiles(sys) {
 		f, err := os.Open(p)
 		if err != nil {
 			continue

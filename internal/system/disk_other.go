@@ -5,6 +5,6 @@ package system
 import "errors"
 
 // FreeSpace is not implemented on this system.
-func FreeSpace(path string) (uint64, error) {
+func diskFree(path string) (uint64, error) {
 	return 0, errors.ErrUnsupported
 }

@@ -4,9 +4,9 @@ package system
 
 import "golang.org/x/sys/unix"
 
-// FreeSpace returns the bytes available to an unprivileged user on the
+// diskFree returns the bytes available to an unprivileged user on the
 // file system that holds path.
-func FreeSpace(path string) (uint64, error) {
+func diskFree(path string) (uint64, error) {
 	var st unix.Statfs_t
 	if err := unix.Statfs(path, &st); err != nil {
 		return 0, err

@@ -2,9 +2,9 @@ package system
 
 import "golang.org/x/sys/windows"
 
-// FreeSpace returns the bytes available to the user on the volume that
+// diskFree returns the bytes available to the user on the volume that
 // holds path.
-func FreeSpace(path string) (uint64, error) {
+func diskFree(path string) (uint64, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return 0, err

@@ -63,7 +63,7 @@ func OS() *System {
 		Home:      home,
 		Dir:       dir,
 		Run:       ExecRunner,
-		FreeSpace: FreeSpace,
+		FreeSpace: diskFree,
 		HTTP:      &http.Client{Transport: http.DefaultTransport},
 		Now:       time.Now,
 		UserEnv:   osUserEnv(),

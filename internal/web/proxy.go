@@ -25,10 +25,8 @@ func FirstProxy(list []gosettings.ProxyEntry) string {
 	return ""
 }
 
-// ModuleURL is a module proxy URL: base/<escaped path>/@v/<rest>, where
-// rest is "list" or an escaped "<version>.info", ".mod" or ".zip" made by
-// VersionFile.
-func ModuleURL(base, path, rest string) (string, error) {
+// moduleURL is a module proxy URL: base/<escaped path>/@v/<rest>.
+func moduleURL(base, path, rest string) (string, error) {
 	esc, err := module.EscapePath(path)
 	if err != nil {
 		return "", err
@@ -36,18 +34,9 @@ func ModuleURL(base, path, rest string) (string, error) {
 	return strings.TrimSuffix(base, "/") + "/" + esc + "/@v/" + rest, nil
 }
 
-// VersionFile is the escaped name of a version's file: "v1.0.0.info".
-func VersionFile(version, ext string) (string, error) {
-	esc, err := module.EscapeVersion(version)
-	if err != nil {
-		return "", err
-	}
-	return esc + ext, nil
-}
-
 // List asks a proxy for a module's version list, one version a line.
 func (c Client) List(ctx context.Context, base, path string) ([]string, error) {
-	u, err := ModuleURL(base, path, "list")
+	u, err := moduleURL(base, path, "list")
 	if err != nil {
 		return nil, err
 	}

@@ -9,13 +9,11 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -252,19 +250,4 @@ func (b *guardedBody) Close() error {
 	err := b.body.Close()
 	b.cancel()
 	return err
-}
-
-// IsStall reports whether err is a stalled request.
-func IsStall(err error) bool {
-	var s *StallError
-	return errors.As(err, &s)
-}
-
-// Host returns the host of a URL for messages, "" when it has none.
-func Host(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	return u.Host
 }
