@@ -209,9 +209,11 @@ func request(ctx context.Context, client web.Client, url string, timeout time.Du
 	return r
 }
 
-// describeNetError names a timeout as one and masks credentials.
+// describeNetError names a timeout as one, whether the request's deadline
+// or the idle timeout between reads ended it, and masks credentials.
 func describeNetError(ctx context.Context, err error, timeout time.Duration) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	var stall *web.StallError
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.As(err, &stall) && stall.Bytes == 0 {
 		return fmt.Errorf("no answer within %s", timeout)
 	}
 	return redact.Error(err)
