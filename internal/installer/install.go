@@ -21,6 +21,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/toolchain"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
@@ -192,14 +193,14 @@ func Install(ctx context.Context, p Plan, o Options) error {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return err
 	}
-	lock, err := os.OpenFile(filepath.Join(o.Dir, ".godoctor-install.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := system.LockFile(filepath.Join(o.Dir, ".godoctor-install.lock"), 0)
+	if errors.Is(err, system.ErrLocked) {
+		return errLocked
+	}
 	if err != nil {
 		return err
 	}
 	defer lock.Close()
-	if err := lockFile(lock); err != nil {
-		return err
-	}
 	if p.Installed() {
 		return ErrAlreadyInstalled
 	}

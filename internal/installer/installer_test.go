@@ -29,6 +29,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 	"github.com/godoctorhq/godoctor/internal/toolchain"
 	"github.com/godoctorhq/godoctor/internal/web"
@@ -231,7 +232,7 @@ func TestInstallLockFreeSpaceAndCancel(t *testing.T) {
 	o := proxyOptions(t, srv, srv.URL)
 	os.MkdirAll(o.Dir, 0o755)
 	held, _ := os.OpenFile(filepath.Join(o.Dir, ".godoctor-install.lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err := lockFile(held); err != nil {
+	if err := system.TryLock(held); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := install(t, "1.21.5", o); !errors.Is(err, errLocked) {

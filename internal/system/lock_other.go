@@ -1,8 +1,8 @@
 //go:build !unix && !windows
 
-package installer
+package system
 
 import "os"
 
-// lockFile is a no-op where the system offers no file locks.
-func lockFile(f *os.File) error { return nil }
+// TryLock is a no-op where the system offers no file locks.
+func TryLock(f *os.File) error { return nil }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package installer
+package system
 
 import (
 	"errors"
@@ -9,11 +9,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive lock on f without waiting.
-func lockFile(f *os.File) error {
+// TryLock takes an exclusive lock on f without waiting: ErrLocked when
+// another process holds it. The lock ends when f is closed.
+func TryLock(f *os.File) error {
 	err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 	if errors.Is(err, unix.EWOULDBLOCK) {
-		return errLocked
+		return ErrLocked
 	}
 	return err
 }
