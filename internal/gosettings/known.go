@@ -3,6 +3,8 @@ package gosettings
 import (
 	"sort"
 	"strings"
+
+	"github.com/godoctorhq/godoctor/internal/suggest"
 )
 
 // knownEnv is the go command's list of the variables it reads
@@ -70,40 +72,13 @@ func UnknownGoVar(name string) (meant string, unknown bool) {
 	if !strings.HasPrefix(name, "GO") || len(name) < 5 {
 		return "", false
 	}
-	best, bestDist := "", 3
+	var names []string
 	for k := range knownEnv {
-		if !strings.HasPrefix(k, "GO") {
-			continue
-		}
-		if d := editDistance(name, k); d < bestDist || d == bestDist && k < best {
-			best, bestDist = k, d
+		if strings.HasPrefix(k, "GO") {
+			names = append(names, k)
 		}
 	}
-	if bestDist <= 2 {
-		return best, true
-	}
-	return "", false
-}
-
-// editDistance is the Levenshtein distance of two short ASCII strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(name, names, 2)
 }
 
 // knownGoFlags are the flag names that the go command accepts in GOFLAGS
