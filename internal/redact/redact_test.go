@@ -57,12 +57,12 @@ func FuzzURL(f *testing.F) {
 func TestText(t *testing.T) {
 	for in, want := range map[string]string{
 		"GOPROXY=https://alice:S3CRET@corp.example/p,direct": "GOPROXY=https://***@corp.example/p,direct",
-		`invalid value "x=ftp://u:PW@host" for flag`:           `invalid value "x=ftp://***@host" for flag`,
-		"use 'https://u:PW/x@host'":                           "use 'https://***/x@host'",
-		"GET https://proxy.example/golang.org/x/sys/@v/list":  "GET https://proxy.example/golang.org/x/sys/@v/list",
-		"http://[::1]:8080/x and http://127.0.0.1:1/y":        "http://[::1]:8080/x and http://127.0.0.1:1/y",
-		"two: https://a:b@x|https://c@y":                      "two: https://***@x|https://***@y",
-		"no url here: user:pass@host":                         "no url here: user:pass@host",
+		`invalid value "x=ftp://u:PW@host" for flag`:         `invalid value "x=ftp://***@host" for flag`,
+		"use 'https://u:PW/x@host'":                          "use 'https://***/x@host'",
+		"GET https://proxy.example/golang.org/x/sys/@v/list": "GET https://proxy.example/golang.org/x/sys/@v/list",
+		"http://[::1]:8080/x and http://127.0.0.1:1/y":       "http://[::1]:8080/x and http://127.0.0.1:1/y",
+		"two: https://a:b@x|https://c@y":                     "two: https://***@x|https://***@y",
+		"no url here: user:pass@host":                        "no url here: user:pass@host",
 	} {
 		if got := Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)
