@@ -7,11 +7,8 @@ package change
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/system"
@@ -91,54 +88,6 @@ func (p Plan) Preview() string {
 		b.WriteString("note: " + n + "\n")
 	}
 	return b.String()
-}
-
-// readFile returns a file's content and mode, nil content when it does
-// not exist.
-func readFile(path string) ([]byte, fs.FileMode, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, nil
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	return data, fi.Mode().Perm(), nil
-}
-
-// writeAtomic replaces path with data: written to a temporary file in the
-// same directory, synced, given mode, then renamed over path, so a reader
-// sees the old or the new file and never half of one.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".godoctor-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // diff returns a line diff of a and b: unchanged lines with "  ", removed

@@ -217,11 +217,11 @@ func TestCommentOutAndFish(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
-	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
+	if got, _ := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
 		t.Errorf("fish block dirs = %q\n%s", got, e.After)
 	}
 	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
-	if got := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin"}) {
+	if got, _ := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin"}) {
 		t.Errorf("fish block dirs after dropping /opt/go bin = %q\n%s", got, e.After)
 	}
 }

@@ -2,14 +2,18 @@ package change
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -27,13 +31,21 @@ func goEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[st
 	case err != nil:
 		return Edit{}, fmt.Errorf("cannot find the go env file: %w", err)
 	}
+	if err := checkValues(set); err != nil {
+		return Edit{}, err
+	}
 	before, mode, err := readFile(path)
 	if err != nil {
 		return Edit{}, err
 	}
 	e := Edit{Path: path, Before: before, Mode: mode}
 	if e.Mode == 0 {
-		e.Mode = 0o644
+		e.Mode = 0o666 // under the umask, as go env -w creates it
+		for _, v := range set {
+			if redact.List(v) != v {
+				e.Mode = 0o600 // a credential stays the user's
+			}
+		}
 	}
 	if before == nil && len(set) == 0 {
 		return e, nil // nothing to unset in a file that does not exist
@@ -44,6 +56,33 @@ func goEnvEdit(ctx context.Context, sys *system.System, gobin string, set map[st
 	}
 	e.After, err = goEnvWrite(ctx, sys, gobin, before, set, unset)
 	return e, err
+}
+
+// checkValues refuses, before anything is written and whether or not a go
+// command does the writing, values the go env file cannot hold (a line
+// break would start a line of its own: another setting) and GOPROXY and
+// GOSUMDB values the go command would refuse when it first needs them.
+func checkValues(set map[string]string) error {
+	for _, k := range sortedKeys(set) {
+		v := set[k]
+		switch {
+		case k == "" || k[0] < 'A' || k[0] > 'Z' || strings.ContainsFunc(k, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') }):
+			return fmt.Errorf("%q is not a go env variable name", k)
+		case strings.ContainsAny(v, "\x00\n\r") || !utf8.ValidString(v):
+			return fmt.Errorf("%s=%q: a value with a line break, a NUL or invalid UTF-8 cannot go into the go env file", k, redact.List(v))
+		}
+		switch k {
+		case "GOPROXY":
+			if _, err := gosettings.ParseProxyList(v); err != nil {
+				return fmt.Errorf("GOPROXY=%s: %w", redact.List(v), err)
+			}
+		case "GOSUMDB":
+			if _, err := gosettings.ParseGOSUMDB(v); err != nil && !errors.Is(err, gosettings.ErrSumDBOff) {
+				return fmt.Errorf("GOSUMDB=%s: %w", redact.List(v), err)
+			}
+		}
+	}
+	return nil
 }
 
 // goEnvWrite runs go env -w and -u against a temporary copy of the file.

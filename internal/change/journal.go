@@ -1,6 +1,7 @@
 package change
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -18,31 +20,46 @@ import (
 )
 
 // Journal keeps a backup of every file before each change, so that undo
-// can step back through the changes one at a time.
+// can step back through the changes one at a time. An entry is a
+// directory: the backups first, each synced, then entry.json, written
+// atomically, and only then the user's files. An entry is therefore
+// either complete or has no entry.json and changed nothing.
 type Journal struct {
 	Dir string // <user config dir>/godoctor/journal
 	Now func() time.Time
 	// UserEnv holds the user variables that edits may change (Windows).
 	UserEnv system.UserEnv
+	// LockWait is how long Apply and Undo wait for another godoctor that
+	// is changing files; 0 means a few seconds.
+	LockWait time.Duration
 }
+
+// entryVersion is the format of entry.json written now. Version 1 entries
+// (no "version" field) recorded no hash of their backups.
+const entryVersion = 2
 
 // Entry is one applied change.
 type Entry struct {
-	ID    string       `json:"id"`
-	Time  time.Time    `json:"time"`
-	Title string       `json:"title"`
-	Files []FileRecord `json:"files"`
+	Version int          `json:"version"`
+	ID      string       `json:"id"`
+	Time    time.Time    `json:"time"`
+	Title   string       `json:"title"`
+	Files   []FileRecord `json:"files"`
 }
 
 // FileRecord says what happened to one file or user variable.
 type FileRecord struct {
-	Path    string      `json:"path"`
-	UserVar bool        `json:"user_var,omitempty"` // Path names a user variable
-	Existed bool        `json:"existed"`
-	Mode    fs.FileMode `json:"mode"`
-	Backup  string      `json:"backup,omitempty"` // file name in the entry's directory
-	// After is the SHA-256 of what godoctor wrote: undo refuses to
-	// overwrite a file changed by hand since, unless told to.
+	Path    string `json:"path"`
+	UserVar bool   `json:"user_var,omitempty"` // Path names a user variable
+	Existed bool   `json:"existed"`
+	// Mode is the file's mode before the change, or the new file's.
+	Mode   fs.FileMode `json:"mode"`
+	Backup string      `json:"backup,omitempty"` // file name in the entry's directory
+	// BackupHash is the SHA-256 of the backup: undo restores nothing from
+	// a backup that no longer has it.
+	BackupHash string `json:"backup_sha256,omitempty"`
+	// After is the SHA-256 of what godoctor wrote: undo asks before it
+	// overwrites a file changed by hand since.
 	After string `json:"after"`
 }
 
@@ -56,22 +73,65 @@ func (e *ChangedSinceError) Error() string {
 	return "changed by hand since godoctor wrote them: " + strings.Join(e.Paths, ", ")
 }
 
+// DamagedError is a journal entry that cannot be trusted: an entry.json
+// that does not parse or says something impossible, or a backup that is
+// missing or differs from what was recorded. Nothing was restored.
+type DamagedError struct {
+	Dir    string // the entry's directory
+	Reason string
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("the journal entry %s is damaged: %s; nothing was restored. To undo the changes before it, move it out of the way first: mv %s %s.damaged",
+		e.Dir, e.Reason, e.Dir, e.Dir)
+}
+
+// ErrBusy says another godoctor is changing files.
+var ErrBusy = errors.New("another godoctor is changing files right now; try again when it is done")
+
 func hash(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
 
+// idPattern is the form of every entry ID Apply makes; nothing else in the
+// journal directory is an entry.
+var idPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}-[0-9a-f]{8}$`)
+
+// lock serialises every change of files between godoctor processes, from
+// re-reading the files to writing the journal.
+func (j Journal) lock() (func(), error) {
+	wait := j.LockWait
+	if wait == 0 {
+		wait = 5 * time.Second
+	}
+	f, err := system.LockFile(filepath.Join(j.Dir, ".lock"), wait)
+	if errors.Is(err, system.ErrLocked) {
+		return nil, ErrBusy
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	return func() { f.Close() }, nil
+}
+
 // Apply makes a plan's edits: every file is backed up into a new journal
 // entry first, then written atomically. If a write fails, the files
-// already written are restored from the backups.
+// already written are restored from the backups; if that fails too, the
+// entry stays, so that undo can finish the job.
 func (j Journal) Apply(p Plan) (Entry, error) {
+	unlock, err := j.lock()
+	if err != nil {
+		return Entry{}, err
+	}
+	defer unlock()
 	now := time.Now
 	if j.Now != nil {
 		now = j.Now
 	}
 	var suffix [4]byte
 	rand.Read(suffix[:])
-	e := Entry{ID: now().UTC().Format("20060102T150405.000000000") + "-" + hex.EncodeToString(suffix[:]), Time: now(), Title: p.Title}
+	e := Entry{Version: entryVersion, ID: now().UTC().Format("20060102T150405.000000000") + "-" + hex.EncodeToString(suffix[:]), Time: now(), Title: p.Title}
 	dir := filepath.Join(j.Dir, e.ID)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return e, fmt.Errorf("journal: %w", err)
@@ -81,29 +141,27 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		if !ed.Changed() {
 			continue
 		}
-		// Re-read: the plan may be old, and the backup must be of what is
-		// there now.
+		// Re-read under the lock: the plan may be old, and the backup
+		// must be of what is there now.
 		cur, mode, err := j.read(ed.UserVar, ed.Path)
 		if err != nil {
 			os.RemoveAll(dir)
 			return e, err
 		}
-		if string(cur) != string(ed.Before) || (cur == nil) != (ed.Before == nil) {
+		if !bytes.Equal(cur, ed.Before) || (cur == nil) != (ed.Before == nil) {
 			os.RemoveAll(dir)
-			return e, fmt.Errorf("%s changed since the preview; nothing was written", ed.Name())
+			return e, fmt.Errorf("%s changed since the preview (another godoctor, go env -w or an editor?); nothing was written; run the command again to see the change as it would be now", ed.Name())
 		}
 		rec := FileRecord{Path: ed.Path, UserVar: ed.UserVar, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
 		if cur != nil {
 			rec.Backup = fmt.Sprintf("%d-%s", i, filepath.Base(ed.Path))
+			rec.BackupHash = hash(cur)
 			if err := writeAtomic(filepath.Join(dir, rec.Backup), cur, 0o600); err != nil {
 				os.RemoveAll(dir)
 				return e, fmt.Errorf("backing up %s: %w", ed.Name(), err)
 			}
 		} else {
 			rec.Mode = ed.Mode
-			if rec.Mode == 0 {
-				rec.Mode = 0o644
-			}
 		}
 		e.Files = append(e.Files, rec)
 		edits = append(edits, ed)
@@ -114,10 +172,12 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 	}
 	for i, ed := range edits {
 		if err := j.write(ed.UserVar, ed.Path, ed.After, e.Files[i].Mode); err != nil {
-			// Put back what was written so far; the entry goes with it.
-			j.restore(e, e.Files[:i])
+			werr := fmt.Errorf("writing %s: %w", ed.Name(), err)
+			if rerr := j.restore(dir, e.Files[:i]); rerr != nil {
+				return e, fmt.Errorf("%w; putting back the files written before it failed too (%v): the backups are kept in %s, and godoctor undo restores them", werr, rerr, dir)
+			}
 			os.RemoveAll(dir)
-			return e, fmt.Errorf("writing %s: %w (earlier files restored)", ed.Name(), err)
+			return e, fmt.Errorf("%w; the files written before it were put back", werr)
 		}
 	}
 	return e, nil
@@ -131,42 +191,107 @@ func (j Journal) writeEntry(e Entry) error {
 	return writeAtomic(filepath.Join(j.Dir, e.ID, "entry.json"), data, 0o600)
 }
 
-// Entries returns the journal, newest first.
-func (j Journal) Entries() ([]Entry, error) {
+// newest returns the newest entry, verified: a readable entry.json that
+// says something possible, and every backup it names whole. A directory
+// without entry.json is an Apply that stopped before it touched any file
+// of the user's: it is removed, and the entry before it is the newest.
+func (j Journal) newest() (Entry, string, error) {
 	dirs, err := os.ReadDir(j.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return Entry{}, "", ErrNothingToUndo
 	}
 	if err != nil {
-		return nil, err
+		return Entry{}, "", err
 	}
-	var out []Entry
+	var ids []string
 	for _, d := range dirs {
-		data, err := os.ReadFile(filepath.Join(j.Dir, d.Name(), "entry.json"))
-		if err != nil {
-			continue // an entry whose writing was interrupted
-		}
-		var e Entry
-		if json.Unmarshal(data, &e) == nil {
-			out = append(out, e)
+		if d.IsDir() && idPattern.MatchString(d.Name()) {
+			ids = append(ids, d.Name())
 		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID > out[b].ID })
-	return out, nil
+	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
+	for _, id := range ids {
+		dir := filepath.Join(j.Dir, id)
+		data, err := os.ReadFile(filepath.Join(dir, "entry.json"))
+		if errors.Is(err, fs.ErrNotExist) {
+			os.RemoveAll(dir)
+			continue
+		}
+		if err != nil {
+			return Entry{}, dir, &DamagedError{Dir: dir, Reason: err.Error()}
+		}
+		e, err := parseEntry(data, id)
+		if err != nil {
+			return Entry{}, dir, &DamagedError{Dir: dir, Reason: err.Error()}
+		}
+		for _, f := range e.Files {
+			if !f.Existed {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, f.Backup))
+			switch {
+			case err != nil:
+				return e, dir, &DamagedError{Dir: dir, Reason: fmt.Sprintf("the backup of %s cannot be read (%v)", f.Name(), err)}
+			case f.BackupHash != "" && hash(b) != f.BackupHash:
+				return e, dir, &DamagedError{Dir: dir, Reason: fmt.Sprintf("the backup of %s is not what was saved (%d bytes, another SHA-256)", f.Name(), len(b))}
+			}
+		}
+		return e, dir, nil
+	}
+	return Entry{}, "", ErrNothingToUndo
 }
 
-// Undo restores the newest entry's files and removes the entry. Files
+var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// parseEntry reads an entry.json and checks that it can be acted on.
+func parseEntry(data []byte, id string) (Entry, error) {
+	var e Entry
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, fmt.Errorf("entry.json does not parse: %v", err)
+	}
+	switch {
+	case e.Version != 0 && e.Version != entryVersion:
+		return e, fmt.Errorf("entry.json has version %d, which this godoctor does not know", e.Version)
+	case e.ID != id:
+		return e, fmt.Errorf("entry.json names entry %q", e.ID)
+	case e.Time.IsZero():
+		return e, errors.New("entry.json has no time")
+	case len(e.Files) == 0:
+		return e, errors.New("entry.json names no file")
+	}
+	for _, f := range e.Files {
+		switch {
+		case !f.UserVar && !filepath.IsAbs(f.Path):
+			return e, fmt.Errorf("entry.json names %q, which is not an absolute path", f.Path)
+		case f.UserVar && (f.Path == "" || strings.ContainsAny(f.Path, "\x00\n=")):
+			return e, fmt.Errorf("entry.json names the variable %q", f.Path)
+		case !hexHash.MatchString(f.After):
+			return e, fmt.Errorf("entry.json has no hash of what was written to %s", f.Path)
+		case f.Existed && (f.Backup == "" || f.Backup != filepath.Base(f.Backup) || !filepath.IsLocal(f.Backup) || f.Backup == "entry.json"):
+			return e, fmt.Errorf("entry.json names the backup %q for %s", f.Backup, f.Path)
+		case f.Existed && e.Version == entryVersion && !hexHash.MatchString(f.BackupHash):
+			return e, fmt.Errorf("entry.json has no hash of the backup of %s", f.Path)
+		}
+	}
+	return e, nil
+}
+
+// Undo restores the newest entry's files, all of them or none, and removes
+// the entry. Every backup is checked before anything is touched. Files
 // changed since godoctor wrote them are left alone with a
 // *ChangedSinceError unless force is set.
 func (j Journal) Undo(force bool) (Entry, error) {
-	entries, err := j.Entries()
+	unlock, err := j.lock()
 	if err != nil {
 		return Entry{}, err
 	}
-	if len(entries) == 0 {
-		return Entry{}, ErrNothingToUndo
+	defer unlock()
+	e, dir, err := j.newest()
+	if err != nil {
+		return e, err
 	}
-	e := entries[0]
 	if !force {
 		var changed []string
 		for _, f := range e.Files {
@@ -174,7 +299,9 @@ func (j Journal) Undo(force bool) (Entry, error) {
 			if err != nil {
 				return e, err
 			}
-			if hash(cur) != f.After {
+			// What godoctor wrote, or (after an Apply that stopped half
+			// way) what was there before: neither is a hand edit.
+			if h := hash(cur); h != f.After && !(f.Existed && h == f.BackupHash) && !(!f.Existed && cur == nil) {
 				changed = append(changed, f.Name())
 			}
 		}
@@ -182,30 +309,54 @@ func (j Journal) Undo(force bool) (Entry, error) {
 			return e, &ChangedSinceError{Paths: changed}
 		}
 	}
-	if err := j.restore(e, e.Files); err != nil {
+	if err := j.restore(dir, e.Files); err != nil {
 		return e, err
 	}
-	return e, os.RemoveAll(filepath.Join(j.Dir, e.ID))
+	return e, os.RemoveAll(dir)
 }
 
-// restore puts files back as the entry found them.
-func (j Journal) restore(e Entry, files []FileRecord) error {
+// restore puts files back as the entry in dir found them, all or none:
+// when one cannot be written, those already restored get back what they
+// held a moment ago.
+func (j Journal) restore(dir string, files []FileRecord) error {
+	type state struct {
+		data []byte
+		mode fs.FileMode
+	}
+	var done []state
+	var err error
 	for _, f := range files {
+		cur, mode, rerr := j.read(f.UserVar, f.Path)
+		if rerr != nil {
+			err = rerr
+			break
+		}
 		if !f.Existed {
-			if err := j.remove(f.UserVar, f.Path); err != nil {
-				return err
+			err = j.remove(f.UserVar, f.Path)
+		} else {
+			var data []byte
+			if data, err = os.ReadFile(filepath.Join(dir, f.Backup)); err == nil {
+				err = j.write(f.UserVar, f.Path, data, f.Mode)
 			}
-			continue
 		}
-		data, err := os.ReadFile(filepath.Join(j.Dir, e.ID, f.Backup))
 		if err != nil {
-			return fmt.Errorf("backup of %s: %w", f.Name(), err)
+			err = fmt.Errorf("restoring %s: %w", f.Name(), err)
+			break
 		}
-		if err := j.write(f.UserVar, f.Path, data, f.Mode); err != nil {
-			return err
+		done = append(done, state{cur, mode})
+	}
+	if err == nil {
+		return nil
+	}
+	for i, s := range done {
+		f := files[i]
+		if s.data == nil {
+			j.remove(f.UserVar, f.Path)
+		} else {
+			j.write(f.UserVar, f.Path, s.data, s.mode)
 		}
 	}
-	return nil
+	return err
 }
 
 // Name is how the file or variable is shown to a person.
@@ -237,7 +388,11 @@ func (j Journal) remove(userVar bool, path string) error {
 		}
 		return j.UserEnv.Delete(path)
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	t, err := target(path)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(t); err != nil && !notExist(err) {
 		return err
 	}
 	return nil

@@ -47,7 +47,11 @@ func pathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
 		return Edit{}, err
 	}
 	all := append([]string(nil), dirs...)
-	for _, d := range blockDirs(string(before), sh) {
+	old, err := blockDirs(string(before), sh)
+	if err != nil {
+		return Edit{}, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, d := range old {
 		if !slices.Contains(all, d) && !slices.Contains(drop, d) {
 			all = append(all, d)
 		}
@@ -58,8 +62,11 @@ func pathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
 		body.WriteString(pathLine(sh, all[i]) + "\n")
 	}
 	block := blockStart + "\n" + body.String() + blockEnd + "\n"
-	after := replaceBlock(string(before), block)
-	return Edit{Path: path, Before: before, After: []byte(after), Mode: orMode(mode, 0o644)}, nil
+	after, err := replaceBlock(string(before), block)
+	if err != nil {
+		return Edit{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Edit{Path: path, Before: before, After: []byte(after), Mode: orMode(mode, 0o666)}, nil
 }
 
 // pathLine is the line that puts dir first on PATH in a shell.
@@ -70,18 +77,56 @@ func pathLine(sh shell.Kind, dir string) string {
 	return `export PATH="` + shell.DoubleQuoted(dir) + `:$PATH"`
 }
 
-// blockDirs reads back the directories of godoctor's block.
-func blockDirs(text string, sh shell.Kind) []string {
-	start := strings.Index(text, blockStart)
-	if start < 0 {
-		return nil
+// BrokenBlockError is a file whose godoctor block is not whole: one
+// marker without the other, two blocks, or the end before the start.
+// godoctor does not guess where its block ends: the file is left alone.
+type BrokenBlockError struct {
+	Line   int // 1-based, of the marker that has no partner
+	Reason string
+}
+
+func (e *BrokenBlockError) Error() string {
+	return fmt.Sprintf("line %d: %s; godoctor leaves the file alone until the block is mended by hand (remove the marker line, or put back the missing one: %q ... %q)", e.Line, e.Reason, blockStart, blockEnd)
+}
+
+// findBlock locates godoctor's block: the offset of its start marker and
+// the offset just past its end marker's line; found is false when the
+// file has none.
+func findBlock(text string) (start, end int, found bool, err error) {
+	lineOf := func(off int) int { return strings.Count(text[:off], "\n") + 1 }
+	starts, ends := strings.Count(text, blockStart), strings.Count(text, blockEnd)
+	start, end = strings.Index(text, blockStart), strings.Index(text, blockEnd)
+	switch {
+	case starts == 0 && ends == 0:
+		return 0, 0, false, nil
+	case starts > 1 || ends > 1:
+		at := strings.LastIndex(text, blockStart)
+		if ends > 1 {
+			at = strings.LastIndex(text, blockEnd)
+		}
+		return 0, 0, false, &BrokenBlockError{Line: lineOf(at), Reason: "godoctor's block is there twice"}
+	case ends == 0:
+		return 0, 0, false, &BrokenBlockError{Line: lineOf(start), Reason: "godoctor's block starts here and never ends"}
+	case starts == 0:
+		return 0, 0, false, &BrokenBlockError{Line: lineOf(end), Reason: "godoctor's block ends here and never starts"}
+	case end < start:
+		return 0, 0, false, &BrokenBlockError{Line: lineOf(end), Reason: "godoctor's block ends here, before it starts"}
 	}
-	end := strings.Index(text[start:], blockEnd)
-	if end < 0 {
-		return nil
+	end += len(blockEnd)
+	if end < len(text) && text[end] == '\n' {
+		end++
+	}
+	return start, end, true, nil
+}
+
+// blockDirs reads back the directories of godoctor's block.
+func blockDirs(text string, sh shell.Kind) ([]string, error) {
+	start, end, found, err := findBlock(text)
+	if !found {
+		return nil, err
 	}
 	var dirs []string
-	for _, line := range strings.Split(text[start:start+end], "\n") {
+	for _, line := range strings.Split(text[start:end], "\n") {
 		var d string
 		var ok bool
 		if sh == shell.Fish {
@@ -95,20 +140,17 @@ func blockDirs(text string, sh shell.Kind) []string {
 			dirs = append([]string{d}, dirs...) // lines are in reverse order
 		}
 	}
-	return dirs
+	return dirs, nil
 }
 
 // replaceBlock puts block where godoctor's block is, or at the end.
-func replaceBlock(text, block string) string {
-	start := strings.Index(text, blockStart)
-	if start >= 0 {
-		if end := strings.Index(text[start:], blockEnd); end >= 0 {
-			end += start + len(blockEnd)
-			if end < len(text) && text[end] == '\n' {
-				end++
-			}
-			return text[:start] + block + text[end:]
-		}
+func replaceBlock(text, block string) (string, error) {
+	start, end, found, err := findBlock(text)
+	if err != nil {
+		return "", err
+	}
+	if found {
+		return text[:start] + block + text[end:], nil
 	}
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
@@ -116,7 +158,7 @@ func replaceBlock(text, block string) string {
 	if text != "" {
 		text += "\n"
 	}
-	return text + block
+	return text + block, nil
 }
 
 // commentOutEdit plans turning lines of a file into comments, marked as

@@ -129,8 +129,17 @@ type UserEnv struct {
 	mu        sync.Mutex
 	vars      map[string]string // by upper-case name
 	Announced int
-	// Fail makes every write fail.
-	Fail error
+	// Fail makes every write fail (FailAfter: all but the next few).
+	Fail   error
+	writes int // to let through before failing
+}
+
+// FailAfter lets the next n writes through and fails every one after them
+// with err.
+func (u *UserEnv) FailAfter(n int, err error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.writes, u.Fail = -n, err
 }
 
 func (u *UserEnv) Get(name string) (string, bool, error) {
@@ -140,11 +149,20 @@ func (u *UserEnv) Get(name string) (string, bool, error) {
 	return v, ok, nil
 }
 
+// failing counts a write and says whether it fails.
+func (u *UserEnv) failing() error {
+	u.writes++
+	if u.Fail != nil && u.writes > 0 {
+		return u.Fail
+	}
+	return nil
+}
+
 func (u *UserEnv) Set(name, value string) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.Fail != nil {
-		return u.Fail
+	if err := u.failing(); err != nil {
+		return err
 	}
 	u.vars[strings.ToUpper(name)] = value
 	u.Announced++
@@ -154,8 +172,8 @@ func (u *UserEnv) Set(name, value string) error {
 func (u *UserEnv) Delete(name string) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.Fail != nil {
-		return u.Fail
+	if err := u.failing(); err != nil {
+		return err
 	}
 	delete(u.vars, strings.ToUpper(name))
 	u.Announced++
