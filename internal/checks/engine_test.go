@@ -68,26 +68,32 @@ func TestEngineConcurrencyLimit(t *testing.T) {
 
 func TestEngineCancelAndPanic(t *testing.T) {
 	m := fakesys.New(t)
+	// Checks not started when the run is cancelled finish as interrupted
+	// without running.
 	ctx, cancel := context.WithCancel(context.Background())
-	blocker := &Check{ID: "slow", Run: func(ctx context.Context, p *Pass) Result {
+	cancel()
+	never := &Check{ID: "never", Run: func(ctx context.Context, p *Pass) Result {
+		t.Error("ran after cancellation")
+		return ok("")
+	}}
+	for ev := range Run(ctx, []*Check{never, never}, m.Sys, Options{Concurrency: 1}) {
+		if ev.Kind == Finished && ev.Result.Summary != "interrupted" {
+			t.Errorf("never = %+v", ev.Result)
+		}
+	}
+	// A running check sees the cancellation through its context.
+	ctx, cancel = context.WithCancel(context.Background())
+	running := &Check{ID: "running", Run: func(ctx context.Context, p *Pass) Result {
 		cancel()
 		<-ctx.Done()
 		return Result{Status: Skip, Summary: ctx.Err().Error()}
 	}}
-	later := &Check{ID: "later", Run: func(ctx context.Context, p *Pass) Result {
-		t.Error("ran after cancellation")
-		return ok("")
-	}}
-	boom := &Check{ID: "boom", Run: func(ctx context.Context, p *Pass) Result { panic("kaput") }}
-	results := map[string]Result{}
-	for ev := range Run(ctx, []*Check{blocker, later}, m.Sys, Options{Concurrency: 1}) {
-		if ev.Kind == Finished {
-			results[ev.Check.ID] = ev.Result
+	for ev := range Run(ctx, []*Check{running}, m.Sys, Options{}) {
+		if ev.Kind == Finished && ev.Result.Summary != context.Canceled.Error() {
+			t.Errorf("running = %+v", ev.Result)
 		}
 	}
-	if results["later"].Summary != "interrupted" {
-		t.Errorf("later = %+v", results["later"])
-	}
+	boom := &Check{ID: "boom", Run: func(ctx context.Context, p *Pass) Result { panic("kaput") }}
 	for ev := range Run(context.Background(), []*Check{boom}, m.Sys, Options{}) {
 		if ev.Kind == Finished && (ev.Result.Status != Fail || ev.Result.Summary != "internal error in check boom: kaput") {
 			t.Errorf("boom = %+v", ev.Result)
