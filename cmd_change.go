@@ -24,15 +24,15 @@ import (
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
-// changer applies plans the same way for use, fix and undo: preview,
-// confirmation, journal.
+// changer applies plans the same way for use, fix, install and undo:
+// preview, confirmation, journal.
 type changer struct {
 	sys     *system.System
 	journal change.Journal
 	dryRun  bool
 	yes     bool
-	in      *bufio.Reader
-	out     io.Writer
+	answers <-chan string // lines of standard input, read as prompts need them
+	out     *redact.Writer
 	pr      i18n.Printer
 }
 
@@ -41,39 +41,71 @@ func newChanger(a *app, dryRun, yes bool) (*changer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &changer{sys: a.sys, journal: j, dryRun: dryRun, yes: yes, in: bufio.NewReader(a.stdin), out: a.stdout, pr: a.pr}, nil
+	return &changer{sys: a.sys, journal: j, dryRun: dryRun, yes: yes, answers: lines(a.stdin), out: a.stdout, pr: a.pr}, nil
 }
 
-// confirm asks a yes/no question; anything but yes, and end of input, is no.
-func (c *changer) confirm(question string) bool {
+// lines reads standard input one line at a time, each when the previous
+// one was taken, so that a prompt can stop waiting (Ctrl-C) without
+// leaving a read that would swallow the next answer.
+func lines(r io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		in := bufio.NewReader(r)
+		for {
+			line, err := in.ReadString('\n')
+			if line != "" {
+				ch <- line
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ch
+}
+
+// confirm asks a yes/no question: only y or yes is yes; anything else and
+// the end of input are no. Ctrl-C (ctx done) stops the wait at once with
+// the context's error, and nothing is written.
+func (c *changer) confirm(ctx context.Context, question string) (bool, error) {
 	if c.yes {
-		return true
+		return true, nil
 	}
 	fmt.Fprintf(c.out, "%s [y/N] ", question)
-	line, _ := c.in.ReadString('\n')
+	c.out.Flush()
+	var line string
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(c.out)
+		return false, ctx.Err()
+	case line = <-c.answers:
+	}
 	fmt.Fprintln(c.out)
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
-		return true
+		return true, nil
 	}
-	return false
+	return false, nil
 }
 
 // apply shows a plan and makes it, unless it is a dry run or declined.
-func (c *changer) apply(p change.Plan) (bool, error) {
+func (c *changer) apply(ctx context.Context, p change.Plan) (bool, error) {
 	fmt.Fprintf(c.out, "%s\n", p.Title)
 	if p.Empty() {
 		fmt.Fprintln(c.out, c.pr.T("  nothing to change: already so"))
 		return false, nil
 	}
 	fmt.Fprint(c.out, indent(p.Preview()))
-	switch {
-	case c.dryRun:
+	if c.dryRun {
 		fmt.Fprintln(c.out, c.pr.T("dry run: nothing written"))
 		return false, nil
-	case !c.confirm(c.pr.T("Make this change?")):
-		fmt.Fprintln(c.out, c.pr.T("not changed"))
-		return false, nil
+	}
+	if ok, err := c.confirm(ctx, c.pr.T("Make this change?")); !ok {
+		if err == nil {
+			fmt.Fprintln(c.out, c.pr.T("not changed"))
+		}
+		return false, err
 	}
 	e, err := c.journal.Apply(p)
 	if err != nil {
@@ -165,6 +197,14 @@ func runUse(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usageError("%s", a.T("use takes one mirror name or URL"))
 	}
+	for _, v := range []string{pos[0], sumdb} {
+		if strings.ContainsAny(v, "\x00\r\n") {
+			return usageError("%s", a.T("%q: a line break or NUL has no place in a mirror or a checksum database", redact.Text(v)))
+		}
+	}
+	if strings.ContainsAny(pos[0], ",|") {
+		return usageError("%s", a.T("use takes one mirror and writes GOPROXY=URL,direct; to set a list of proxies, write it yourself: go env -w GOPROXY=https://a.example,https://b.example,direct"))
+	}
 	env := goenv.Load(ctx, a.sys)
 	target, err := resolveMirror(a.sys, env, pos[0])
 	if err != nil {
@@ -197,7 +237,7 @@ func runUse(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	applied, err := c.apply(plan)
+	applied, err := c.apply(ctx, plan)
 	if err != nil || !applied {
 		return err
 	}
@@ -230,7 +270,7 @@ func resolveMirror(sys *system.System, env *goenv.Snapshot, arg string) (mirrors
 		}
 	}
 	if !strings.Contains(arg, "://") {
-		return mirrors.Mirror{}, fmt.Errorf("%q is neither a known mirror (see godoctor mirrors) nor a URL with http:// or https://", redact.URL(arg))
+		return mirrors.Mirror{}, fmt.Errorf("%q is neither a known mirror (see godoctor mirrors) nor a URL with http:// or https://", redact.Text(arg))
 	}
 	if err := mirrors.CheckURL(arg); err != nil {
 		return mirrors.Mirror{}, err
@@ -266,7 +306,7 @@ func runFix(ctx context.Context, a *app, args []string) error {
 	g.register(fs, a.pr)
 	fs.BoolVar(&dryRun, "dry-run", false, a.T("print every change, write nothing"))
 	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompts"))
-	fs.DurationVar(&timeout, "timeout", 5*time.Second, a.T("bound on each network operation"))
+	durationFlag(fs, a.pr, &timeout, "timeout", 5*time.Second, a.T("bound on each network operation"))
 	ids, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
@@ -366,7 +406,7 @@ func apply(ctx context.Context, c *changer, env *goenv.Snapshot, title string, a
 	if err != nil {
 		return false, nil, err
 	}
-	done, err := c.apply(plan)
+	done, err := c.apply(ctx, plan)
 	if !done {
 		return false, nil, err
 	}
@@ -390,7 +430,11 @@ func runUndo(ctx context.Context, a *app, args []string) error {
 	var changed *change.ChangedSinceError
 	if errors.As(err, &changed) {
 		fmt.Fprint(a.stdout, a.T("These files were changed by hand since godoctor wrote them: %s\n", strings.Join(changed.Paths, ", ")))
-		if !c.confirm(a.T("Restore them anyway, losing those edits?")) {
+		ok, cerr := c.confirm(ctx, a.T("Restore them anyway, losing those edits?"))
+		if cerr != nil {
+			return cerr
+		}
+		if !ok {
 			return &exitError{code: exitFailed, err: errors.New(a.T("not undone"))}
 		}
 		e, err = c.journal.Undo(true)

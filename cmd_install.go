@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +49,7 @@ func runInstall(ctx context.Context, a *app, args []string) error {
 	fs.BoolVar(&f.setDefault, "default", false, a.T("also make it the go on PATH: DIR/go -> DIR/goX.Y.Z and a PATH block in the shell profile (Windows: DIR\\goX.Y.Z\\bin in the user PATH)"))
 	fs.BoolVar(&f.yes, "yes", false, a.T("no confirmation prompt"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, a.T("print the resolved version, source, URL and target; download nothing"))
-	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, a.T("bound on each small network request"))
+	durationFlag(fs, a.pr, &f.timeout, "timeout", 10*time.Second, a.T("bound on each small network request"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
@@ -82,7 +81,7 @@ func runInstall(ctx context.Context, a *app, args []string) error {
 // installOptions are the installer's options for this machine.
 func installOptions(a *app, env *goenv.Snapshot, f installFlags) installer.Options {
 	return remedy.InstallOptions(a.sys, env, installer.Options{Dir: f.dir, Source: f.source, ListURL: f.listURL, DLURL: f.dlURL,
-		Timeout: f.timeout, Progress: progressPrinter(a.sys, a.stderr)})
+		Timeout: f.timeout, Progress: progressPrinter(a)})
 }
 
 // installVersion resolves, confirms, installs and, with --default, makes
@@ -105,16 +104,19 @@ func installVersion(ctx context.Context, a *app, env *goenv.Snapshot, c *changer
 		fmt.Fprintln(c.out, c.pr.T("dry run: nothing downloaded"))
 		return p.Target, nil
 	}
-	switch {
-	case p.Installed():
+	if p.Installed() {
 		fmt.Fprint(c.out, c.pr.T("%s is already installed in %s\n", p.Version, p.Target))
-	case !c.confirm(c.pr.T("Install it?")):
-		fmt.Fprintln(c.out, c.pr.T("not installed"))
-		return "", nil
-	default:
+	} else {
+		ok, err := c.confirm(ctx, c.pr.T("Install it?"))
+		if !ok {
+			if err == nil {
+				fmt.Fprintln(c.out, c.pr.T("not installed"))
+			}
+			return "", err
+		}
 		start := time.Now()
-		err := installer.Install(ctx, p, o)
-		fmt.Fprint(a.stderr, clearLine(sys, a.stderr))
+		err = installer.Install(ctx, p, o)
+		fmt.Fprint(a.stderr, clearLine(a))
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
 			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
@@ -167,7 +169,7 @@ func makeDefault(ctx context.Context, a *app, env *goenv.Snapshot, c *changer, d
 	if err != nil {
 		return err
 	}
-	if _, err = c.apply(plan); err != nil {
+	if _, err = c.apply(ctx, plan); err != nil {
 		return err
 	}
 	warnOtherGodoctor(a)
@@ -226,11 +228,11 @@ func warnMachineGo(sys *system.System, env *goenv.Snapshot, c *changer, dir stri
 
 // progressPrinter draws a one-line progress bar on a terminal and nothing
 // elsewhere.
-func progressPrinter(sys *system.System, w io.Writer) func(installer.Progress) {
-	f, ok := w.(*os.File)
-	if !ok || !interactive(f, f, sys.Getenv) {
+func progressPrinter(a *app) func(installer.Progress) {
+	if !a.errTerm {
 		return nil
 	}
+	w := a.stderr
 	return func(p installer.Progress) {
 		line := fmt.Sprintf("%s %s", p.Phase, mib(p.Done))
 		if p.Total > 0 {
@@ -248,8 +250,8 @@ func progressPrinter(sys *system.System, w io.Writer) func(installer.Progress) {
 	}
 }
 
-func clearLine(sys *system.System, w io.Writer) string {
-	if f, ok := w.(*os.File); ok && interactive(f, f, sys.Getenv) {
+func clearLine(a *app) string {
+	if a.errTerm {
 		return "\r" + strings.Repeat(" ", 90) + "\r"
 	}
 	return ""

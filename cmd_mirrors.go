@@ -40,9 +40,9 @@ func runMirrors(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet("mirrors", a.stderr, pr.T(mirrorsHelp))
 	f.globals.register(fs, pr)
 	fs.BoolVar(&f.json, "json", false, pr.T("print the report as JSON, nothing else on stdout"))
-	fs.IntVar(&f.samples, "samples", 5, pr.T("rounds of small requests per mirror"))
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, pr.T("bound on each request (the zip gets four times as long)"))
-	fs.IntVar(&f.concurrency, "concurrency", 0, pr.T("mirrors measured at once (0: all)"))
+	intFlag(fs, pr, &f.samples, "samples", 5, 1, 100, pr.T("rounds of small requests per mirror"))
+	durationFlag(fs, pr, &f.timeout, "timeout", 5*time.Second, pr.T("bound on each request (the zip gets four times as long)"))
+	intFlag(fs, pr, &f.concurrency, "concurrency", 0, 0, 64, pr.T("mirrors measured at once (0: all)"))
 	fs.Func("mirror", pr.T("add a mirror, NAME=URL (repeatable)"), func(v string) error {
 		m, err := mirrors.ParseFlag(v)
 		f.added = append(f.added, m)
@@ -51,9 +51,6 @@ func runMirrors(ctx context.Context, a *app, args []string) error {
 	fs.StringVar(&f.only, "only", "", pr.T("benchmark just these mirrors, NAME[,NAME...]"))
 	if helped, err := parse(fs, pr, args); helped || err != nil {
 		return err
-	}
-	if f.samples < 1 || f.timeout <= 0 || f.concurrency < 0 {
-		return usageError("%s", pr.T("--samples and --timeout must be positive, --concurrency not negative"))
 	}
 
 	env := goenv.Load(ctx, sys)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,6 +70,36 @@ func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
 	return fs
 }
 
+// durationFlag defines a duration flag that must be more than zero: a
+// zero or negative bound would fail every request at once.
+func durationFlag(fs *flag.FlagSet, pr i18n.Printer, p *time.Duration, name string, value time.Duration, help string) {
+	*p = value
+	fs.Func(name, help+" "+pr.T("(default %s)", value), func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New(pr.T("not a duration such as 5s or 1m30s"))
+		case d <= 0:
+			return errors.New(pr.T("must be more than zero"))
+		}
+		*p = d
+		return nil
+	})
+}
+
+// intFlag defines an integer flag held to [lo, hi].
+func intFlag(fs *flag.FlagSet, pr i18n.Printer, p *int, name string, value, lo, hi int, help string) {
+	*p = value
+	fs.Func(name, help+" "+pr.T("(default %d)", value), func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			return errors.New(pr.T("must be a whole number from %d to %d", lo, hi))
+		}
+		*p = n
+		return nil
+	})
+}
+
 // parseArgs parses flags that may come before, between or after the
 // positional arguments, and returns those arguments.
 func parseArgs(fs *flag.FlagSet, args []string) (positional []string, helped bool, err error) {
@@ -114,7 +145,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, pr i18n.Printer) {
 	fs.BoolVar(&f.offline, "offline", false, pr.T("skip the checks that need the network"))
 	fs.BoolVar(&f.strict, "strict", false, pr.T("warnings also give exit code 1"))
 	fs.BoolVar(&f.verbose, "v", false, pr.T("show the details of passing checks too"))
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, pr.T("bound on each network operation"))
+	durationFlag(fs, pr, &f.timeout, "timeout", 5*time.Second, pr.T("bound on each network operation"))
 }
 
 func (f *checkFlags) options(pr i18n.Printer) checks.Options {
@@ -162,7 +193,7 @@ func runDefault(ctx context.Context, a *app, args []string) error {
 	if helped, err := parse(fs, a.pr, args); helped || err != nil {
 		return err
 	}
-	if f.json || !a.terminal() {
+	if f.json || !a.term {
 		return printReport(ctx, a, f)
 	}
 	err := tui.Run(ctx, tui.Config{

@@ -18,6 +18,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/suggest"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -57,24 +59,25 @@ func usageError(format string, args ...any) error {
 // the machine, the language, the standard streams and the global flags.
 // Tests build one over a fake machine.
 type app struct {
-	sys     *system.System
-	pr      i18n.Printer
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
-	noColor bool // --no-color given before the command
+	sys *system.System
+	pr  i18n.Printer
+	// stdin is where answers to prompts come from; stdout and stderr
+	// mask every credential on its way out (redact.Writer), whichever
+	// code path wrote it.
+	stdin          io.Reader
+	stdout, stderr *redact.Writer
+	// term: stdin and stdout are a terminal; errTerm: so is stderr.
+	term, errTerm bool
+	noColor       bool // --no-color given before the command
 }
 
 // T translates a message into the chosen language.
 func (a *app) T(format string, args ...any) string { return a.pr.T(format, args...) }
 
-// terminal reports whether the app talks to a person at a terminal.
-func (a *app) terminal() bool { return interactive(a.stdin, a.stdout, a.sys.Getenv) }
-
 // colour reports whether output may be coloured: a terminal, and neither
 // --no-color (before or after the command) nor NO_COLOR.
 func (a *app) colour(noColorFlag bool) bool {
-	return !a.noColor && !noColorFlag && a.sys.Getenv("NO_COLOR") == "" && a.terminal()
+	return !a.noColor && !noColorFlag && a.sys.Getenv("NO_COLOR") == "" && a.term
 }
 
 func main() {
@@ -84,7 +87,8 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// exitCode maps a command's error to the process exit code, printing it.
+// exitCode maps a command's error to the process exit code, printing it
+// with its credentials masked.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
@@ -92,11 +96,11 @@ func exitCode(err error, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "godoctor:", ee.err)
+			fmt.Fprintln(stderr, "godoctor:", redact.Text(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "godoctor:", err)
+	fmt.Fprintln(stderr, "godoctor:", redact.Text(err.Error()))
 	return exitFailed
 }
 
@@ -111,7 +115,10 @@ func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader
 	if err != nil {
 		return usageError("%v", err)
 	}
-	a := &app{sys: sys, pr: i18n.Printer{Lang: l}, stdin: stdin, stdout: stdout, stderr: stderr, noColor: noColor}
+	a := &app{sys: sys, pr: i18n.Printer{Lang: l}, stdin: stdin, stdout: redact.NewWriter(stdout), stderr: redact.NewWriter(stderr),
+		term: interactive(stdin, stdout, sys.Getenv), errTerm: interactive(stderr, stderr, sys.Getenv), noColor: noColor}
+	defer a.stderr.Flush()
+	defer a.stdout.Flush()
 	err = dispatch(ctx, a, args)
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: errors.New(a.T("interrupted"))}
@@ -119,15 +126,21 @@ func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader
 	return err
 }
 
+// command is a subcommand and the example its usage errors show.
+type command struct {
+	run     func(ctx context.Context, a *app, args []string) error
+	example string
+}
+
 // commands are the subcommands by name.
-var commands = map[string]func(ctx context.Context, a *app, args []string) error{
-	"check":   runCheck,
-	"mirrors": runMirrors,
-	"use":     runUse,
-	"fix":     runFix,
-	"undo":    runUndo,
-	"install": runInstall,
-	"version": runVersion,
+var commands = map[string]command{
+	"check":   {runCheck, "godoctor check --offline --json"},
+	"mirrors": {runMirrors, "godoctor mirrors --samples 3 --timeout 10s"},
+	"use":     {runUse, "godoctor use goproxy.cn --sumdb sum.golang.google.cn"},
+	"fix":     {runFix, "godoctor fix env.goproxy --dry-run"},
+	"undo":    {runUndo, "godoctor undo"},
+	"install": {runInstall, "godoctor install 1.26.8 --default"},
+	"version": {runVersion, "godoctor version"},
 }
 
 // dispatch runs the command that args name; no command is the TUI or check.
@@ -136,18 +149,48 @@ func dispatch(ctx context.Context, a *app, args []string) error {
 		return runVersion(ctx, a, nil)
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runDefault(ctx, a, args)
+		return withExample(a, runDefault(ctx, a, args), "godoctor --offline")
 	}
 	name, args := args[0], args[1:]
 	if name == "help" {
-		fmt.Fprint(a.stdout, a.T(usage))
-		return nil
+		if len(args) == 0 {
+			fmt.Fprint(a.stdout, a.T(usage))
+			return nil
+		}
+		name, args = args[0], []string{"-h"}
 	}
-	if cmd, ok := commands[name]; ok {
-		return cmd(ctx, a, args)
+	cmd, ok := commands[name]
+	if !ok {
+		return unknownCommand(a, name)
+	}
+	return withExample(a, cmd.run(ctx, a, args), cmd.example)
+}
+
+// unknownCommand is the usage error for a command that does not exist,
+// with the nearest one that does.
+func unknownCommand(a *app, name string) error {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	if near, ok := suggest.Closest(name, names, 2); ok {
+		return usageError("%s", a.T("unknown command %q; did you mean %q? (godoctor help lists the commands)", name, near))
 	}
 	fmt.Fprint(a.stderr, a.T(usage))
 	return usageError("%s", a.T("unknown command %q", name))
+}
+
+// withExample adds a command's example to its usage errors.
+func withExample(a *app, err error, example string) error {
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitUsage {
+		return err
+	}
+	line := a.T("for example: %s", example)
+	if ee.err == nil {
+		return &exitError{code: exitUsage, err: errors.New(line)}
+	}
+	return &exitError{code: exitUsage, err: fmt.Errorf("%v\n%s", ee.err, line)}
 }
 
 // leadingGlobals takes the global flags that come before the command name

@@ -105,10 +105,12 @@ func ReadConfig(sys *system.System) ([]Mirror, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return redact.Error(err)
+		// net/url quotes the part it could not read, which may be a
+		// password ("invalid port \":secret\""): say only that it is no URL.
+		return fmt.Errorf("%s is not a URL that can be read (a password with / : or @ in it must be %%-escaped)", redact.Text(raw))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("%s: a module proxy URL needs http:// or https:// and a host", redact.URL(raw))
+		return fmt.Errorf("%s: a module proxy URL needs http:// or https:// and a host", redact.Text(raw))
 	}
 	return nil
 }

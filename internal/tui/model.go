@@ -376,7 +376,8 @@ func (m Model) View() string {
 		}
 	}
 	body = cutLines(strings.TrimRight(body, "\n"), room)
-	return fitWidth(header+"\n\n"+body+"\n\n"+foot, m.width)
+	// Every frame passes the credential masker, whatever a finding holds.
+	return fitWidth(redact.Text(header+"\n\n"+body+"\n\n"+foot), m.width)
 }
 
 func lipglossHeight(s string) int { return strings.Count(s, "\n") + 1 }
