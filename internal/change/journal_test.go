@@ -320,3 +320,18 @@ func umask(t *testing.T) os.FileMode {
 	fi, _ := os.Stat(p)
 	return 0o777 &^ fi.Mode().Perm()
 }
+
+// A godoctor killed between writing two files leaves a complete entry,
+// one file changed and one as before: undo puts it all back, and neither
+// file counts as changed by hand.
+func TestUndoAfterAKillBetweenWrites(t *testing.T) {
+	j, e, before, _ := twoFiles(t)
+	// As if the process died before its second write: that file still
+	// holds what the backup holds.
+	second := e.Files[1].Path
+	os.WriteFile(second, []byte(before[second]), 0o644)
+	if _, err := j.Undo(false); err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	sameContents(t, "after undo", contents(t, before), before)
+}
