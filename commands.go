@@ -26,9 +26,10 @@ Usage:
   godoctor fix [CHECK-ID...]  apply the fixes the checks propose, each previewed and confirmed
   godoctor undo               step back one change, from its backups
   godoctor install VERSION    install a Go toolchain, verified, into ~/sdk/goX.Y.Z
-  godoctor version            print godoctor's version
+  godoctor version            print godoctor's version and module (also --version)
+  godoctor help [COMMAND]     this text, or a command's help (also COMMAND -h)
 
-Run 'godoctor COMMAND -h' for a command's flags.
+Global flags, before or after the command: --lang en|zh, --no-color.
 
 Exit codes: 0 healthy, 1 a check failed, 2 usage error, 130 interrupted.
 `
