@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
 
@@ -74,7 +75,7 @@ var ErrTruncated = errors.New("download cut short")
 // by an earlier attempt is resumed with an HTTP Range request where the
 // server allows it; otherwise the download starts over. It returns the
 // file's size.
-func download(ctx context.Context, c web.Client, url, path string, size, limit int64, report func(Progress)) (int64, error) {
+func download(ctx context.Context, c web.Client, url, path string, size, limit int64, report func(Progress), room func(total, have int64) error) (int64, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return 0, err
@@ -118,7 +119,7 @@ func download(ctx context.Context, c web.Client, url, path string, size, limit i
 		}
 		resp.Body.Close()
 		f.Close()
-		return download(ctx, c, url, path, size, limit, report)
+		return download(ctx, c, url, path, size, limit, report, room)
 	case resp.StatusCode == http.StatusOK:
 		have = 0
 	default:
@@ -134,6 +135,14 @@ func download(ctx context.Context, c web.Client, url, path string, size, limit i
 	total := size
 	if total == 0 && resp.ContentLength > 0 {
 		total = have + resp.ContentLength
+	}
+	if total > limit {
+		return have, fmt.Errorf("GET %s: %d bytes, more than the %d a %s may have", redact.URL(url), total, limit, limitName(size))
+	}
+	if room != nil && total > 0 {
+		if err := room(total, have); err != nil {
+			return have, err
+		}
 	}
 	m := &meter{phase: "download", total: total, report: report, now: time.Now}
 	buf := make([]byte, 256<<10)
@@ -154,7 +163,14 @@ func download(ctx context.Context, c web.Client, url, path string, size, limit i
 			if ctx.Err() != nil {
 				return done, ctx.Err()
 			}
-			return done, fmt.Errorf("%w after %d bytes: %w", ErrTruncated, done, rerr)
+			var tl *web.TooLargeError
+			if errors.As(rerr, &tl) {
+				// Not the file asked for, and nothing to resume: gone.
+				f.Close()
+				os.Remove(path)
+				return 0, fmt.Errorf("GET %s: more than the %d bytes a %s may have; nothing was kept", redact.URL(url), limit, limitName(size))
+			}
+			return done, fmt.Errorf("%w after %d bytes (kept, the next install resumes it): %w", ErrTruncated, done, rerr)
 		}
 	}
 	m.update(done, true)
@@ -167,6 +183,14 @@ func download(ctx context.Context, c web.Client, url, path string, size, limit i
 	// No fsync: the file is read back at once and deleted after unpacking;
 	// one damaged by a crash fails its hash check and is fetched again.
 	return done, nil
+}
+
+// limitName says what bounds a download's size.
+func limitName(size int64) string {
+	if size > 0 {
+		return "release whose official list gives its size"
+	}
+	return "module zip (the go command's own cap)"
 }
 
 // contentRange reads a Content-Range header, "bytes 100-199/200" or

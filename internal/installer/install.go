@@ -48,6 +48,9 @@ type Options struct {
 	Timeout        time.Duration // for small requests
 	Progress       func(Progress)
 	FreeSpace      func(string) (uint64, error)
+	// LockDir holds the lock of each Dir (the user cache directory's
+	// godoctor folder); empty puts it in Dir.
+	LockDir string
 }
 
 // Plan is a resolved install.
@@ -143,8 +146,27 @@ func Resolve(ctx context.Context, spec Spec, o Options) (Plan, error) {
 // timeout of Timeout between any two reads, and a context.
 func (o Options) web() web.Client { return web.Client{HTTP: o.HTTP, Idle: o.Timeout} }
 
-// maxModuleZip is the go command's own cap on a module zip.
-const maxModuleZip = 500 << 20
+// maxModuleZip is the go command's own cap on a module zip (a variable
+// only so that a test can flood a smaller one).
+var maxModuleZip int64 = 500 << 20
+
+// unpackedPerByte is how much a toolchain grows when unpacked: go1.21.5's
+// 67 MiB zip holds 189 MiB of files.
+const unpackedPerByte = 3
+
+// room checks that the disk holds the rest of a download of total bytes,
+// of which have are there, and the toolchain unpacked from it.
+func (o Options) room(total, have int64) error {
+	if o.FreeSpace == nil {
+		return nil
+	}
+	need := uint64(total - have + unpackedPerByte*total)
+	free, err := o.FreeSpace(o.Dir)
+	if err != nil || free >= need {
+		return nil
+	}
+	return fmt.Errorf("only %d MiB free in %s; this toolchain needs about %d MiB (the download and the unpacked files)", free>>20, o.Dir, need>>20)
+}
 
 func (o Options) listURL() string {
 	if o.ListURL != "" {
@@ -182,18 +204,11 @@ var ErrAlreadyInstalled = errors.New("already installed")
 
 var errLocked = errors.New("another godoctor install is running in this directory")
 
-// minFree is the room a toolchain needs when its size is not known in
-// advance: the download plus the unpacked tree.
-const minFree = 1 << 30
-
 // Install carries out a plan. On any failure or cancellation the staging
 // directory is removed and an earlier install is left as it was; a partial
 // download is kept, so the next attempt resumes it.
-func Install(ctx context.Context, p Plan, o Options) error {
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return err
-	}
-	lock, err := system.LockFile(filepath.Join(o.Dir, ".godoctor-install.lock"), 0)
+func Install(ctx context.Context, p Plan, o Options) (err error) {
+	lock, err := system.LockFile(o.lockPath(), 0)
 	if errors.Is(err, system.ErrLocked) {
 		return errLocked
 	}
@@ -201,26 +216,40 @@ func Install(ctx context.Context, p Plan, o Options) error {
 		return err
 	}
 	defer lock.Close()
+	// Under the lock, everything of godoctor's in Dir is this install's to
+	// keep or to clear.
+	if _, statErr := os.Stat(o.Dir); errors.Is(statErr, fs.ErrNotExist) {
+		// A refused or failed install into a new directory leaves none,
+		// unless a partial download in it can be resumed.
+		defer func() {
+			if _, statErr := os.Stat(filepath.Join(o.Dir, downloadsDir)); err != nil && statErr != nil {
+				os.RemoveAll(o.Dir)
+			}
+		}()
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	removeDeadStaging(o.Dir)
 	if p.Installed() {
 		return ErrAlreadyInstalled
 	}
 	if _, err := os.Lstat(p.Target); err == nil {
 		return fmt.Errorf("%s exists but is not a complete godoctor install; move it away first", p.Target)
 	}
-	need := uint64(minFree)
 	if p.archive.Size > 0 {
-		need = uint64(3 * p.archive.Size)
-	}
-	if o.FreeSpace != nil {
-		if free, err := o.FreeSpace(o.Dir); err == nil && free < need {
-			return fmt.Errorf("only %d MiB free in %s; a toolchain needs about %d MiB", free>>20, o.Dir, need>>20)
+		// The official list gives the size: no download starts that
+		// cannot end. A module zip's size is known from its answer.
+		if err := o.room(p.archive.Size, 0); err != nil {
+			return err
 		}
 	}
-	downloads := filepath.Join(o.Dir, ".godoctor-downloads")
+	downloads := filepath.Join(o.Dir, downloadsDir)
 	if err := os.MkdirAll(downloads, 0o755); err != nil {
 		return err
 	}
-	staging, err := os.MkdirTemp(o.Dir, ".godoctor-staging-"+p.Version+"-")
+	defer os.Remove(downloads) // when no partial download is kept in it
+	staging, err := os.MkdirTemp(o.Dir, stagingPrefix+p.Version+"-")
 	if err != nil {
 		return err
 	}
@@ -255,6 +284,35 @@ func Install(ctx context.Context, p Plan, o Options) error {
 	return os.Rename(staging, p.Target)
 }
 
+// The names godoctor gives its own working files in Dir.
+const (
+	downloadsDir  = ".godoctor-downloads"
+	stagingPrefix = ".godoctor-staging-"
+)
+
+// removeDeadStaging removes the staging trees that earlier installs into
+// dir left when they died (killed, the terminal closed): the caller holds
+// dir's lock, so no install that is still running owns one.
+func removeDeadStaging(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), stagingPrefix) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// lockPath is the lock that serialises installs into Dir: under LockDir,
+// named after Dir, so that a refused install leaves nothing in Dir.
+func (o Options) lockPath() string {
+	if o.LockDir == "" {
+		return filepath.Join(o.Dir, ".godoctor-install.lock")
+	}
+	abs, _ := filepath.Abs(o.Dir)
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(o.LockDir, "install-"+hex.EncodeToString(sum[:8])+".lock")
+}
+
 // GoCommand is the go command of the toolchain in dir.
 func GoCommand(dir, goos string) string {
 	if goos == "windows" {
@@ -277,7 +335,7 @@ func installFromProxy(ctx context.Context, p Plan, o Options, downloads, staging
 	}
 	got, err := unpackModuleZip(ctx, zipPath, mv, staging, o.Progress)
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && !isWriteError(err) {
 			os.Remove(zipPath) // a bad zip is not worth resuming
 		}
 		return "", err
@@ -332,7 +390,7 @@ func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath
 		default:
 			base = e.URL
 		}
-		_, err := download(ctx, o.web(), zipURL(base, mv.Version), zipPath, 0, maxModuleZip, o.Progress)
+		_, err := download(ctx, o.web(), zipURL(base, mv.Version), zipPath, 0, maxModuleZip, o.Progress, o.room)
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -351,7 +409,7 @@ func fetchFromProxies(ctx context.Context, o Options, mv module.Version, zipPath
 // against the official list and unpacks it.
 func installFromArchive(ctx context.Context, p Plan, o Options, downloads, staging string) (string, error) {
 	archive := filepath.Join(downloads, path.Base(p.archive.Filename))
-	if _, err := download(ctx, o.web(), p.URL, archive, p.archive.Size, p.archive.Size, o.Progress); err != nil {
+	if _, err := download(ctx, o.web(), p.URL, archive, p.archive.Size, p.archive.Size, o.Progress, o.room); err != nil {
 		return "", err
 	}
 	sum, err := sha256File(archive)

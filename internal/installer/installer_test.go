@@ -62,7 +62,7 @@ func proxyOptions(t *testing.T, srv *testproxy.Server, goproxy string) Options {
 		t.Fatal(err)
 	}
 	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "proxy", Proxies: list, SumDB: db,
-		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second}
+		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second, LockDir: t.TempDir()}
 }
 
 func install(t *testing.T, spec string, o Options) (Plan, error) {
@@ -230,9 +230,8 @@ func TestProxyFallbackRules(t *testing.T) {
 func TestInstallLockFreeSpaceAndCancel(t *testing.T) {
 	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
 	o := proxyOptions(t, srv, srv.URL)
-	os.MkdirAll(o.Dir, 0o755)
-	held, _ := os.OpenFile(filepath.Join(o.Dir, ".godoctor-install.lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err := system.TryLock(held); err != nil {
+	held, err := system.LockFile(o.lockPath(), 0)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := install(t, "1.21.5", o); !errors.Is(err, errLocked) {
@@ -240,7 +239,7 @@ func TestInstallLockFreeSpaceAndCancel(t *testing.T) {
 	}
 	held.Close()
 
-	o.FreeSpace = func(string) (uint64, error) { return 10 << 20, nil }
+	o.FreeSpace = func(string) (uint64, error) { return 100, nil } // less than the zip and its files
 	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), "MiB free") {
 		t.Errorf("full disk: %v", err)
 	}
@@ -268,6 +267,17 @@ type downloadSite struct {
 }
 
 func tarGz(t *testing.T, entries []tar.Header, contents map[string]string) []byte {
+	t.Helper()
+	data, err := buildTarGz(entries, contents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// buildTarGz writes an official-style archive; the tar writer refuses some
+// headers (a fuzzer's), which is an error here.
+func buildTarGz(entries []tar.Header, contents map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
@@ -278,13 +288,15 @@ func tarGz(t *testing.T, entries []tar.Header, contents map[string]string) []byt
 			h.Size = 0
 		}
 		if err := tw.WriteHeader(&h); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		tw.Write([]byte(body))
 	}
-	tw.Close()
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
 	gz.Close()
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 func goodArchive(t *testing.T) []byte {
@@ -330,7 +342,7 @@ func newDownloadSiteFor(t *testing.T, goos, filename string, archive, served []b
 
 func dlOptions(t *testing.T, d *downloadSite) Options {
 	return Options{Dir: filepath.Join(t.TempDir(), "sdk"), Source: "dl", ListURL: d.list.URL, DLURL: d.mirror.URL,
-		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second}
+		GOOS: "linux", GOARCH: "amd64", HTTP: gosandbox.LoopbackClient(), Timeout: 2 * time.Second, LockDir: t.TempDir()}
 }
 
 func TestInstallFromArchive(t *testing.T) {
@@ -580,6 +592,7 @@ func TestInstallAfterACompleteDownload(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			os.RemoveAll(filepath.Join(o.Dir, "go1.21.5"))
+			os.MkdirAll(filepath.Dir(kept), 0o755)
 			os.WriteFile(kept, c.content, 0o600)
 			before := len(srv.Statuses(zipPath))
 			if _, err := install(t, "1.21.5", o); err != nil {

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -24,6 +25,35 @@ import (
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
 )
+
+// writeError is a failure to write the unpacked tree (a full disk, a
+// permission), not a fault of the archive: the download is kept for the
+// next attempt.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// isWriteError reports whether an unpack failed writing, not reading.
+func isWriteError(err error) bool {
+	var we *writeError
+	return errors.As(err, &we)
+}
+
+// countingFile is the file an entry is written to, keeping the error of
+// its writes apart from the archive's read errors.
+type countingFile struct {
+	f   *os.File
+	err error
+}
+
+func (w *countingFile) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
 
 // safeJoin joins a slash-separated archive name to root, refusing names
 // that are absolute, climb out with "..", or are not local on this system.
@@ -152,6 +182,7 @@ type entry struct {
 // whole directory, so that workers do not queue for the same directory's
 // lock, and the long groups start early enough to balance the load.
 func batchByDir(files []*zip.File, prefix, dir string) ([][]entry, error) {
+	t := newTree(dir)
 	byDir := map[string][]entry{}
 	var order []string
 	for i, f := range files {
@@ -159,7 +190,7 @@ func batchByDir(files []*zip.File, prefix, dir string) ([][]entry, error) {
 		if !ok || rel == "" {
 			return nil, fmt.Errorf("zip entry %q is outside %s", f.Name, prefix)
 		}
-		target, err := safeJoin(dir, rel)
+		target, err := t.file(rel)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +202,7 @@ func batchByDir(files []*zip.File, prefix, dir string) ([][]entry, error) {
 		if _, seen := byDir[d]; !seen {
 			order = append(order, d)
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return nil, err
+				return nil, &writeError{err}
 			}
 		}
 		byDir[d] = append(byDir[d], entry{file: i, target: target, mode: mode})
@@ -218,14 +249,18 @@ func (r *entryReader) extract(f *zip.File, target string, mode os.FileMode) (str
 	}
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
-		return "", 0, err
+		return "", 0, &writeError{err}
 	}
 	r.hash.Reset()
 	// One byte more than the zip says, to notice an entry that inflates
 	// to more.
-	n, err := io.CopyBuffer(io.MultiWriter(out, r.hash), io.LimitReader(content, int64(f.UncompressedSize64)+1), r.copyBuf)
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	w := &countingFile{f: out}
+	n, err := io.CopyBuffer(io.MultiWriter(w, r.hash), io.LimitReader(content, int64(f.UncompressedSize64)+1), r.copyBuf)
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err, w.err = cerr, cerr
+	}
+	if w.err != nil {
+		return "", n, &writeError{fmt.Errorf("unpacking %s: %w", f.Name, w.err)}
 	}
 	if err == nil && uint64(n) != f.UncompressedSize64 {
 		err = fmt.Errorf("%d bytes, but the zip says %d", n, f.UncompressedSize64)
@@ -266,10 +301,13 @@ func restoreGoMods(dir string) error {
 			return err
 		}
 		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
+		if err == nil {
+			err = os.WriteFile(filepath.Join(filepath.Dir(p), "go.mod"), data, 0o644)
 		}
-		return os.WriteFile(filepath.Join(filepath.Dir(p), "go.mod"), data, 0o644)
+		if err != nil {
+			return &writeError{err}
+		}
+		return nil
 	})
 }
 
@@ -288,6 +326,7 @@ func unpackTarGz(ctx context.Context, archive, dir string, report func(Progress)
 		return fmt.Errorf("the archive is not gzip: %v", err)
 	}
 	m := &meter{phase: "unpack", total: fi.Size(), report: report, now: time.Now}
+	t := newTree(dir)
 	tr := tar.NewReader(zr)
 	for {
 		if ctx.Err() != nil {
@@ -310,21 +349,27 @@ func unpackTarGz(ctx context.Context, archive, dir string, report func(Progress)
 		if rel == "" {
 			continue
 		}
-		target, err := safeJoin(dir, rel)
+		if hdr.Typeflag == tar.TypeSymlink {
+			if err := t.link(rel, hdr.Linkname); err != nil {
+				return err
+			}
+			m.update(counted.n, false)
+			continue
+		}
+		target, err := t.file(rel)
 		if err != nil {
 			return err
 		}
 		switch hdr.Typeflag {
 		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
+			if err := t.mkdir(target); err != nil {
 				return err
 			}
 		case tar.TypeReg:
-			if err := writeEntry(target, tr, os.FileMode(hdr.Mode).Perm()); err != nil {
+			if err := t.mkdir(filepath.Dir(target)); err != nil {
 				return err
 			}
-		case tar.TypeSymlink:
-			if err := linkInside(dir, target, hdr.Linkname); err != nil {
+			if err := writeEntry(target, tr, os.FileMode(hdr.Mode).Perm()); err != nil {
 				return err
 			}
 		default:
@@ -333,7 +378,7 @@ func unpackTarGz(ctx context.Context, archive, dir string, report func(Progress)
 		m.update(counted.n, false)
 	}
 	m.update(counted.n, true)
-	return nil
+	return t.verifyLinks()
 }
 
 // unpackArchiveZip unpacks an official .zip archive (Windows) into dir.
@@ -344,6 +389,7 @@ func unpackArchiveZip(ctx context.Context, archive, dir string, report func(Prog
 	}
 	defer zr.Close()
 	m := &meter{phase: "unpack", total: int64(len(zr.File)), report: report, now: time.Now}
+	t := newTree(dir)
 	for i, f := range zr.File {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -355,12 +401,15 @@ func unpackArchiveZip(ctx context.Context, archive, dir string, report func(Prog
 		if rel == "" || strings.HasSuffix(rel, "/") {
 			continue
 		}
-		target, err := safeJoin(dir, rel)
+		if f.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("archive entry %q is a link", f.Name)
+		}
+		target, err := t.file(rel)
 		if err != nil {
 			return err
 		}
-		if f.Mode()&os.ModeSymlink != 0 {
-			return fmt.Errorf("archive entry %q is a link", f.Name)
+		if err := t.mkdir(filepath.Dir(target)); err != nil {
+			return err
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -377,33 +426,19 @@ func unpackArchiveZip(ctx context.Context, archive, dir string, report func(Prog
 }
 
 func writeEntry(target string, r io.Reader, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
-		return err
+		return &writeError{err}
 	}
-	_, err = io.Copy(out, r)
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	w := &countingFile{f: out}
+	_, err = io.Copy(w, r)
+	if cerr := out.Close(); w.err == nil {
+		w.err = cerr
+	}
+	if w.err != nil {
+		return &writeError{w.err}
 	}
 	return err
-}
-
-// linkInside makes a symlink whose target stays inside root.
-func linkInside(root, link, target string) error {
-	if filepath.IsAbs(target) {
-		return fmt.Errorf("link %s points outside the toolchain (%s)", link, target)
-	}
-	resolved := filepath.Join(filepath.Dir(link), target)
-	if rel, err := filepath.Rel(root, resolved); err != nil || !filepath.IsLocal(rel) {
-		return fmt.Errorf("link %s points outside the toolchain (%s)", link, target)
-	}
-	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-		return err
-	}
-	return os.Symlink(target, link)
 }
 
 type countingReader struct {

@@ -147,5 +147,8 @@ func InstallOptions(sys *system.System, env *goenv.Snapshot, o installer.Options
 		o.Source = "proxy"
 	}
 	o.GOOS, o.GOARCH, o.HTTP, o.FreeSpace = sys.GOOS, sys.GOARCH, sys.HTTP, sys.FreeSpace
+	if cache, err := sys.UserCacheDir(); err == nil && o.LockDir == "" {
+		o.LockDir = filepath.Join(cache, "godoctor")
+	}
 	return o
 }

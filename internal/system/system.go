@@ -192,6 +192,37 @@ func (s *System) UserConfigDir() (string, error) {
 	return filepath.Join(s.Home, ".config"), nil
 }
 
+// UserCacheDir is os.UserCacheDir for the system's GOOS and environment.
+func (s *System) UserCacheDir() (string, error) {
+	switch s.GOOS {
+	case "windows":
+		if dir := s.Getenv("LocalAppData"); dir != "" {
+			return dir, nil
+		}
+		return "", fmt.Errorf("%%LocalAppData%% is not defined")
+	case "darwin", "ios":
+		if s.Home == "" {
+			return "", fmt.Errorf("$HOME is not defined")
+		}
+		return filepath.Join(s.Home, "Library", "Caches"), nil
+	case "plan9":
+		if s.Home == "" {
+			return "", fmt.Errorf("$home is not defined")
+		}
+		return filepath.Join(s.Home, "lib", "cache"), nil
+	}
+	if dir := s.Getenv("XDG_CACHE_HOME"); dir != "" {
+		if !filepath.IsAbs(dir) {
+			return "", fmt.Errorf("path in $XDG_CACHE_HOME is relative")
+		}
+		return dir, nil
+	}
+	if s.Home == "" {
+		return "", fmt.Errorf("neither $XDG_CACHE_HOME nor $HOME are defined")
+	}
+	return filepath.Join(s.Home, ".cache"), nil
+}
+
 // Rooted returns a machine-wide path under the system's Root.
 func (s *System) Rooted(path string) string {
 	if s.Root == "" {

@@ -61,6 +61,11 @@ type Fault struct {
 	AlterZip   bool          // serve zips whose content differs from the database's
 	Truncate   bool          // cut every body in half (Content-Length kept)
 	Reset      bool          // close the connection without an answer
+	// Stall sends the headers and half of every body, then nothing more
+	// until the client gives up.
+	Stall bool
+	// Flood answers every zip with 200 and a body that never ends.
+	Flood bool
 	// ForgeSumDB serves a checksum database with the right name but
 	// signed by another key.
 	ForgeSumDB bool
@@ -326,6 +331,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, ctype, body := s.answer(r, f)
+	switch {
+	case f.Flood && strings.HasSuffix(r.URL.Path, ".zip"):
+		w.Header().Set("Content-Type", "application/zip")
+		chunk := bytes.Repeat([]byte{'Z'}, 64<<10)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		return
+	case f.Stall && status == http.StatusOK:
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.WriteHeader(status)
+		w.Write(body[:len(body)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		<-r.Context().Done()
+		return
+	}
 	if r.Header.Get("Range") != "" {
 		s.mu.Lock()
 		s.ranges++
