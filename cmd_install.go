@@ -64,10 +64,8 @@ func runInstall(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if !filepath.IsAbs(f.dir) {
-		if f.dir, err = filepath.Abs(f.dir); err != nil {
-			return err
-		}
+	if f.dir, err = checkDir(a, f.dir); err != nil {
+		return err
 	}
 	env := goenv.Load(ctx, a.sys)
 	c, err := newChanger(a, f.dryRun, f.yes)
@@ -76,6 +74,27 @@ func runInstall(ctx context.Context, a *app, args []string) error {
 	}
 	_, err = installVersion(ctx, a, env, c, spec, f)
 	return err
+}
+
+// checkDir refuses a --dir that cannot hold toolchains a shell finds: empty
+// (which would be the working directory), a ~ the shell did not expand,
+// or one with the PATH list separator in it (no PATH entry can name it).
+// A relative one is made absolute.
+func checkDir(a *app, dir string) (string, error) {
+	sep := a.sys.ListSeparator()
+	switch {
+	case strings.TrimSpace(dir) == "":
+		return "", usageError("%s", a.T("--dir is empty; give the directory toolchains go into (default ~/sdk)"))
+	case strings.HasPrefix(dir, "~"):
+		return "", usageError("%s", a.T("--dir %s starts with ~, which the shell did not expand (quoted?); write the home directory out", dir))
+	case strings.Contains(dir, sep) || strings.ContainsAny(dir, "\x00\n\r"):
+		return "", usageError("%s", a.T("--dir %q holds %q or a line break, which no PATH entry can hold: new shells would not find its go", dir, sep))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", usageError("--dir %s: %v", dir, err)
+	}
+	return abs, nil
 }
 
 // installOptions are the installer's options for this machine.

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
@@ -132,5 +136,101 @@ func TestInstallDefaultOnWindows(t *testing.T) {
 	}
 	if path, _, _ = u.Get("PATH"); path != mine {
 		t.Errorf("user PATH after two undos: %s", path)
+	}
+}
+
+// A --dir no shell can use is a usage error, and nothing is written.
+func TestInstallDirIsChecked(t *testing.T) {
+	r := newRealMachine(t)
+	start := r.files(t)
+	for _, dir := range []string{"", "  ", "~/sdk", "/tmp/a:b", "/tmp/a\nb"} {
+		out, code := r.run(t, "y\n", "install", "1.21.5", "--dir", dir, "--default")
+		if code != 2 || !strings.Contains(out, "--dir") {
+			t.Errorf("--dir %q: exit %d\n%s", dir, code, out)
+		}
+	}
+	sameFiles(t, "after refused --dir", start, r.files(t))
+}
+
+// A terminal closed (SIGHUP) or a kill (SIGTERM) during a download cleans
+// up as Ctrl-C does: exit 130, no staging tree, the partial download kept.
+// A SIGKILL cleans nothing, and the next install into the directory clears
+// what it left.
+func TestInstallSignals(t *testing.T) {
+	v := "go1.21.5"
+	files := map[string]string{"bin/go": "#!/bin/sh\necho " + v + "\n", "VERSION": v + "\n", "src/_go.mod": "module std\n",
+		"src/big.go": strings.Repeat("package big // filler to make the zip worth streaming\n", 20000)}
+	mod := testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "linux", "amd64"), Files: files}
+	good := testproxy.New(t, "sum.test", mod)
+	stalling := testproxy.New(t, "sum.test", mod)
+	stalling.SetFault(testproxy.Fault{Stall: true})
+	r := newRealMachine(t)
+	r.sys.Env["GOPROXY"] = stalling.URL
+	r.sys.Env["GOSUMDB"] = good.SumDBKey + " " + good.URL + "/sumdb/sum.test"
+	sdk := filepath.Join(r.home, "sdk")
+	os.MkdirAll(sdk, 0o755)
+	staging := func() []string {
+		m, _ := filepath.Glob(filepath.Join(sdk, ".godoctor-staging-*"))
+		return m
+	}
+	partial := filepath.Join(sdk, ".godoctor-downloads", toolchain.ModuleVersion(v, "linux", "amd64")+".zip")
+
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT} {
+		cmd := r.command(t, "install", "1.21.5", "--yes", "--timeout", "1m")
+		cmd.Start()
+		waitFor(t, func() bool { fi, err := os.Stat(partial); return err == nil && fi.Size() > 0 && len(staging()) > 0 })
+		cmd.Process.Signal(sig)
+		if err := waitExit(cmd, 10*time.Second); err != nil {
+			t.Fatalf("%v: %v", sig, err)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Errorf("%v: exit %d, want 130", sig, code)
+		}
+		if len(staging()) > 0 {
+			t.Errorf("%v left %v", sig, staging())
+		}
+		if _, err := os.Stat(partial); err != nil {
+			t.Errorf("%v: the partial download is gone: %v", sig, err)
+		}
+	}
+
+	cmd := r.command(t, "install", "1.21.5", "--yes", "--timeout", "1m")
+	cmd.Start()
+	waitFor(t, func() bool { return len(staging()) > 0 })
+	cmd.Process.Kill()
+	cmd.Wait()
+	if len(staging()) == 0 {
+		t.Fatal("SIGKILL left no staging tree to clear; the test proves nothing")
+	}
+	stalling.SetFault(testproxy.Fault{})
+	if out, code := r.run(t, "", "install", "1.21.5", "--yes"); code != 0 {
+		t.Fatalf("the install after a kill: exit %d\n%s", code, out)
+	}
+	if len(staging()) > 0 {
+		t.Errorf("the staging tree of the killed install is still there: %v", staging())
+	}
+}
+
+// waitFor polls a condition for up to 30 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
+	}
+}
+
+// waitExit waits for a started command to end, killing it after d.
+func waitExit(cmd *exec.Cmd, d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(d):
+		cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("still running after %s", d)
 	}
 }

@@ -626,3 +626,97 @@ func FuzzContentRange(f *testing.F) {
 		}
 	})
 }
+
+// A zip request accepted and never answered, and a body that stops half
+// way, end after the idle timeout, whatever the source: the error names
+// the host and the bytes that came, and the partial download resumes.
+func TestStallsEnd(t *testing.T) {
+	good := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	srv := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	o := proxyOptions(t, good, srv.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test"
+	o.Timeout = 300 * time.Millisecond
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	srv.SetFault(testproxy.Fault{Delay: time.Minute})
+	start := time.Now()
+	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), host+": no answer for 300ms") {
+		t.Errorf("a zip that never comes: %v", err)
+	}
+	srv.SetFault(testproxy.Fault{Stall: true})
+	_, err := install(t, "1.21.5", o)
+	if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), host+": stalled for 300ms after") || !strings.Contains(err.Error(), "the next install resumes it") {
+		t.Errorf("a body that stops: %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("two stalls took %s", took)
+	}
+	partial := filepath.Join(o.Dir, downloadsDir, toolchain.ModuleVersion("go1.21.5", "linux", "amd64")+".zip")
+	if fi, err := os.Stat(partial); err != nil || fi.Size() == 0 {
+		t.Fatalf("no partial download kept: %v", err)
+	}
+	srv.SetFault(testproxy.Fault{})
+	if _, err := install(t, "1.21.5", o); err != nil {
+		t.Fatal(err)
+	}
+	if srv.RangeRequests() != 1 {
+		t.Errorf("%d range requests, want the one that resumed", srv.RangeRequests())
+	}
+
+	// The archive of the download site stalls the same way.
+	a := goodArchive(t)
+	release := make(chan struct{})
+	defer close(release)
+	d := newDownloadSite(t, a, a)
+	d.mirror.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(a)))
+		w.Write(a[:len(a)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	o = dlOptions(t, d)
+	o.Timeout = 300 * time.Millisecond
+	if _, err := install(t, "1.21.5", o); !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "stalled for 300ms after") {
+		t.Errorf("a stalled archive: %v", err)
+	}
+}
+
+// A mirror that sends more than the file can have is cut off at the cap,
+// and nothing it sent is kept; an install into a new directory leaves
+// none.
+func TestFloodsAreCapped(t *testing.T) {
+	defer func(n int64) { maxModuleZip = n }(maxModuleZip)
+	maxModuleZip = 1 << 20
+	good := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	flood := testproxy.New(t, "sum.test", toolchainModule("go1.21.5"))
+	flood.SetFault(testproxy.Fault{Flood: true})
+	o := proxyOptions(t, good, flood.URL)
+	o.SumDB.URL = good.URL + "/sumdb/sum.test"
+	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), "more than the 1048576 bytes") {
+		t.Errorf("a flooding proxy: %v", err)
+	}
+	if _, err := os.Stat(o.Dir); !os.IsNotExist(err) {
+		t.Errorf("a failed install into a new directory left it: %v", err)
+	}
+
+	a := goodArchive(t)
+	d := newDownloadSite(t, a, a)
+	d.mirror.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for r.Context().Err() == nil {
+			if _, err := w.Write(bytes.Repeat([]byte{'x'}, 32<<10)); err != nil {
+				return
+			}
+		}
+	})
+	o = dlOptions(t, d)
+	os.MkdirAll(o.Dir, 0o755)
+	if _, err := install(t, "1.21.5", o); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than the %d bytes", len(a))) {
+		t.Errorf("a flooding archive mirror: %v", err)
+	}
+	if names, _ := os.ReadDir(o.Dir); len(names) != 0 {
+		t.Errorf("a failed install left %v in the directory", names)
+	}
+}
