@@ -51,17 +51,20 @@ func Build(ctx context.Context, sys *system.System, gobin, title string, a Actio
 		}
 		p.Edits = append(p.Edits, e)
 	}
-	if len(a.PathDirs) > 0 {
-		edit, note := pathBlockEdit, "open a new shell for PATH to change"
-		if sys.GOOS == "windows" {
-			edit, note = userPathEdit, "open a new terminal for PATH to change; programs already running keep the old one"
-		}
-		e, err := edit(sys, a.PathDirs, a.PathDrop)
+	if len(a.PathDirs) > 0 && sys.GOOS == "windows" {
+		e, err := userPathEdit(sys, a.PathDirs, a.PathDrop)
 		if err != nil {
 			return p, err
 		}
 		p.Edits = append(p.Edits, e)
-		p.Notes = append(p.Notes, note)
+		p.Notes = append(p.Notes, "open a new terminal for PATH to change; programs already running keep the old one")
+	} else if len(a.PathDirs) > 0 {
+		edits, err := pathBlockEdits(sys, a.PathDirs, a.PathDrop)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, edits...)
+		p.Notes = append(p.Notes, "open a new shell for PATH to change (login shells, ssh and new terminals read the files above)")
 	}
 	byFile := map[string][]int{}
 	for _, l := range a.CommentOut {

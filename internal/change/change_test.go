@@ -129,9 +129,9 @@ func TestChainUndoneInOrder(t *testing.T) {
 
 	steps := []func() Edit{
 		func() Edit { e, _ := goEnvEdit(context.Background(), m.Sys, "", nil, []string{"GOSUMDB"}); return e },
-		func() Edit { e, _ := pathBlockEdit(m.Sys, []string{m.Home("go/bin")}, nil); return e },
+		func() Edit { e, _ := blockEdit(m.Sys, []string{m.Home("go/bin")}, nil); return e },
 		func() Edit {
-			e, _ := pathBlockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}, nil)
+			e, _ := blockEdit(m.Sys, []string{m.Home("sdk/go/bin"), m.Home("go/bin")}, nil)
 			return e
 		},
 	}
@@ -171,7 +171,7 @@ func TestChainUndoneInOrder(t *testing.T) {
 func TestUndoRefusesHandEdits(t *testing.T) {
 	m := fakesys.New(t)
 	j := journal(t)
-	edit, _ := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+	edit, _ := blockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	if _, err := j.Apply(Plan{Edits: []Edit{edit}}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestUndoRefusesHandEdits(t *testing.T) {
 func TestApplyRefusesStalePlans(t *testing.T) {
 	m := fakesys.New(t)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/x\n")
-	edit, _ := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+	edit, _ := blockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	m.WriteFile(m.Home(".profile"), "PATH=$PATH:/y\n")
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{edit}}); err == nil || !strings.Contains(err.Error(), "changed since the preview") {
 		t.Errorf("err = %v", err)
@@ -209,18 +209,18 @@ func TestCommentOutAndFish(t *testing.T) {
 		t.Errorf("%q %v", e.After, err)
 	}
 	m.Setenv("SHELL", "/usr/bin/fish")
-	e, _ = pathBlockEdit(m.Sys, []string{"/opt/go bin"}, nil)
-	if !strings.HasSuffix(e.Path, "config.fish") || !strings.Contains(string(e.After), "fish_add_path --global --move --path '/opt/go bin'") {
+	e, _ = blockEdit(m.Sys, []string{"/opt/go bin"}, nil)
+	if !strings.HasSuffix(e.Path, filepath.Join("conf.d", "godoctor.fish")) || !strings.Contains(string(e.After), "fish_add_path --global --move --path '/opt/go bin'") {
 		t.Errorf("fish: %s\n%s", e.Path, e.After)
 	}
 	if _, err := journal(t).Apply(Plan{Edits: []Edit{e}}); err != nil {
 		t.Fatal(err)
 	}
-	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, nil)
+	e, _ = blockEdit(m.Sys, []string{"/it's/bin"}, nil)
 	if got, _ := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin", "/opt/go bin"}) {
 		t.Errorf("fish block dirs = %q\n%s", got, e.After)
 	}
-	e, _ = pathBlockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
+	e, _ = blockEdit(m.Sys, []string{"/it's/bin"}, []string{"/opt/go bin"})
 	if got, _ := blockDirs(string(e.After), shell.Fish); !slices.Equal(got, []string{"/it's/bin"}) {
 		t.Errorf("fish block dirs after dropping /opt/go bin = %q\n%s", got, e.After)
 	}
@@ -253,18 +253,61 @@ func FuzzUpdateEnvFile(f *testing.F) {
 	})
 }
 
-func TestProfileFilePerSystem(t *testing.T) {
-	sys := &system.System{Home: "/h", Env: map[string]string{}}
-	for _, c := range []struct{ goos, shell, want string }{
-		{"linux", "/bin/bash", "/h/.bashrc"},
-		{"darwin", "/bin/bash", "/h/.bash_profile"},
-		{"darwin", "/bin/zsh", "/h/.zshrc"},
-		{"linux", "/usr/bin/fish", "/h/.config/fish/config.fish"},
-		{"freebsd", "/bin/sh", "/h/.profile"},
+// blockEdit plans the PATH block of the first start-up file of the user's
+// shell.
+func blockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
+	edits, err := pathBlockEdits(sys, dirs, drop)
+	if err != nil {
+		return Edit{}, err
+	}
+	return edits[0], nil
+}
+
+// TestPathFilesPerShell: the files a login and an interactive shell of the
+// user's kind read, per system, with ZDOTDIR and XDG_CONFIG_HOME, and
+// older files that already hold the block.
+func TestPathFilesPerShell(t *testing.T) {
+	for _, c := range []struct {
+		goos, shell string
+		env         map[string]string
+		existing    []string // files under the home
+		want        []string
+	}{
+		{"linux", "/bin/bash", nil, nil, []string{".bashrc", ".profile"}},
+		{"linux", "/bin/bash", nil, []string{".bash_profile", ".profile"}, []string{".bashrc", ".bash_profile"}},
+		{"linux", "/bin/bash", nil, []string{".bash_login", ".profile"}, []string{".bashrc", ".bash_login"}},
+		{"darwin", "/bin/bash", nil, []string{".profile"}, []string{".bashrc", ".profile"}},
+		{"linux", "/usr/bin/zsh", nil, nil, []string{".zshenv"}},
+		{"darwin", "/bin/zsh", nil, nil, []string{".zshenv", ".zprofile"}},
+		{"linux", "/usr/bin/zsh", map[string]string{"ZDOTDIR": "ZDOT"}, nil, []string{"zdot/.zshenv"}},
+		{"linux", "/usr/bin/fish", nil, nil, []string{".config/fish/conf.d/godoctor.fish"}},
+		{"linux", "/usr/bin/fish", map[string]string{"XDG_CONFIG_HOME": "XDG"}, nil, []string{"xdg/fish/conf.d/godoctor.fish"}},
+		{"freebsd", "/bin/sh", nil, nil, []string{".profile"}},
+		{"linux", "", nil, nil, []string{".profile"}},
 	} {
-		sys.GOOS, sys.Env["SHELL"] = c.goos, c.shell
-		if got := profileFile(sys, shell.User(sys)); got != filepath.FromSlash(c.want) {
-			t.Errorf("%s %s: %s, want %s", c.goos, c.shell, got, c.want)
+		m := fakesys.New(t)
+		m.Sys.GOOS = c.goos
+		m.Setenv("SHELL", c.shell)
+		for k, v := range c.env {
+			m.Setenv(k, m.Home(strings.ToLower(v)))
 		}
+		for _, f := range c.existing {
+			m.WriteFile(m.Home(f), "# mine\n")
+		}
+		var got []string
+		for _, f := range pathFiles(m.Sys) {
+			rel, _ := filepath.Rel(m.Sys.Home, f)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s %s %v %v: %q, want %q", c.goos, c.shell, c.env, c.existing, got, c.want)
+		}
+	}
+	// A block an older godoctor put in .zshrc is kept up to date.
+	m := fakesys.New(t)
+	m.Setenv("SHELL", "/bin/zsh")
+	m.WriteFile(m.Home(".zshrc"), blockStart+"\n"+blockEnd+"\n")
+	if got := pathFiles(m.Sys); !slices.Equal(got, []string{m.Home(".zshenv"), m.Home(".zshrc")}) {
+		t.Errorf("with an old block in .zshrc: %q", got)
 	}
 }

@@ -214,7 +214,7 @@ func TestEditsGoThroughSymlinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Setenv("SHELL", "/bin/bash")
-	e, err := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+	e, err := blockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestEditsGoThroughSymlinks(t *testing.T) {
 	}
 	// A link to nothing is left alone.
 	os.Remove(repo)
-	if _, err := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil); err == nil || !strings.Contains(err.Error(), "leads nowhere") {
+	if _, err := blockEdit(m.Sys, []string{"/opt/go/bin"}, nil); err == nil || !strings.Contains(err.Error(), "leads nowhere") {
 		t.Errorf("a dangling link: %v", err)
 	}
 }
@@ -255,7 +255,7 @@ func TestBrokenBlocksAreLeftAlone(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m := fakesys.New(t)
 			m.WriteFile(m.Home(".profile"), text)
-			_, err := pathBlockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
+			_, err := blockEdit(m.Sys, []string{"/opt/go/bin"}, nil)
 			var be *BrokenBlockError
 			if !errors.As(err, &be) || !strings.Contains(err.Error(), m.Home(".profile")) {
 				t.Errorf("edit: %v", err)

@@ -1,8 +1,10 @@
 package change
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,31 +19,98 @@ const (
 	blockEnd   = "# <<< godoctor <<<"
 )
 
-// profileFile is the start-up file that an interactive shell of this kind
-// reads: ~/.bashrc (~/.bash_profile on macOS, whose terminals start login
-// shells), ~/.zshrc, fish's config.fish, else ~/.profile.
-func profileFile(sys *system.System, sh shell.Kind) string {
-	switch sh {
-	case shell.Bash:
-		if sys.GOOS == "darwin" {
-			return filepath.Join(sys.Home, ".bash_profile")
-		}
-		return filepath.Join(sys.Home, ".bashrc")
-	case shell.Zsh:
-		return filepath.Join(sys.Home, ".zshrc")
-	case shell.Fish:
-		return filepath.Join(sys.Home, ".config", "fish", "config.fish")
+// pathFiles are the start-up files that new shells of the user's kind
+// read, login and interactive, as rustup sets PATH up: bash reads
+// ~/.bashrc when interactive and the first of ~/.bash_profile,
+// ~/.bash_login and ~/.profile as a login shell (ssh, a macOS terminal),
+// and a .profile that does not source .bashrc is common; every zsh reads
+// .zshenv (in ZDOTDIR when set), and on macOS /etc/zprofile reorders PATH
+// for login shells after it, so .zprofile too; fish reads every file of
+// conf.d (a file of godoctor's own there, created with conf.d if needed);
+// sh reads ~/.profile. Any other start-up file that holds godoctor's
+// block (from an older godoctor) is kept up to date as well.
+func pathFiles(sys *system.System) []string {
+	home := sys.Home
+	zdot := home
+	if z := sys.Getenv("ZDOTDIR"); z != "" && filepath.IsAbs(z) {
+		zdot = z
 	}
-	return filepath.Join(sys.Home, ".profile")
+	config := filepath.Join(home, ".config")
+	if x := sys.Getenv("XDG_CONFIG_HOME"); x != "" && filepath.IsAbs(x) {
+		config = x
+	}
+	fishFile := filepath.Join(config, "fish", "conf.d", "godoctor.fish")
+	var files []string
+	switch shell.User(sys) {
+	case shell.Bash:
+		login := filepath.Join(home, ".profile")
+		for _, name := range []string{".bash_profile", ".bash_login", ".profile"} {
+			if exists(filepath.Join(home, name)) {
+				login = filepath.Join(home, name)
+				break
+			}
+		}
+		files = []string{filepath.Join(home, ".bashrc"), login}
+	case shell.Zsh:
+		files = []string{filepath.Join(zdot, ".zshenv")}
+		if sys.GOOS == "darwin" {
+			files = append(files, filepath.Join(zdot, ".zprofile"))
+		}
+	case shell.Fish:
+		files = []string{fishFile}
+	default:
+		files = []string{filepath.Join(home, ".profile")}
+	}
+	for _, f := range []string{
+		filepath.Join(home, ".bashrc"), filepath.Join(home, ".bash_profile"), filepath.Join(home, ".bash_login"),
+		filepath.Join(home, ".profile"), filepath.Join(zdot, ".zshenv"), filepath.Join(zdot, ".zprofile"),
+		filepath.Join(zdot, ".zshrc"), filepath.Join(config, "fish", "config.fish"), fishFile,
+	} {
+		if !slices.Contains(files, f) && holdsBlock(f) {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
-// pathBlockEdit plans godoctor's block in the user's shell profile so that
-// dirs come first on PATH, ahead of the directories the block already
-// puts there except those in drop. The block is replaced where it exists
-// and appended otherwise; the rest of the file is kept byte for byte.
-func pathBlockEdit(sys *system.System, dirs, drop []string) (Edit, error) {
-	sh := shell.User(sys)
-	path := profileFile(sys, sh)
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// holdsBlock reports whether a file has a godoctor marker in it.
+func holdsBlock(path string) bool {
+	data, _, err := readFile(path)
+	return err == nil && (bytes.Contains(data, []byte(blockStart)) || bytes.Contains(data, []byte(blockEnd)))
+}
+
+// kindOf is the shell whose syntax a start-up file is written in.
+func kindOf(path string) shell.Kind {
+	if strings.HasSuffix(path, ".fish") {
+		return shell.Fish
+	}
+	return shell.Sh
+}
+
+// pathBlockEdits plans godoctor's block in every start-up file of
+// pathFiles so that dirs come first on PATH, ahead of the directories the
+// block already puts there except those in drop. A block is replaced
+// where it exists and appended otherwise; the rest of each file is kept
+// byte for byte. A file whose block is broken stops the whole plan.
+func pathBlockEdits(sys *system.System, dirs, drop []string) ([]Edit, error) {
+	var edits []Edit
+	for _, path := range pathFiles(sys) {
+		e, err := pathBlockEdit(path, kindOf(path), dirs, drop)
+		if err != nil {
+			return nil, err
+		}
+		edits = append(edits, e)
+	}
+	return edits, nil
+}
+
+// pathBlockEdit plans the block of one file.
+func pathBlockEdit(path string, sh shell.Kind, dirs, drop []string) (Edit, error) {
 	before, mode, err := readFile(path)
 	if err != nil {
 		return Edit{}, err

@@ -331,4 +331,7 @@ var zh = map[string]string{
 	"not a duration such as 5s or 1m30s":                                      "不是 5s 或 1m30s 这样的时长",
 	"use takes one mirror and writes GOPROXY=URL,direct; to set a list of proxies, write it yourself: go env -w GOPROXY=https://a.example,https://b.example,direct": "use 只接受一个镜像，写入 GOPROXY=URL,direct；要设置多个代理，请自己写：go env -w GOPROXY=https://a.example,https://b.example,direct",
 	"%q: a line break or NUL has no place in a mirror or a checksum database":                                                                                       "%q：镜像或校验和数据库中不能含有换行或 NUL",
+	"--dir %s starts with ~, which the shell did not expand (quoted?); write the home directory out":                                                                "--dir %s 以 ~ 开头，shell 没有展开它（是否加了引号？）；请写出主目录的完整路径",
+	"--dir %q holds %q or a line break, which no PATH entry can hold: new shells would not find its go":                                                             "--dir %q 含有 %q 或换行，PATH 中的条目无法包含它们：新的 shell 将找不到其中的 go",
+	"--dir is empty; give the directory toolchains go into (default ~/sdk)":                                                                                         "--dir 为空；请给出存放工具链的目录（默认 ~/sdk）",
 }
