@@ -205,8 +205,11 @@ func runDefault(ctx context.Context, a *app, args []string) error {
 		NoColor: !a.colour(f.noColor),
 		Out:     a.stdout,
 	})
-	if errors.Is(err, tui.ErrChecksFailed) {
+	switch {
+	case errors.Is(err, tui.ErrChecksFailed):
 		return &exitError{code: exitFailed}
+	case errors.Is(err, tui.ErrInterrupted):
+		return &exitError{code: exitInterrupted, err: errors.New(a.T("interrupted"))}
 	}
 	return err
 }

@@ -334,4 +334,5 @@ var zh = map[string]string{
 	"--dir %s starts with ~, which the shell did not expand (quoted?); write the home directory out":                                                                "--dir %s 以 ~ 开头，shell 没有展开它（是否加了引号？）；请写出主目录的完整路径",
 	"--dir %q holds %q or a line break, which no PATH entry can hold: new shells would not find its go":                                                             "--dir %q 含有 %q 或换行，PATH 中的条目无法包含它们：新的 shell 将找不到其中的 go",
 	"--dir is empty; give the directory toolchains go into (default ~/sdk)":                                                                                         "--dir 为空；请给出存放工具链的目录（默认 ~/sdk）",
+	"cancel and quit": "取消并退出",
 }

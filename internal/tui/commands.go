@@ -158,6 +158,9 @@ func installPlanCmd(ctx context.Context, sys *system.System, v string, timeout t
 type installStartedMsg struct {
 	progress chan installer.Progress
 	done     chan installDoneMsg
+	// finished is closed when the installer has returned, its clean-up
+	// done: Run waits for it before godoctor exits.
+	finished chan struct{}
 }
 
 // startInstallCmd runs the installer in the background; its progress
@@ -172,8 +175,13 @@ func startInstallCmd(ctx context.Context, p installer.Plan, o installer.Options)
 			default:
 			}
 		}
-		go func() { done <- installDoneMsg{plan: p, err: installer.Install(ctx, p, o)} }()
-		return installStartedMsg{progress: progress, done: done}
+		finished := make(chan struct{})
+		go func() {
+			err := installer.Install(ctx, p, o)
+			close(finished)
+			done <- installDoneMsg{plan: p, err: err}
+		}()
+		return installStartedMsg{progress: progress, done: done, finished: finished}
 	}
 }
 

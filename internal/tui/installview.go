@@ -37,6 +37,7 @@ type installView struct {
 	last     installer.Progress
 	result   string
 	events   chan installer.Progress
+	finished chan struct{} // closed when the running install has cleaned up
 	done     chan installDoneMsg
 }
 

@@ -9,25 +9,28 @@ import (
 // keyMap holds every key of the TUI; it implements help.KeyMap.
 type keyMap struct {
 	Up, Down, Details, Fix, Mirrors, Install, Rerun, Help, Back, Yes, No, Quit key.Binding
+	// Interrupt is Ctrl-C: cancel everything, clean up, exit 130.
+	Interrupt key.Binding
 	// Move stands for up and down in the short help, to keep it on one line.
 	Move key.Binding
 }
 
 func defaultKeys(pr i18n.Printer) keyMap {
 	return keyMap{
-		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", pr.T("up"))),
-		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", pr.T("down"))),
-		Details: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("details/choose"))),
-		Fix:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", pr.T("fix"))),
-		Mirrors: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", pr.T("mirrors"))),
-		Install: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", pr.T("install"))),
-		Rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", pr.T("re-run"))),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", pr.T("keys"))),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", pr.T("back"))),
-		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", pr.T("yes"))),
-		No:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", pr.T("no"))),
-		Move:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", pr.T("move"))),
-		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", pr.T("quit"))),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", pr.T("up"))),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", pr.T("down"))),
+		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("details/choose"))),
+		Fix:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", pr.T("fix"))),
+		Mirrors:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", pr.T("mirrors"))),
+		Install:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", pr.T("install"))),
+		Rerun:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", pr.T("re-run"))),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", pr.T("keys"))),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", pr.T("back"))),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", pr.T("yes"))),
+		No:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", pr.T("no"))),
+		Move:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", pr.T("move"))),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", pr.T("quit"))),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", pr.T("cancel and quit"))),
 	}
 }
 
@@ -40,6 +43,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Details},
 		{k.Fix, k.Mirrors, k.Install, k.Rerun},
 		{k.Yes, k.No, k.Back},
-		{k.Help, k.Quit},
+		{k.Help, k.Quit, k.Interrupt},
 	}
 }

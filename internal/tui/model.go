@@ -66,6 +66,9 @@ type Model struct {
 
 	status    string
 	statusBad bool
+	// interrupted is set by Ctrl-C: godoctor ends as the command line does
+	// when interrupted, work cancelled and cleaned up, exit 130.
+	interrupted bool
 
 	spinner spinner.Model
 	help    help.Model
@@ -200,7 +203,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case installStartedMsg:
 		m.install.stage, m.install.err = installRunning, nil
-		m.install.events, m.install.done = msg.progress, msg.done
+		m.install.events, m.install.done, m.install.finished = msg.progress, msg.done, msg.finished
 		return m, waitInstall(msg.progress, msg.done)
 	case installProgressMsg:
 		m.install.last = installer.Progress(msg)
@@ -223,6 +226,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // key handles a key press: the confirmation first, then the global keys,
 // then the screen's own.
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.Interrupt) {
+		m.interrupted = true
+		return m, tea.Quit
+	}
 	if m.confirm != nil {
 		switch {
 		case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.Details):
@@ -459,10 +466,32 @@ func Run(ctx context.Context, cfg Config) error {
 	if !ok {
 		return nil
 	}
-	if cfg.Out != nil {
-		io.WriteString(cfg.Out, m.summary())
+	return m.finish(cancel, cfg.Out, errors.Is(err, tea.ErrProgramKilled))
+}
+
+// cleanupWait bounds how long the way out waits for running work to clean
+// up after it was cancelled.
+const cleanupWait = 30 * time.Second
+
+// finish ends a run: the work still running is cancelled and, for an
+// install, waited for until its clean-up is done (its staging directory
+// removed, its partial download kept), as the command line does; then the
+// summary, and the outcome: ErrInterrupted after Ctrl-C or a signal.
+func (m Model) finish(cancel context.CancelFunc, out io.Writer, killed bool) error {
+	cancel()
+	if m.install.stage == installRunning && m.install.finished != nil {
+		select {
+		case <-m.install.finished:
+		case <-time.After(cleanupWait):
+		}
 	}
-	if m.Failed() {
+	if out != nil {
+		io.WriteString(out, m.summary())
+	}
+	switch {
+	case m.interrupted || killed:
+		return ErrInterrupted
+	case m.Failed():
 		return ErrChecksFailed
 	}
 	return nil

@@ -3,6 +3,8 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -263,4 +265,41 @@ func TestGoldenHelpAndConfirmation(t *testing.T) {
 	m = update(m, press("?"), press("j"), planMsg{plan: change.Plan{Title: "Restore the default GOPROXY",
 		Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOFLAGS=-modcacherw\nGOPROXY=\n"), After: []byte("GOFLAGS=-modcacherw\n")}}}})
 	t.Run("confirmation", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
+}
+
+// Ctrl-C, from any screen and under a confirmation, quits as an
+// interruption; q does not count as one.
+func TestCtrlCIsAnInterruption(t *testing.T) {
+	m := finished(t)
+	m.confirm = &confirmation{title: "t"}
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if !next.(Model).interrupted || cmd == nil {
+		t.Fatalf("ctrl+c under a confirmation: interrupted %v", next.(Model).interrupted)
+	}
+	m = finished(t)
+	next, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if next.(Model).interrupted {
+		t.Error("q counted as an interruption")
+	}
+}
+
+// The way out after Ctrl-C waits for a running install to clean up, then
+// reports the interruption.
+func TestFinishWaitsForTheInstall(t *testing.T) {
+	m := finished(t)
+	finished := make(chan struct{})
+	m.install.stage, m.install.finished = installRunning, finished
+	m.interrupted = true
+	cancelled := make(chan struct{})
+	cleaned := false
+	go func() {
+		<-cancelled
+		time.Sleep(50 * time.Millisecond) // the installer removing its staging
+		cleaned = true
+		close(finished)
+	}()
+	err := m.finish(func() { close(cancelled) }, io.Discard, false)
+	if !errors.Is(err, ErrInterrupted) || !cleaned {
+		t.Errorf("finish = %v, install cleaned up first: %v", err, cleaned)
+	}
 }
