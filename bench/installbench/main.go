@@ -27,7 +27,7 @@ import (
 
 func main() {
 	version := flag.String("version", "go1.21.5", "the Go version to install")
-	runs := flag.Int("runs", 3, "runs of each")
+	runs := flag.Int("runs", 9, "runs of each (paired: the ratio is the median over runs)")
 	godoctor := flag.String("godoctor", "", "the godoctor binary, or several separated by commas to compare builds")
 	flag.Parse()
 	if *godoctor == "" {
