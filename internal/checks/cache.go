@@ -22,8 +22,9 @@ const (
 )
 
 var cacheModcache = &Check{
-	ID:    "cache.modcache",
-	Title: "Module and build caches",
+	ID:      "cache.modcache",
+	Title:   "Module and build caches",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
@@ -33,6 +34,11 @@ var cacheModcache = &Check{
 			{"GOCACHE", p.T("build cache")},
 		} {
 			dir := env.Value(c.name)
+			if st := env.Settings[c.name]; (st.InProcess || st.InFile) && !filepath.IsAbs(layered(st)) && layered(st) != "off" {
+				// go env reports a relative GOCACHE as "off"; the setting
+				// is what is wrong.
+				dir = layered(st)
+			}
 			if c.name == "GOCACHE" && dir == "off" {
 				setFirst(&res, Warn, p.T("GOCACHE=off: nothing is cached, and go build and go test refuse to run"))
 				continue
@@ -45,7 +51,13 @@ var cacheModcache = &Check{
 				continue
 			}
 			if !filepath.IsAbs(dir) {
-				setFirst(&res, Fail, p.T("%s=%s is not an absolute path", c.name, dir))
+				if c.name == "GOCACHE" {
+					setFirst(&res, Fail, "build cache is required, but could not be located: GOCACHE is not an absolute path")
+				} else {
+					setFirst(&res, Fail, fmt.Sprintf("go: GOMODCACHE entry is relative; must be absolute path: %q.", dir))
+				}
+				res.Details = append(res.Details, p.T("%s=%s is not an absolute path", c.name, dir))
+				restoreDefault(&res, p, c.name)
 				continue
 			}
 			cacheDir(&res, p, c.name, c.what, dir)
@@ -57,14 +69,25 @@ var cacheModcache = &Check{
 	},
 }
 
+// layered is a setting's value as the user set it, before the go command
+// read it.
+func layered(st goenv.Setting) string {
+	if st.InProcess {
+		return st.Process
+	}
+	return st.File
+}
+
 // gopathOK applies the go command's GOPATH rules (cmd/go/main.go).
 func gopathOK(res *Result, p *Pass, env *goenv.Snapshot) {
 	for _, entry := range system.SplitList(env.Value("GOPATH"), p.Sys.ListSeparator()) {
 		switch {
 		case strings.HasPrefix(entry, "~"):
 			setFirst(res, Fail, fmt.Sprintf("go: GOPATH entry cannot start with shell metacharacter '~': %q", entry))
+			restoreDefault(res, p, "GOPATH")
 		case !filepath.IsAbs(entry):
 			setFirst(res, Fail, fmt.Sprintf("go: GOPATH entry is relative; must be absolute path: %q", entry))
+			restoreDefault(res, p, "GOPATH")
 		case env.Go != nil && sameDir(entry, env.Value("GOROOT")):
 			setFirst(res, Warn, p.T("GOPATH and GOROOT are the same directory: %s", entry))
 		}

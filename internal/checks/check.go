@@ -49,6 +49,10 @@ type Result struct {
 type Check struct {
 	ID    string
 	Title string
+	// NeedsGo checks read settings that only a go command that runs
+	// reports whole: when go env fails, they skip and go.installed names
+	// the cause.
+	NeedsGo bool
 	// Network checks are skipped under Options.Offline.
 	Network bool
 	Run     func(ctx context.Context, p *Pass) Result

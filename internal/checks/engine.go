@@ -80,6 +80,11 @@ func runOne(ctx context.Context, c *Check, p *Pass) (res Result) {
 			res = Result{Status: Fail, Summary: p.T("internal error in check %s: %v", c.ID, r)}
 		}
 	}()
+	if c.NeedsGo {
+		if env := p.Env(); env.Go != nil && env.GoEnvErr != nil {
+			return skip(p.T("the go command does not run (see go.installed)"))
+		}
+	}
 	res = c.Run(ctx, p)
 	if res.Status == "" {
 		res.Status = OK

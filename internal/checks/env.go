@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -15,8 +17,9 @@ import (
 )
 
 var envGosumdb = &Check{
-	ID:    "env.gosumdb",
-	Title: "Checksum database (GOSUMDB)",
+	ID:      "env.gosumdb",
+	Title:   "Checksum database (GOSUMDB)",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		st := env.Settings["GOSUMDB"]
@@ -87,8 +90,9 @@ func patternProblem(p *Pass, problem string) string {
 }
 
 var envPrivate = &Check{
-	ID:    "env.private",
-	Title: "Private modules (GOPRIVATE)",
+	ID:      "env.private",
+	Title:   "Private modules (GOPRIVATE)",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
@@ -147,8 +151,9 @@ func listHosts(p *Pass, hosts []string) string {
 }
 
 var envSource = &Check{
-	ID:    "env.source",
-	Title: "Where settings come from",
+	ID:      "env.source",
+	Title:   "Where settings come from",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
@@ -178,7 +183,17 @@ var envSource = &Check{
 			res.Details = append(res.Details, p.T("the go env file cannot be read: %s", env.UserFile.Err.Error()))
 		}
 		for _, k := range sortedKeys(env.UserFile.Values) {
-			if strings.ContainsRune(env.UserFile.Values[k], '\r') {
+			if !strings.ContainsRune(env.UserFile.Values[k], '\r') {
+				continue
+			}
+			switch k {
+			case "GOPROXY", "GOSUMDB", "GOFLAGS":
+				// The go command trims or splits these at white space.
+				res.Details = append(res.Details, p.T("%s:%d: %s ends in a carriage return (Windows line endings), which the go command trims from this one", env.UserFile.Path, env.UserFile.Lines[k], k))
+			case "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOVCS":
+				res.worsen(Warn)
+				res.Details = append(res.Details, p.T("%s:%d: %s ends in a carriage return (Windows line endings), which the go command keeps: its last pattern matches no module path", env.UserFile.Path, env.UserFile.Lines[k], k))
+			default:
 				res.worsen(Fail)
 				res.Details = append(res.Details, p.T("%s:%d: %s ends in a carriage return (the file was saved with Windows line endings); the go command keeps it as part of the value", env.UserFile.Path, env.UserFile.Lines[k], k))
 			}
@@ -244,14 +259,16 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 var envFlags = &Check{
-	ID:    "env.flags",
-	Title: "Build-wide settings",
+	ID:      "env.flags",
+	Title:   "Build-wide settings",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
 		goflags(&res, p, env)
 		go111module(&res, p, env)
 		gotoolchain(&res, p, env)
+		workDir(&res, p, env)
 		if res.Summary == "" {
 			res.Summary = p.T("nothing that changes every build: GOFLAGS=%s GO111MODULE=%s GOTOOLCHAIN=%s", orEmpty(env.Value("GOFLAGS")), orEmpty(env.Value("GO111MODULE")), orEmpty(env.Value("GOTOOLCHAIN")))
 		}
@@ -281,6 +298,15 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 	}
 	for _, f := range flags {
 		switch {
+		case f.Name == "mod" && f.Value != "mod" && f.Value != "readonly" && f.Value != "vendor" && f.Value != "":
+			setFirst(res, Fail, fmt.Sprintf("-mod=%s not supported (can be '', 'mod', 'readonly', or 'vendor')", f.Value))
+			res.Details = append(res.Details, p.T("GOFLAGS=%s: every go command that loads modules fails with this", st.Value))
+		case f.Name == "modfile" && f.Value != "" && !fileExists(p, f.Value):
+			setFirst(res, Fail, fmt.Sprintf("go: open %s: no such file or directory", f.Value))
+			res.Details = append(res.Details, p.T("GOFLAGS=%s names a go.mod that is not there: every go command in a module fails", st.Value))
+		case f.Name == "race" && f.Value != "false" && env.Value("CGO_ENABLED") == "0":
+			setFirst(res, Fail, "go: -race requires cgo; enable cgo by setting CGO_ENABLED=1")
+			res.Details = append(res.Details, p.T("GOFLAGS=%s with CGO_ENABLED=0: every build and test fails", st.Value))
 		case f.Name == "mod" && f.Value == "vendor":
 			setFirst(res, Warn, p.T("GOFLAGS=-mod=vendor: every build uses ./vendor and fails in modules without one"))
 		case f.Name == "mod" && f.Value == "mod":
@@ -294,6 +320,37 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 			continue
 		}
 		restoreDefault(res, p, "GOFLAGS")
+	}
+}
+
+// fileExists reports whether a path, relative to the working directory
+// when it is not absolute, names a file.
+func fileExists(p *Pass, path string) bool {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(p.Sys.Dir, path)
+	}
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// workDir checks where the go command makes its temporary work directory:
+// GOTMPDIR, else TMPDIR, else /tmp. Every build and test fails without it.
+func workDir(res *Result, p *Pass, env *goenv.Snapshot) {
+	dir, name := env.Value("GOTMPDIR"), "GOTMPDIR"
+	if dir == "" {
+		dir, name = p.Sys.Getenv("TMPDIR"), "TMPDIR"
+	}
+	if dir == "" {
+		return
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		setFirst(res, Fail, fmt.Sprintf("go: creating work dir: stat %s: no such file or directory", dir))
+		res.Details = append(res.Details, p.T("%s=%s is not a directory: every build and test fails", name, dir))
+		if name == "GOTMPDIR" {
+			restoreDefault(res, p, name)
+		} else {
+			res.Details = append(res.Details, whereSet(p, goenv.Setting{Name: name, InProcess: true})...)
+		}
 	}
 }
 

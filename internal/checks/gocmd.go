@@ -2,14 +2,18 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/version"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
@@ -26,9 +30,7 @@ var goInstalled = &Check{
 			return noGoOnPath(p)
 		}
 		if env.GoEnvErr != nil {
-			return Result{Status: Fail,
-				Summary: p.T("%s is on PATH but does not run", env.Go.Path),
-				Details: []string{env.GoEnvErr.Error()}}
+			return goDoesNotRun(p, env)
 		}
 		res := ok(p.T("%s at %s", env.GoVersion(), env.Go.Path))
 		if root := env.Value("GOROOT"); root != "" {
@@ -36,6 +38,36 @@ var goInstalled = &Check{
 		}
 		return res
 	},
+}
+
+// goDoesNotRun reports a go command that fails before it does anything:
+// the go command names the setting that stops it ("go: unknown
+// GOEXPERIMENT bogus", "GOPATH entry is relative"), and that setting is
+// the finding, with the fix that takes it back to its default. Other
+// checks skip rather than guess from a half-known environment.
+func goDoesNotRun(p *Pass, env *goenv.Snapshot) Result {
+	msg := strings.TrimSpace(env.GoEnvErr.Error())
+	if _, rest, ok := strings.Cut(msg, "exit status "); ok {
+		if _, words, ok := strings.Cut(rest, ": "); ok {
+			msg = words // the go command's own words
+		}
+	}
+	res := Result{Status: Fail, Summary: p.T("%s does not run: %s", env.Go.Path, firstLine(msg)), Details: strings.Split(msg, "\n")[1:]}
+	for _, name := range gosettings.KnownEnvNames() {
+		st := env.Settings[name]
+		if !strings.Contains(msg, name) || !st.InProcess && !st.InFile {
+			continue
+		}
+		res.Details = append(res.Details, p.T("%s is set by %s", name, describeSource(p, st)))
+		res.Details = append(res.Details, whereSet(p, st)...)
+		restoreDefault(&res, p, name)
+	}
+	return res
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // noGoOnPath looks for a toolchain in the usual places and offers to put
@@ -75,8 +107,8 @@ var goVersion = &Check{
 			return ok(p.T("%s (a development build; not compared with releases)", local))
 		}
 		res := ok(p.T("%s is the go that runs", local))
-		if env.Module != nil {
-			moduleNeeds(&res, p, lv)
+		if !theGoThatRuns(ctx, &res, p, env, lv) {
+			return res
 		}
 		if p.Options.Offline {
 			res.Details = append(res.Details, p.T("not compared with the newest release (--offline)"))
@@ -87,40 +119,170 @@ var goVersion = &Check{
 	},
 }
 
-// moduleNeeds compares the running Go with what the current module asks
-// for in its go and toolchain lines, under the GOTOOLCHAIN in force.
-func moduleNeeds(res *Result, p *Pass, local string) {
-	env := p.Env()
-	m := env.Module
-	need := ""
-	if m.Go != "" {
-		need = "go" + m.Go
+// theGoThatRuns judges the toolchain that every go command from here
+// really runs, as cmd/go/internal/toolchain.Select chooses it from
+// GOTOOLCHAIN and the go and toolchain lines of the go.work or go.mod in
+// force: whether it can be chosen, whether it is on this machine or can be
+// downloaded, and whether it accepts the module. It reports whether the
+// local go is the one that runs (and so the one to compare with releases).
+func theGoThatRuns(ctx context.Context, res *Result, p *Pass, env *goenv.Snapshot, local string) bool {
+	if m := env.Module; m != nil && m.ParseErr != nil {
+		setFirst(res, Fail, p.T("the go command cannot read %s: every command in this module fails", m.GoModFile))
+		res.Details = append(res.Details, "go: errors parsing go.mod:", m.ParseErr.Error())
+		return false
 	}
-	if tv := toolchainVersion(m.Toolchain); version.IsValid(tv) && version.Compare(tv, need) > 0 {
-		need = tv
-	}
-	if need == "" || version.Compare(need, local) <= 0 {
-		if need != "" {
-			res.Details = append(res.Details, p.T("%s asks for %s or newer: satisfied", m.GoModFile, need))
+	if w := env.Work; w != nil && env.WorkErr != nil {
+		setFirst(res, Fail, p.T("the go command cannot read %s: every command in this workspace fails", w.File))
+		res.Details = append(res.Details, env.WorkErr.Error())
+		if env.Settings["GOWORK"].InProcess || env.Settings["GOWORK"].InFile {
+			restoreDefault(res, p, "GOWORK")
 		}
-		return
+		return false
 	}
-	mode := env.Value("GOTOOLCHAIN")
-	if mode == "local" || mode == "" {
-		res.worsen(Fail)
-		res.Summary = p.T("%s, but %s needs %s and GOTOOLCHAIN=%s forbids switching", local, moduleName(m), need, orEmpty(mode))
-		res.Details = append(res.Details,
-			fmt.Sprintf("go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)", strings.TrimPrefix(need, "go"), strings.TrimPrefix(local, "go"), mode),
-			p.T("Either let the go command fetch the newer toolchain (GOTOOLCHAIN=auto) or install it."))
-		fixSet(res, p, "gotoolchain-auto", p.T("Let go switch toolchains"), "GOTOOLCHAIN", "auto")
-		return
+	in := toolchain.Inputs{Local: local, GOTOOLCHAIN: env.Value("GOTOOLCHAIN"), ModulesOff: env.Value("GO111MODULE") == "off"}
+	switch {
+	case env.Work != nil && env.WorkErr == nil:
+		in.File, in.GoLine, in.ToolchainLine = env.Work.File, env.Work.Go, env.Work.Toolchain
+	case env.Module != nil:
+		in.File, in.GoLine, in.ToolchainLine = env.Module.GoModFile, env.Module.Go, env.Module.Toolchain
 	}
-	res.Details = append(res.Details, p.T("%s asks for %s: with GOTOOLCHAIN=%s the go command switches to it (downloading it once)", m.GoModFile, need, mode))
+	sel := toolchain.Select(in)
+	if sel.Err != nil {
+		setFirst(res, Fail, p.T("no go command can run from here: %s", sel.Err.Error()))
+		if strings.HasPrefix(sel.Err.Error(), "go: invalid GOTOOLCHAIN") {
+			restoreDefault(res, p, "GOTOOLCHAIN")
+		} else {
+			res.Details = append(res.Details, p.T("Edit %s: remove its toolchain line, or name a release there (toolchain %s).", in.File, local))
+		}
+		return false
+	}
+	file := filepath.Base(in.File)
+	if sel.Local {
+		if in.GoLine != "" && toolchain.Compare(in.GoLine, strings.TrimPrefix(local, "go")) > 0 {
+			setFirst(res, Fail, p.T("%s needs go %s, newer than %s, and GOTOOLCHAIN=%s does not let the go command switch", in.File, in.GoLine, local, orEmpty(in.GOTOOLCHAIN)))
+			res.Details = append(res.Details, fmt.Sprintf("go: %s requires go >= %s (running go %s; GOTOOLCHAIN=%s)", file, in.GoLine, strings.TrimPrefix(local, "go"), in.GOTOOLCHAIN))
+			res.Details = append(res.Details, p.T("Install go %s and run it (godoctor install %s --default), or let the go command fetch it: GOTOOLCHAIN=auto.", in.GoLine, in.GoLine))
+			return false
+		}
+		if in.GoLine != "" {
+			res.Details = append(res.Details, p.T("%s asks for go %s or newer: satisfied", in.File, in.GoLine))
+		}
+		if tc := toolchain.FromToolchain(in.ToolchainLine); tc != "" && toolchain.Compare(tc, strings.TrimPrefix(local, "go")) > 0 {
+			res.Details = append(res.Details, p.T("its toolchain line suggests %s; with GOTOOLCHAIN=%s the go command keeps %s, which the go line allows", in.ToolchainLine, orEmpty(in.GOTOOLCHAIN), local))
+		}
+		return true
+	}
+	target := "go" + toolchain.FromToolchain(sel.Name)
+	res.Summary = p.T("%s runs, chosen by %s (the local go is %s)", sel.Name, sel.Reason, local)
+	fromSetting := strings.HasPrefix(sel.Reason, "GOTOOLCHAIN=")
+	if in.GoLine != "" && toolchain.Compare(in.GoLine, strings.TrimPrefix(target, "go")) > 0 {
+		setFirst(res, Fail, p.T("%s runs, but %s needs go %s: every go command fails", sel.Name, in.File, in.GoLine))
+		res.Details = append(res.Details, fmt.Sprintf("go: %s requires go >= %s (running go %s; GOTOOLCHAIN=%s)", file, in.GoLine, strings.TrimPrefix(target, "go"), in.GOTOOLCHAIN))
+		restoreDefault(res, p, "GOTOOLCHAIN")
+		return false
+	}
+	if where := installedToolchain(p, env, sel.Name); where != "" {
+		res.Details = append(res.Details, p.T("%s is on this machine: %s", sel.Name, where))
+		return false
+	}
+	if sel.Mode == "path" || strings.HasSuffix(in.GOTOOLCHAIN, "+path") {
+		setFirst(res, Fail, fmt.Sprintf("go: cannot find %q in PATH", sel.Name))
+		res.Details = append(res.Details, p.T("With GOTOOLCHAIN=%s the go command only runs toolchains it finds on PATH as %s; it never downloads one.", in.GOTOOLCHAIN, sel.Name))
+		if fromSetting {
+			restoreDefault(res, p, "GOTOOLCHAIN")
+		}
+		return false
+	}
+	if err := toolchainDownload(ctx, p, env, sel.Name); err != nil {
+		setFirst(res, Fail, p.T("every go command first downloads %s, which fails from here: %v", sel.Name, err))
+		if fromSetting {
+			restoreDefault(res, p, "GOTOOLCHAIN")
+		}
+		return false
+	} else if p.Options.Offline {
+		setFirst(res, Warn, p.T("every go command first downloads %s (not on this machine); whether it can be is not checked (--offline)", sel.Name))
+	} else {
+		res.Details = append(res.Details, p.T("%s is not on this machine; the go command downloads it once, through GOPROXY", sel.Name))
+	}
+	return false
+}
+
+// next is the kind of the entry after e in a GOPROXY list, ProxyOff when
+// e is the last.
+func next(list []gosettings.ProxyEntry, e gosettings.ProxyEntry) gosettings.ProxyKind {
+	for i := range list {
+		if list[i] == e && i+1 < len(list) {
+			return list[i+1].Kind
+		}
+	}
+	return gosettings.ProxyOff
+}
+
+// installedToolchain says where the go command finds a toolchain without
+// downloading it: as NAME on PATH (golang.org/dl's go1.X.Y), or unpacked
+// in the module cache; "" when it would download it.
+func installedToolchain(p *Pass, env *goenv.Snapshot, name string) string {
+	if path := p.Sys.LookPath(name); path != "" {
+		return path
+	}
+	dir := filepath.Join(env.Value("GOMODCACHE"), "golang.org", "toolchain@"+toolchain.ModuleVersion(name, p.Sys.GOOS, p.Sys.GOARCH))
+	if _, err := os.Stat(filepath.Join(dir, "bin", "go"+p.Sys.ExeSuffix())); err == nil {
+		return dir
+	}
+	return ""
+}
+
+// toolchainDownload checks, as far as it can be from here, that the go
+// command can download a toolchain: GOPROXY lets it, the checksum
+// database it always needs is on, and (with the network) the first proxy
+// that answers has it. nil means it can, or that it cannot be told.
+func toolchainDownload(ctx context.Context, p *Pass, env *goenv.Snapshot, name string) error {
+	list, err := gosettings.ParseProxyList(env.Value("GOPROXY"))
+	if err != nil {
+		return err
+	}
+	onlyFile := len(list) == 1 && strings.HasPrefix(list[0].URL, "file:")
+	if _, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err != nil && !onlyFile {
+		return fmt.Errorf("the checksum database that every toolchain download needs: %w", err)
+	}
+	mod := toolchain.ModuleVersion(name, p.Sys.GOOS, p.Sys.GOARCH)
+	for _, e := range list {
+		switch {
+		case e.Kind == gosettings.ProxyOff:
+			return errors.New("module lookup disabled by GOPROXY=off")
+		case e.Kind == gosettings.ProxyDirect, p.Options.Offline:
+			return nil // go.dev's module server, or not asked: cannot be told
+		case strings.HasPrefix(e.URL, "file:"):
+			continue
+		}
+		u, err := web.VersionURL(e.URL, toolchain.Module, mod, ".info")
+		if err != nil {
+			return err
+		}
+		rctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
+		_, err = p.web().Get(rctx, u, web.SmallLimit)
+		cancel()
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, fs.ErrNotExist) && next(list, e) == gosettings.ProxyDirect:
+			// The go command would ask go.dev next, which has every
+			// release; one that GOPROXY's proxy lacks is most likely none.
+			return fmt.Errorf("download %s for %s/%s: toolchain not available (%s has no %s; go.dev is asked next, which serves every release)", name, p.Sys.GOOS, p.Sys.GOARCH, redact.URL(e.URL), name)
+		case errors.Is(err, fs.ErrNotExist):
+			continue // the next entry is tried
+		case e.FallbackOnAnyError:
+			continue
+		}
+		return err
+	}
+	return fmt.Errorf("download %s for %s/%s: toolchain not available", name, p.Sys.GOOS, p.Sys.GOARCH)
 }
 
 var goPath = &Check{
-	ID:    "go.path",
-	Title: "PATH setup",
+	ID:      "go.path",
+	Title:   "PATH setup",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		res := ok("")
@@ -185,6 +347,9 @@ func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
 			return
 		}
 		bin, which = filepath.Join(gopath[0], "bin"), "GOPATH/bin"
+	}
+	if !filepath.IsAbs(bin) {
+		return // the go command refuses the setting itself (cache.modcache, env.flags)
 	}
 	for _, dir := range p.Sys.PathList() {
 		if sameDir(dir, bin) {

@@ -57,11 +57,25 @@ func TestGoVersionAgainstModule(t *testing.T) {
 		name, gomod, toolchain string
 		want                   expect
 	}{
-		{"satisfied", "module x\n\ngo 1.24\n", "auto", expect{status: OK, mention: []string{"asks for go1.24 or newer: satisfied"}}},
+		{"satisfied", "module x\n\ngo 1.24\n", "auto", expect{status: OK, mention: []string{"asks for go 1.24 or newer: satisfied"}}},
+		// Only the go line is a requirement; GOTOOLCHAIN=local forbids the
+		// switch, and no fix is proposed that the go command has not
+		// confirmed (go 1.30 is no release to download).
 		{"newer with local", "module example.com/x\n\ngo 1.30\n", "local",
-			expect{status: Fail, mention: []string{"example.com/x needs go1.30", "go: go.mod requires go >= 1.30 (running go 1.26.8; GOTOOLCHAIN=local)"}, fixes: []string{"export GOTOOLCHAIN=auto"}}},
+			expect{status: Fail, mention: []string{"needs go 1.30, newer than go1.26.8, and GOTOOLCHAIN=local does not let the go command switch", "go: go.mod requires go >= 1.30 (running go 1.26.8; GOTOOLCHAIN=local)"}}},
+		// A toolchain line is a suggestion: under local it changes nothing.
+		{"newer toolchain line with local", "module x\n\ngo 1.25\n\ntoolchain go1.30.1\n", "local",
+			expect{status: OK, mention: []string{"its toolchain line suggests go1.30.1; with GOTOOLCHAIN=local the go command keeps go1.26.8"}}},
+		// Under auto it is followed: go1.30.1 must be downloaded first, which
+		// --offline does not check.
 		{"newer toolchain line with auto", "module x\n\ngo 1.25\n\ntoolchain go1.30.1\n", "auto",
-			expect{status: OK, mention: []string{"asks for go1.30.1: with GOTOOLCHAIN=auto the go command switches"}}},
+			expect{status: Warn, mention: []string{"every go command first downloads go1.30.1 (not on this machine)"}}},
+		{"pinned older than go.mod", "module x\n\ngo 1.26\n", "go1.25.0",
+			expect{status: Fail, mention: []string{"go1.25.0 runs, but", "go: go.mod requires go >= 1.26 (running go 1.25.0; GOTOOLCHAIN=go1.25.0)"}, fixes: []string{"unset GOTOOLCHAIN"}}},
+		{"path and not on PATH", "module x\n\ngo 1.27.1\n", "path",
+			expect{status: Fail, mention: []string{`go: cannot find "go1.27.1" in PATH`}}},
+		{"invalid toolchain line", "module x\n\ngo 1.26\n\ntoolchain bash\n", "auto",
+			expect{status: Fail, mention: []string{"go: errors parsing go.mod:", "invalid toolchain version 'bash': must match format go1.23.0 or default"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +83,7 @@ func TestGoVersionAgainstModule(t *testing.T) {
 			m.Setenv("GOTOOLCHAIN", tt.toolchain)
 			m.WriteFile(m.Home("x/go.mod"), tt.gomod)
 			m.GoEnv["GOMOD"] = m.Home("x/go.mod")
-			tt.want.check(t, runCheck(t, m, "go.version", Options{}))
+			tt.want.check(t, runCheck(t, m, "go.version", Options{Offline: true}))
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 var netProxy = &Check{
 	ID:      "net.proxy",
 	Title:   "Module proxies answer",
+	NeedsGo: true,
 	Network: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
@@ -58,6 +60,13 @@ var netProxy = &Check{
 					res.Summary = p.T("%s answers (%s to first byte)", e, m.Latency.Median.Round(1e6))
 				}
 				return finishProxy(p, res, i)
+			}
+			if errors.Is(m.Err, fs.ErrNotExist) {
+				// A proxy that lacks a module says 404 or 410, after which
+				// the go command tries the next entry, whatever the
+				// separator: this one works, for the modules it has.
+				res.Details = append(res.Details, p.T("%s answers but does not have %s (%v): the go command tries the next entry for the modules it lacks", e, mirrors.DefaultProbe, m.Err))
+				continue
 			}
 			res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
 			if i == len(list)-1 {
@@ -110,6 +119,7 @@ func finishProxy(p *Pass, res Result, i int) Result {
 var netSumdb = &Check{
 	ID:      "net.sumdb",
 	Title:   "Checksum database answers",
+	NeedsGo: true,
 	Network: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()

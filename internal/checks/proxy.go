@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
@@ -12,8 +13,9 @@ import (
 )
 
 var envGoproxy = &Check{
-	ID:    "env.goproxy",
-	Title: "Module proxy (GOPROXY)",
+	ID:      "env.goproxy",
+	Title:   "Module proxy (GOPROXY)",
+	NeedsGo: true,
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		st := env.Settings["GOPROXY"]
@@ -53,10 +55,28 @@ var envGoproxy = &Check{
 				res.worsen(Warn)
 				res.Details = append(res.Details, p.T("%s is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy", e))
 			}
-			fixSet(&res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(st.Value, "http://", "https://"))
+			httpsFix(&res, p, e, st.Value)
 		}
 		return res
 	},
+}
+
+// httpsFix offers https for a plain http proxy only when the same host
+// answers the module proxy protocol over https: many a company proxy
+// speaks http alone, and a fix must never break a proxy that works.
+func httpsFix(res *Result, p *Pass, e gosettings.ProxyEntry, value string) {
+	secure := "https://" + strings.TrimPrefix(e.URL, "http://")
+	if p.Options.Offline {
+		res.Details = append(res.Details, p.T("Whether %s answers over https too is not checked (--offline).", redact.URL(secure)))
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), p.Options.Timeout)
+	defer cancel()
+	if _, err := p.web().List(ctx, secure, "golang.org/x/mod"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		res.Details = append(res.Details, p.T("%s does not answer over https (%v): keep http, or ask for an https proxy", redact.URL(e.URL), err))
+		return
+	}
+	fixSet(res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(value, e.URL, secure))
 }
 
 // badProxy reports a GOPROXY that the go command refuses when it first

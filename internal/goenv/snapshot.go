@@ -69,6 +69,18 @@ type Module struct {
 	Toolchain string // the toolchain line, "" if absent
 	// Requires are the module paths the go.mod requires directly.
 	Requires []string
+	// ParseErr is why the go command refuses the file ("errors parsing
+	// go.mod"); what could still be read is above.
+	ParseErr error
+}
+
+// Workspace is the go.work file in force (GOWORK, or found above the
+// working directory), whose go and toolchain lines take over from go.mod's.
+type Workspace struct {
+	File      string
+	Go        string
+	Toolchain string
+	Uses      []string // the directories of its use lines, as written
 }
 
 // Snapshot is the Go environment as the go command sees it.
@@ -86,6 +98,8 @@ type Snapshot struct {
 	Settings    map[string]Setting
 	Module      *Module
 	ModuleErr   error
+	Work        *Workspace // the go.work in force, nil outside a workspace
+	WorkErr     error
 	// Process holds every GO-prefixed and CGO_ variable of the process.
 	Process map[string]string
 }
@@ -127,6 +141,7 @@ func Load(ctx context.Context, sys *system.System) *Snapshot {
 	snap.RootFile = readEnvFile(snap.rootEnvFile(sys))
 	snap.Settings = snap.resolve(sys)
 	snap.Module, snap.ModuleErr = snap.findModule(sys)
+	snap.Work, snap.WorkErr = snap.findWork(sys)
 	return snap
 }
 
@@ -188,6 +203,9 @@ func (snap *Snapshot) rootEnvFile(sys *system.System) string {
 func (snap *Snapshot) resolve(sys *system.System) map[string]Setting {
 	names := map[string]bool{}
 	for _, n := range ModuleSettings {
+		names[n] = true
+	}
+	for _, n := range gosettings.KnownEnvNames() {
 		names[n] = true
 	}
 	for n := range snap.UserFile.Values {
@@ -361,13 +379,13 @@ func (snap *Snapshot) findModule(sys *system.System) (*Module, error) {
 	// The main module's file is parsed strictly, as the go command does (the
 	// lax parser skips main-module-only lines such as toolchain); a file
 	// that does not parse is still read laxly for its go line.
-	f, err := modfile.Parse(gomod, data, nil)
-	if err != nil {
+	f, strictErr := modfile.Parse(gomod, data, nil)
+	if strictErr != nil {
 		if f, err = modfile.ParseLax(gomod, data, nil); err != nil {
-			return nil, err
+			return &Module{GoModFile: gomod, ParseErr: strictErr}, nil
 		}
 	}
-	m := &Module{GoModFile: gomod}
+	m := &Module{GoModFile: gomod, ParseErr: strictErr}
 	if f.Module != nil {
 		m.Path = f.Module.Mod.Path
 	}
@@ -383,6 +401,53 @@ func (snap *Snapshot) findModule(sys *system.System) (*Module, error) {
 		}
 	}
 	return m, nil
+}
+
+// findWork reads the go.work in force: go env GOWORK when go ran (the go
+// command answers it without switching toolchains), else GOWORK or the
+// first go.work above the working directory.
+func (snap *Snapshot) findWork(sys *system.System) (*Workspace, error) {
+	if snap.Value("GO111MODULE") == "off" {
+		return nil, nil
+	}
+	// A GOWORK that names a missing file gets no path from go env; the
+	// setting itself is what the go command will fail to read.
+	file := snap.GoEnv["GOWORK"]
+	if set := snap.Settings["GOWORK"]; file == "" && (set.InProcess || set.InFile) {
+		file = set.Value
+	}
+	if _, asked := snap.GoEnv["GOWORK"]; file == "" && !asked {
+		file = findUp(sys.Dir, "go.work")
+	}
+	if file == "" || file == "off" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return &Workspace{File: file}, err
+	}
+	f, err := modfile.ParseWork(file, data, nil)
+	if err != nil {
+		return &Workspace{File: file}, err
+	}
+	w := &Workspace{File: file}
+	if f.Go != nil {
+		w.Go = f.Go.Version
+	}
+	if f.Toolchain != nil {
+		w.Toolchain = f.Toolchain.Name
+	}
+	for _, u := range f.Use {
+		w.Uses = append(w.Uses, u.Path)
+		dir := u.Path
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(filepath.Dir(file), dir)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+			return w, fmt.Errorf("go: cannot load module %s listed in go.work file: open %s: no such file or directory", u.Path, filepath.Join(u.Path, "go.mod"))
+		}
+	}
+	return w, nil
 }
 
 // findUp returns the first dir/name found walking up from dir, or "".

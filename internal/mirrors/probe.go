@@ -228,8 +228,15 @@ func looksLikeHTML(ctype string, body []byte) bool {
 }
 
 func statusError(url string, r result) error {
-	return errors.New(web.StatusError(url, &web.Response{StatusCode: r.status, Header: http.Header{"Content-Type": {r.ctype}}, Body: r.body}).Status())
+	return statusErr{web.StatusError(url, &web.Response{StatusCode: r.status, Header: http.Header{"Content-Type": {r.ctype}}, Body: r.body})}
 }
+
+// statusErr is an answer other than 200, said without its URL (the report
+// names the mirror); errors.Is(err, fs.ErrNotExist) tells a 404 or 410.
+type statusErr struct{ *web.HTTPError }
+
+func (e statusErr) Error() string { return e.Status() }
+func (e statusErr) Unwrap() error { return e.HTTPError }
 
 // checkList accepts a version list: one valid semantic version per line.
 func checkList(body []byte) error {

@@ -34,6 +34,16 @@ func moduleURL(base, path, rest string) (string, error) {
 	return strings.TrimSuffix(base, "/") + "/" + esc + "/@v/" + rest, nil
 }
 
+// VersionURL is the URL of a version's file (ext ".info", ".mod" or
+// ".zip") at a proxy.
+func VersionURL(base, path, version, ext string) (string, error) {
+	esc, err := module.EscapeVersion(version)
+	if err != nil {
+		return "", err
+	}
+	return moduleURL(base, path, esc+ext)
+}
+
 // List asks a proxy for a module's version list, one version a line.
 func (c Client) List(ctx context.Context, base, path string) ([]string, error) {
 	u, err := moduleURL(base, path, "list")
