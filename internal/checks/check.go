@@ -35,6 +35,9 @@ type Fix struct {
 	// Action is what godoctor fix does; nil when the fix is for a person
 	// to make (the command says what).
 	Action *remedy.Action `json:"-"`
+	// Verified is the go command operation that succeeded on a scratch
+	// copy of the machine with the fix applied, "" when not tried.
+	Verified string `json:"verified,omitempty"`
 }
 
 // Result is what a check found.

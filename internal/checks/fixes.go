@@ -1,6 +1,10 @@
 package checks
 
 import (
+	"context"
+	"strings"
+	"time"
+
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/redact"
@@ -18,10 +22,35 @@ func fixSet(res *Result, p *Pass, id, title, name, value string) {
 	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, shown)}
 	if shown == value {
 		if a, err := change.SetAction(p.Sys, env, map[string]string{name: value}); err == nil {
+			if !confirmed(res, p, &f, *a, name) {
+				return
+			}
 			f.Action = &remedy.Action{Change: a}
 		}
 	}
 	res.addFix(f)
+}
+
+// confirmed asks the go command, on a scratch copy of the machine, whether
+// a fix makes it work (remedy.Confirm): its operation succeeds after the
+// change, or no longer fails over the variable. A fix it does not confirm
+// is not proposed; the result says why.
+func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string) bool {
+	env := p.Env()
+	op := []string{"list", "runtime"}
+	if env.Module != nil {
+		op = []string{"list", "-m"}
+	}
+	timeout := p.Options.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	if err := remedy.Confirm(context.Background(), p.Sys, env, a, op, name, timeout); err != nil {
+		res.Details = append(res.Details, p.T("not proposed: %s, after which the go command still fails: %s", f.Title, firstLine(err.Error())))
+		return false
+	}
+	f.Verified = "go " + strings.Join(op, " ")
+	return true
 }
 
 // fixUnset offers the fix that takes a variable back to the toolchain's
@@ -41,6 +70,9 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 	}
 	f := Fix{ID: id, Title: title, Command: cmd}
 	if a, err := change.UnsetAction(p.Sys, env, name); err == nil {
+		if !confirmed(res, p, &f, *a, name) {
+			return
+		}
 		f.Action = &remedy.Action{Change: a}
 	}
 	res.addFix(f)

@@ -120,3 +120,25 @@ func TestGoPath(t *testing.T) {
 		expect{status: Warn, mention: []string{"GOBIN (/opt/tools) is not on PATH"}}.check(t, runCheck(t, m, "go.path", Options{}))
 	})
 }
+
+// A fix the go command does not confirm, on a scratch copy of the machine,
+// is not proposed; one it confirms says how.
+func TestFixesAreConfirmed(t *testing.T) {
+	m := healthy(t)
+	m.UserEnvFile("GOSUMDB=off")
+	res := runCheck(t, m, "env.gosumdb", Options{})
+	if len(res.Fixes) != 1 || res.Fixes[0].Verified != "go list runtime" || res.Fixes[0].Action == nil {
+		t.Fatalf("a confirmed fix: %+v", res.Fixes)
+	}
+	m.GoListErr = errors.New("go: still refusing: GOSUMDB")
+	res = runCheck(t, m, "env.gosumdb", Options{})
+	if len(res.Fixes) != 0 || !strings.Contains(strings.Join(res.Details, "\n"), "not proposed: Restore the default GOSUMDB, after which the go command still fails") {
+		t.Errorf("an unconfirmed fix: %+v\n%q", res.Fixes, res.Details)
+	}
+	// Another problem stops the go command, but no longer this variable:
+	// confirmed.
+	m.GoListErr = errors.New("go: unknown GOEXPERIMENT bogus")
+	if res = runCheck(t, m, "env.gosumdb", Options{}); len(res.Fixes) != 1 {
+		t.Errorf("a fix that removes its own problem: %+v", res.Fixes)
+	}
+}

@@ -30,6 +30,8 @@ type Machine struct {
 	GoEnv map[string]string
 	// GoEnvErr makes `go env -json` fail.
 	GoEnvErr error
+	// GoListErr makes `go list` fail (fixes are confirmed with it).
+	GoListErr error
 	// Commands answers other programs: name (base) -> output.
 	Commands map[string]string
 
@@ -218,10 +220,53 @@ func (m *Machine) run(ctx context.Context, dir string, env []string, name string
 		}
 		return json.Marshal(out)
 	}
+	if filepath.Base(name) == "go" && len(args) >= 2 && args[0] == "env" && (args[1] == "-w" || args[1] == "-u") {
+		return nil, editEnvFile(env, args[1] == "-w", args[2:])
+	}
+	if filepath.Base(name) == "go" && len(args) > 0 && args[0] == "list" {
+		return nil, m.GoListErr
+	}
 	if out, ok := m.Commands[filepath.Base(name)]; ok {
 		return []byte(out), nil
 	}
 	return nil, fmt.Errorf("%s: not available on this fake machine", line)
+}
+
+// editEnvFile is the fake go's go env -w and -u: KEY=VALUE lines of the
+// file GOENV names, set in place or appended, or removed.
+func editEnvFile(env []string, set bool, args []string) error {
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GOENV="); ok {
+			path = v
+		}
+	}
+	if path == "" {
+		return fmt.Errorf("fake go: no GOENV")
+	}
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(data) == 0 {
+		lines = nil
+	}
+	for _, a := range args {
+		key, _, _ := strings.Cut(a, "=")
+		kept := lines[:0]
+		for _, l := range lines {
+			if !strings.HasPrefix(l, key+"=") {
+				kept = append(kept, l)
+			}
+		}
+		lines = kept
+		if set {
+			lines = append(lines, a)
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if out != "" {
+		out += "\n"
+	}
+	return os.WriteFile(path, []byte(out), 0o644)
 }
 
 func must(t testing.TB, err error) {

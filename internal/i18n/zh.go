@@ -356,4 +356,5 @@ var zh = map[string]string{
 	"the go command does not run (see go.installed)":                                                                                  "go 命令无法运行（见 go.installed）",
 	"%s runs, chosen by %s (the local go is %s)":                                                                                      "运行的是 %s，由 %s 选定（本地 go 为 %s）",
 	"%s does not run: %s": "%s 无法运行：%s",
+	"not proposed: %s, after which the go command still fails: %s": "未提出：%s，之后 go 命令仍然失败：%s",
 }
