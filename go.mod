@@ -13,6 +13,7 @@ require (
 	github.com/hashicorp/go-version v1.9.0
 	github.com/muesli/termenv v0.16.0
 	golang.org/x/mod v0.33.0
+	golang.org/x/net v0.43.0
 	golang.org/x/sys v0.38.0
 )
 

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -163,5 +165,51 @@ func TestFixCommandsOnWindows(t *testing.T) {
 		if got := setCommand(sys, snap, tt.name, tt.value); got != tt.want {
 			t.Errorf("setCommand(%s=%s) =\n%s\nwant\n%s", tt.name, tt.value, got, tt.want)
 		}
+	}
+}
+
+// The HTTP proxy on the way to GOPROXY's proxies is named; one that does
+// not take connections fails as itself, offline too, with its export to
+// undo. Loopback hosts and NO_PROXY go around it, as in net/http.
+func TestHTTPProxies(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alive := ln.Addr().String()
+	defer ln.Close()
+	dl, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := dl.Addr().String()
+	dl.Close()
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want expect
+	}{
+		{"dead HTTPS_PROXY", map[string]string{"GOPROXY": "https://proxy.example,direct", "HTTPS_PROXY": "http://alice:S3CRET@" + dead},
+			expect{status: Fail, mention: []string{"https://proxy.example is reached through HTTPS_PROXY=http://***@" + dead + ", which does not answer"}, fixes: []string{"unset HTTPS_PROXY"}}},
+		{"dead lower-case https_proxy", map[string]string{"GOPROXY": "https://proxy.example,direct", "https_proxy": "http://" + dead},
+			expect{status: Fail, mention: []string{"through https_proxy=http://" + dead}, fixes: []string{"unset https_proxy"}}},
+		{"live HTTPS_PROXY", map[string]string{"GOPROXY": "https://proxy.example,direct", "HTTPS_PROXY": "http://" + alive},
+			expect{status: OK, mention: []string{"reached through HTTPS_PROXY=http://" + alive + ", which takes connections"}}},
+		{"NO_PROXY goes around it", map[string]string{"GOPROXY": "https://proxy.example,direct", "HTTPS_PROXY": "http://" + dead, "NO_PROXY": "proxy.example"},
+			expect{status: OK}},
+		{"loopback goes around it", map[string]string{"GOPROXY": "http://127.0.0.1:9,direct", "HTTP_PROXY": "http://" + dead},
+			expect{status: Warn}}, // plain http, but no proxy finding
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := healthy(t)
+			var bashrc strings.Builder
+			for k, v := range c.env {
+				m.Setenv(k, v)
+				bashrc.WriteString("export " + k + "=" + v + "\n")
+			}
+			m.WriteFile(m.Home(".bashrc"), bashrc.String())
+			res := runCheck(t, m, "env.goproxy", Options{Offline: true})
+			c.want.check(t, res)
+			if strings.Contains(fmt.Sprint(res), "S3CRET") {
+				t.Errorf("the proxy's password is in the result")
+			}
+		})
 	}
 }

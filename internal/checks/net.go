@@ -15,6 +15,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 var netProxy = &Check{
@@ -69,6 +70,9 @@ var netProxy = &Check{
 				continue
 			}
 			res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
+			if cause := web.Cause(m.Err); cause != "" {
+				res.Details = append(res.Details, "  "+cause)
+			}
 			if i == len(list)-1 {
 				break
 			}
@@ -146,12 +150,31 @@ var netSumdb = &Check{
 		res.Status = Fail
 		res.Summary = p.T("%s cannot be reached %s: every download not yet in go.sum fails verification", db.Name, route.Via())
 		res.Details = append(res.Details, err.Error())
+		if cause := web.Cause(err); cause != "" {
+			res.Details = append(res.Details, cause)
+		}
 		if db.Name == "sum.golang.org" && route.Proxy == "" && db.URL == "" {
-			res.Details = append(res.Details, p.T("sum.golang.google.cn serves the same database and is reachable where sum.golang.org is blocked; a mirror that proxies the database also helps (godoctor mirrors)."))
-			fixSet(&res, p, "sumdb-cn", p.T("Reach the database through sum.golang.google.cn"), "GOSUMDB", "sum.golang.google.cn")
+			sumdbAlias(ctx, &res, p, db)
 		}
 		return res
 	},
+}
+
+// sumdbAlias proposes sum.golang.google.cn, which serves sum.golang.org's
+// signed tree, only when it answers from here with a tree head that
+// sum.golang.org's key verifies: where the failure is this machine's (a
+// dead HTTPS_PROXY, a TLS inspection, a 403 of a company proxy) it fails
+// the same way, and the fix would only hide the cause.
+func sumdbAlias(ctx context.Context, res *Result, p *Pass, db gosettings.SumDB) {
+	const alias = "sum.golang.google.cn"
+	ctx, cancel := context.WithTimeout(ctx, p.Options.Timeout)
+	defer cancel()
+	if _, err := checksumdb.Latest(ctx, p.web(), db, checksumdb.Route{Base: "https://" + alias}); err != nil {
+		res.Details = append(res.Details, p.T("%s, which serves the same database, does not answer from here either (%v): the cause is on this machine's way out, not the database's host", alias, err))
+		return
+	}
+	res.Details = append(res.Details, p.T("%s serves the same database and answers from here with a tree head that %s's key verifies.", alias, db.Name))
+	fixSet(res, p, "sumdb-cn", p.T("Reach the database through sum.golang.google.cn"), "GOSUMDB", alias)
 }
 
 // compareWithReleases says whether local is supported (its minor is one of

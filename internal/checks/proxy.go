@@ -5,11 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"strings"
+	"time"
 
+	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/remedy"
+	"github.com/godoctorhq/godoctor/internal/shell"
 )
 
 var envGoproxy = &Check{
@@ -28,6 +34,7 @@ var envGoproxy = &Check{
 			res.Details = append(res.Details, fmt.Sprintf("%d. %s", i+1, explainEntry(p, list, i)))
 		}
 		res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+		httpProxies(&res, p, list)
 		if len(gosettings.ParsePatterns(env.Value("GONOPROXY"))) > 0 {
 			res.Details = append(res.Details, p.T("modules matching GONOPROXY=%s are fetched directly, before this list", env.Value("GONOPROXY")))
 		}
@@ -59,6 +66,79 @@ var envGoproxy = &Check{
 		}
 		return res
 	},
+}
+
+// httpProxies names the HTTP proxy (HTTPS_PROXY, HTTP_PROXY, as net/http
+// and the go command read them) that each of GOPROXY's proxies is reached
+// through, and fails when that proxy does not take connections: then every
+// download fails while every Go setting looks right. Connecting to it is
+// the one connection made under --offline too: it does not leave for the
+// network beyond.
+func httpProxies(res *Result, p *Pass, list []gosettings.ProxyEntry) {
+	checked := map[string]bool{}
+	for _, e := range list {
+		u, err := url.Parse(e.URL)
+		if err != nil || e.Kind != gosettings.ProxyURL || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		via, err := p.Sys.ProxyFor(u)
+		if err != nil || via == nil {
+			continue
+		}
+		name := "HTTPS_PROXY"
+		if u.Scheme == "http" {
+			name = "HTTP_PROXY"
+		}
+		if p.Sys.Getenv(name) == "" {
+			name = strings.ToLower(name)
+		}
+		shown := redact.URL(via.String())
+		if checked[via.String()] {
+			continue
+		}
+		checked[via.String()] = true
+		if err := dialProxy(via, p.Options.Timeout); err != nil {
+			setFirst(res, Fail, p.T("%s is reached through %s=%s, which does not answer (%v): every download fails", e, name, shown, err))
+			res.Details = append(res.Details, whereSet(p, goenv.Setting{Name: name, InProcess: true})...)
+			fixUnexport(res, p, name)
+			continue
+		}
+		res.Details = append(res.Details, p.T("%s is reached through %s=%s, which takes connections", e, name, shown))
+	}
+}
+
+// dialProxy connects to an HTTP proxy's port, and hangs up.
+func dialProxy(proxy *url.URL, timeout time.Duration) error {
+	port := proxy.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "socks5": "1080"}[proxy.Scheme]
+		if port == "" {
+			port = "80"
+		}
+	}
+	d := net.Dialer{Timeout: min(max(timeout, time.Second), 3*time.Second)}
+	c, err := d.Dial("tcp", net.JoinHostPort(proxy.Hostname(), port))
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) {
+			return op.Err
+		}
+		return err
+	}
+	return c.Close()
+}
+
+// fixUnexport offers to stop exporting a variable that is no setting of
+// the go command (HTTPS_PROXY): its export lines are commented out.
+func fixUnexport(res *Result, p *Pass, name string) {
+	f := Fix{ID: "unset-" + strings.ToLower(name), Title: p.T("Stop exporting %s", name), Command: "unset " + name}
+	if p.Sys.GOOS == "windows" {
+		f.Command = removeUserVarCommand(name)
+	}
+	if lines := shell.FindExports(p.Sys, name); len(lines) > 0 {
+		f.Action = &remedy.Action{Change: &change.Action{CommentOut: lines, Why: name + " does not answer"}}
+	}
+	res.addFix(f)
 }
 
 // httpsFix offers https for a plain http proxy only when the same host

@@ -356,5 +356,10 @@ var zh = map[string]string{
 	"the go command does not run (see go.installed)":                                                                                  "go 命令无法运行（见 go.installed）",
 	"%s runs, chosen by %s (the local go is %s)":                                                                                      "运行的是 %s，由 %s 选定（本地 go 为 %s）",
 	"%s does not run: %s": "%s 无法运行：%s",
-	"not proposed: %s, after which the go command still fails: %s": "未提出：%s，之后 go 命令仍然失败：%s",
+	"not proposed: %s, after which the go command still fails: %s":                                                                               "未提出：%s，之后 go 命令仍然失败：%s",
+	"%s, which serves the same database, does not answer from here either (%v): the cause is on this machine's way out, not the database's host": "提供同一数据库的 %s 在这里也无法访问（%v）：原因在本机的出口，而不在数据库的主机",
+	"%s is reached through %s=%s, which takes connections":                                                                                       "%s 经由 %s=%s 访问，该代理可以连接",
+	"Stop exporting %s": "不再导出 %s",
+	"%s serves the same database and answers from here with a tree head that %s's key verifies.": "%s 提供同一数据库，并在这里返回了能用 %s 的密钥验证的树头。",
+	"%s is reached through %s=%s, which does not answer (%v): every download fails":              "%s 经由 %s=%s 访问，而该代理没有响应（%v）：每次下载都会失败",
 }

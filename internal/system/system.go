@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Runner runs a program and returns its standard output. A non-zero exit is
@@ -56,7 +59,7 @@ func OS() *System {
 	}
 	home, _ := os.UserHomeDir()
 	dir, _ := os.Getwd()
-	return &System{
+	sys := &System{
 		Env:       env,
 		GOOS:      runtime.GOOS,
 		GOARCH:    runtime.GOARCH,
@@ -64,10 +67,38 @@ func OS() *System {
 		Dir:       dir,
 		Run:       ExecRunner,
 		FreeSpace: diskFree,
-		HTTP:      &http.Client{Transport: http.DefaultTransport},
+		HTTP:      nil, // set below: its proxies come from this System's environment
 		Now:       time.Now,
 		UserEnv:   osUserEnv(),
 	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = func(req *http.Request) (*url.URL, error) { return sys.ProxyFor(req.URL) }
+	sys.HTTP = &http.Client{Transport: t}
+	return sys
+}
+
+// ProxyFor returns the HTTP proxy that a request to u goes through, as
+// net/http's ProxyFromEnvironment (and so the go command) decides it from
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY, in either case, of this System's
+// environment; nil for none. Requests to localhost and loopback addresses
+// never go through one.
+func (s *System) ProxyFor(u *url.URL) (*url.URL, error) {
+	cfg := httpproxy.Config{
+		HTTPProxy:  s.either("HTTP_PROXY"),
+		HTTPSProxy: s.either("HTTPS_PROXY"),
+		NoProxy:    s.either("NO_PROXY"),
+		CGI:        s.Getenv("REQUEST_METHOD") != "",
+	}
+	return cfg.ProxyFunc()(u)
+}
+
+// either is an environment variable read as net/http reads the proxy
+// ones: the upper-case name, else the lower-case one.
+func (s *System) either(name string) string {
+	if v := s.Getenv(name); v != "" {
+		return v
+	}
+	return s.Getenv(strings.ToLower(name))
 }
 
 // ExecRunner runs a program with os/exec.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,30 @@ func TestFirstProxy(t *testing.T) {
 		if got := web.FirstProxy(list); got != want {
 			t.Errorf("FirstProxy(%q) = %q, want %q", value, got, want)
 		}
+	}
+}
+
+// A server whose certificate no root of the client vouches for is named as
+// what it usually is here: a company's TLS inspection.
+func TestCause(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	_, err := client(time.Second).Get(context.Background(), srv.URL, web.SmallLimit)
+	if c := web.Cause(err); !strings.Contains(c, "SSL_CERT_FILE") || !strings.Contains(c, "unknown authority") {
+		t.Errorf("self-signed: %q (%v)", c, err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = client(time.Second).Get(context.Background(), "http://"+addr+"/x", web.SmallLimit)
+	if c := web.Cause(err); !strings.Contains(c, "nothing answers at "+addr) {
+		t.Errorf("closed port: %q (%v)", c, err)
+	}
+	proxied := web.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: func(*http.Request) (*url.URL, error) {
+		return url.Parse("http://" + addr)
+	}}}, Idle: time.Second}
+	_, err = proxied.Get(context.Background(), "https://proxy.example/x", web.SmallLimit)
+	if c := web.Cause(err); !strings.Contains(c, "HTTPS_PROXY") {
+		t.Errorf("dead HTTP proxy: %q (%v)", c, err)
 	}
 }

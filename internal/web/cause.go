@@ -1,0 +1,30 @@
+package web
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+)
+
+// Cause says in a person's words what stopped a request, for the failures
+// that point at this machine rather than at the server: a certificate that
+// no root of this machine vouches for (a company's TLS inspection), the
+// HTTP proxy of HTTPS_PROXY or HTTP_PROXY, a name DNS does not know, a
+// port nothing listens on. "" for anything else.
+func Cause(err error) string {
+	var unknownCA x509.UnknownAuthorityError
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &unknownCA):
+		return "the certificate is signed by an authority this machine does not trust (x509: certificate signed by unknown authority): a company's TLS inspection does that; give Go its root certificate with SSL_CERT_FILE or SSL_CERT_DIR"
+	case errors.As(err, &op) && op.Op == "proxyconnect":
+		return fmt.Sprintf("the HTTP proxy of HTTPS_PROXY or HTTP_PROXY cannot be reached (%v): every request through it fails", op.Err)
+	case errors.As(err, &dns):
+		return fmt.Sprintf("DNS does not resolve %s", dns.Name)
+	case errors.As(err, &op) && op.Op == "dial":
+		return fmt.Sprintf("nothing answers at %v", op.Addr)
+	}
+	return ""
+}
