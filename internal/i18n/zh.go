@@ -281,7 +281,6 @@ var zh = map[string]string{
 	"skip the proxy":                           "跳过代理",
 	"skip the proxy and the checksum database": "跳过代理和校验和数据库",
 	"skipped: --offline":                       "已跳过：--offline",
-	"sum.golang.google.cn serves the same database and is reachable where sum.golang.org is blocked; a mirror that proxies the database also helps (godoctor mirrors).": "sum.golang.google.cn 提供同一个数据库，在 sum.golang.org 被屏蔽的地方也能访问；使用转发数据库的镜像同样有效（godoctor mirrors）。",
 	"the %s %s cannot be created: %s is not writable":                   "无法创建%s %s：%s 不可写",
 	"the %s %s cannot be read: %v":                                      "无法读取%s %s：%v",
 	"the %s %s is not writable: %v":                                     "%s %s 不可写：%v",
