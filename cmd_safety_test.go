@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/report"
 )
 
 // Every mistake on the command line is exit 2 with an example, and
@@ -220,5 +223,42 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(r.home, ".config", "go", "env")); err == nil {
 		t.Errorf("the go env file godoctor created is still there: %q", data)
+	}
+}
+
+// A fix for a value that holds a password prints no password and runs as
+// printed: sh runs the command, and the real go command then reads the
+// value it was meant to write.
+func TestFixCommandsRunAsPrinted(t *testing.T) {
+	r := newRealMachine(t)
+	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY=https://alice:S3CRET@corp.example/p\n"), 0o600)
+	var out, errb bytes.Buffer
+	run(context.Background(), r.sys, []string{"check", "--offline", "--json"}, strings.NewReader(""), &out, &errb)
+	if strings.Contains(out.String(), "S3CRET") {
+		t.Fatalf("the report holds the password:\n%s", out.String())
+	}
+	var rep report.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	command := ""
+	for _, c := range rep.Checks {
+		for _, f := range c.Fixes {
+			if f.ID == "proxy-direct" {
+				command = f.Command
+			}
+		}
+	}
+	if command != `go env -w GOPROXY="$(go env GOPROXY),direct"` {
+		t.Fatalf("the fix command is %q", command)
+	}
+	sh := exec.Command("sh", "-c", command)
+	sh.Dir, sh.Env = r.home, r.sys.Environ()
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", command, err, out)
+	}
+	if got := r.goEnv(t, "GOPROXY"); got != "https://alice:S3CRET@corp.example/p,direct" {
+		t.Errorf("after the printed command, go env GOPROXY = %q", got)
 	}
 }

@@ -14,21 +14,47 @@ import (
 )
 
 // fixSet offers the fix that gives a variable a new value where the go
-// command will read it (change.SetAction). A value with credentials is
-// shown masked and left for a person to apply.
+// command will read it (change.SetAction).
 func fixSet(res *Result, p *Pass, id, title, name, value string) {
+	fixSetFrom(res, p, id, title, name, value, nil)
+}
+
+// fixSetFrom is fixSet for a value made from the current one. A value that
+// holds credentials is never printed: the command a person sees computes
+// it from the variable (derive, given the shell words that read the
+// current value), so that it runs exactly as printed; godoctor applies the
+// real value, which its previews mask.
+func fixSetFrom(res *Result, p *Pass, id, title, name, value string, derive func(current string) string) {
 	env := p.Env()
-	shown := redact.List(value)
-	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, shown)}
-	if shown == value {
-		if a, err := change.SetAction(p.Sys, env, map[string]string{name: value}); err == nil {
-			if !confirmed(res, p, &f, *a, name) {
-				return
-			}
-			f.Action = &remedy.Action{Change: a}
+	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, value)}
+	if redact.List(value) != value {
+		if derive == nil {
+			f.Command = ""
+			res.Details = append(res.Details, p.T("%s: the new value holds credentials, which godoctor does not print; godoctor fix applies it", title))
+		} else {
+			f.Command = assignCommand(p.Sys, env, name, name+`="`+derive(currentValue(p.Sys, env, name))+`"`)
 		}
 	}
+	if a, err := change.SetAction(p.Sys, env, map[string]string{name: value}); err == nil {
+		if !confirmed(res, p, &f, *a, name) {
+			return
+		}
+		f.Action = &remedy.Action{Change: a}
+	}
 	res.addFix(f)
+}
+
+// currentValue is the shell words that read a variable's current value
+// where it is set (the environment, or the go env file), for use inside
+// double quotes, in sh and in PowerShell alike.
+func currentValue(sys *system.System, env *goenv.Snapshot, name string) string {
+	switch {
+	case env.Settings[name].Source != goenv.FromProcess:
+		return "$(go env " + name + ")"
+	case sys.GOOS == "windows":
+		return "$env:" + name
+	}
+	return "$" + name
 }
 
 // confirmed asks the go command, on a scratch copy of the machine, whether
@@ -84,13 +110,29 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 // variable comes from the user environment, which a PowerShell line
 // removes before go env -w.
 func setCommand(sys *system.System, env *goenv.Snapshot, name, value string) string {
+	return assignCommand(sys, env, name, quoteFor(sys, name+"="+value))
+}
+
+// assignCommand is setCommand for an assignment already in shell words
+// (NAME="$(go env NAME),direct").
+func assignCommand(sys *system.System, env *goenv.Snapshot, name, assignment string) string {
 	switch {
 	case env.Settings[name].Source != goenv.FromProcess:
-		return "go env -w " + shell.Quote(name+"="+value)
+		return "go env -w " + assignment
 	case sys.GOOS == "windows":
-		return removeUserVarCommand(name) + "; go env -w " + shell.PowerShellQuote(name+"="+value)
+		return removeUserVarCommand(name) + "; go env -w " + assignment
 	}
-	return "export " + shell.Quote(name+"="+value)
+	return "export " + assignment
+}
+
+// quoteFor quotes a word for the shell of the system: PowerShell on
+// Windows (where a bare comma makes an array), sh elsewhere.
+func quoteFor(sys *system.System, word string) string {
+	q := shell.Quote(word)
+	if sys.GOOS == "windows" && (q != word || strings.Contains(word, ",")) {
+		return shell.PowerShellQuote(word)
+	}
+	return q
 }
 
 // removeUserVarCommand is the PowerShell line that removes a variable from

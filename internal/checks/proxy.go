@@ -48,7 +48,8 @@ var envGoproxy = &Check{
 		case last.Kind == gosettings.ProxyURL:
 			res.worsen(Warn)
 			res.Details = append(res.Details, p.T("The list ends without direct: a module that no proxy in it serves cannot be downloaded (fine only if your proxies serve every module you use)."))
-			fixSet(&res, p, "proxy-direct", p.T("Fall back to direct"), "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct")
+			fixSetFrom(&res, p, "proxy-direct", p.T("Fall back to direct"), "GOPROXY", strings.TrimRight(st.Value, ",|")+",direct",
+				func(cur string) string { return cur + ",direct" })
 		}
 		for _, e := range list {
 			if e.Kind != gosettings.ProxyURL || !strings.HasPrefix(e.URL, "http://") {
@@ -156,7 +157,7 @@ func httpsFix(res *Result, p *Pass, e gosettings.ProxyEntry, value string) {
 		res.Details = append(res.Details, p.T("%s does not answer over https (%v): keep http, or ask for an https proxy", redact.URL(e.URL), err))
 		return
 	}
-	fixSet(res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(value, e.URL, secure))
+	fixSetFrom(res, p, "proxy-https", p.T("Use https for the proxy"), "GOPROXY", strings.ReplaceAll(value, e.URL, secure), nil)
 }
 
 // badProxy reports a GOPROXY that the go command refuses when it first

@@ -359,6 +359,7 @@ var zh = map[string]string{
 	"%s, which serves the same database, does not answer from here either (%v): the cause is on this machine's way out, not the database's host": "提供同一数据库的 %s 在这里也无法访问（%v）：原因在本机的出口，而不在数据库的主机",
 	"%s is reached through %s=%s, which takes connections":                                                                                       "%s 经由 %s=%s 访问，该代理可以连接",
 	"Stop exporting %s": "不再导出 %s",
-	"%s serves the same database and answers from here with a tree head that %s's key verifies.": "%s 提供同一数据库，并在这里返回了能用 %s 的密钥验证的树头。",
-	"%s is reached through %s=%s, which does not answer (%v): every download fails":              "%s 经由 %s=%s 访问，而该代理没有响应（%v）：每次下载都会失败",
+	"%s serves the same database and answers from here with a tree head that %s's key verifies.":  "%s 提供同一数据库，并在这里返回了能用 %s 的密钥验证的树头。",
+	"%s is reached through %s=%s, which does not answer (%v): every download fails":               "%s 经由 %s=%s 访问，而该代理没有响应（%v）：每次下载都会失败",
+	"%s: the new value holds credentials, which godoctor does not print; godoctor fix applies it": "%s：新值含有凭据，godoctor 不会打印它；godoctor fix 会应用它",
 }
