@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
@@ -26,6 +27,8 @@ type judgeCase struct {
 	envFile []string          // lines of the go env file
 	gomod   string            // go.mod of the working directory's module; "" for none
 	gowork  string            // go.work beside it, when set
+	// src is the module's one Go file ("package m" when empty).
+	src string
 	// build makes the judge `go build ./...`, which runs the compiler and
 	// reads every build setting; the default is `go list -m` (or
 	// `go version` outside a module).
@@ -41,6 +44,9 @@ type judgeCase struct {
 	// all that is asked.
 	unfixable bool
 }
+
+// netSrc uses cgo when cgo is on (net does).
+const netSrc = "package m\n\nimport \"net\"\n\nvar _ = net.IPv4len\n"
 
 // judgeMachines are machines where the go command has an opinion.
 var judgeMachines = []judgeCase{
@@ -71,6 +77,7 @@ var judgeMachines = []judgeCase{
 	{name: "go.work", gomod: "go 1.26\n", gowork: "go 1.26\n\nuse .\n"},
 	{name: "GOEXPERIMENT empty", exports: map[string]string{"GOEXPERIMENT": ""}, gomod: "go 1.26\n"},
 	{name: "CGO off", exports: map[string]string{"CGO_ENABLED": "0"}, gomod: "go 1.26\n", build: true},
+	{name: "net with cgo", gomod: "go 1.26\n", src: netSrc, build: true},
 
 	// Broken machines: some check must fail, and its fix must make go work.
 	{name: "GOTOOLCHAIN garbage", exports: map[string]string{"GOTOOLCHAIN": "bash"}, gomod: "go 1.26\n"},
@@ -96,6 +103,8 @@ var judgeMachines = []judgeCase{
 	{name: "GOOS leftover", exports: map[string]string{"GOOS": "plan8"}, gomod: "go 1.26\n"},
 	{name: "GOARCH leftover", exports: map[string]string{"GOARCH": "amd65"}, gomod: "go 1.26\n"},
 	{name: "GOEXPERIMENT bogus", exports: map[string]string{"GOEXPERIMENT": "bogus"}, gomod: "go 1.26\n"},
+	{name: "CC missing with cgo on", exports: map[string]string{"CC": "nope-cc"}, gomod: "go 1.26\n", src: netSrc, build: true},
+	{name: "CC missing with cgo forced", exports: map[string]string{"CC": "nope-cc", "CGO_ENABLED": "1"}, gomod: "go 1.26\n", src: netSrc, build: true},
 	{name: "GOTMPDIR missing", exports: map[string]string{"GOTMPDIR": "/nonexistent/tmp"}, gomod: "go 1.26\n", build: true},
 	{name: "GOWORK names a missing file", exports: map[string]string{"GOWORK": "/nonexistent/go.work"}, gomod: "go 1.26\n"},
 	{name: "go.work uses a missing module", gomod: "go 1.26\n", gowork: "go 1.26\n\nuse ./missing\n", unfixable: true},
@@ -132,6 +141,11 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 	expand := strings.NewReplacer("$PROXY", proxy.URL, "$SUMDB", proxy.SumDBKey).Replace
 	r := newRealMachine(t)
 	delete(r.sys.Env, "GOTOOLCHAIN") // the toolchain's own default, as on a real machine
+	// The build cache of the go test that runs this, as every machine
+	// shares one on a real computer: a cgo build costs a link, not a
+	// compile of runtime/cgo and net. It is content-addressed, so nothing
+	// of one machine can leak into another's verdict.
+	r.sys.Env["GOCACHE"] = sharedBuildCache(t)
 	j := &judgeMachine{realMachine: r, c: c, dir: r.home}
 	var bashrc strings.Builder
 	bashrc.WriteString(userBashrc)
@@ -155,13 +169,36 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 		j.dir = filepath.Join(r.home, "m")
 		os.MkdirAll(j.dir, 0o755)
 		os.WriteFile(filepath.Join(j.dir, "go.mod"), []byte("module example.com/m\n\n"+c.gomod), 0o644)
-		os.WriteFile(filepath.Join(j.dir, "m.go"), []byte("package m\n"), 0o644)
+		src := c.src
+		if src == "" {
+			src = "package m\n"
+		}
+		os.WriteFile(filepath.Join(j.dir, "m.go"), []byte(src), 0o644)
 		if c.gowork != "" {
 			os.WriteFile(filepath.Join(j.dir, "go.work"), []byte(c.gowork), 0o644)
 		}
 		r.sys.Dir = j.dir
 	}
 	return j
+}
+
+var buildCache struct {
+	once sync.Once
+	dir  string
+}
+
+// sharedBuildCache is go env GOCACHE of the environment the tests run in.
+func sharedBuildCache(t *testing.T) string {
+	buildCache.once.Do(func() {
+		out, err := exec.Command(gosandbox.Go(t), "env", "GOCACHE").Output()
+		if err == nil {
+			buildCache.dir = strings.TrimSpace(string(out))
+		}
+	})
+	if buildCache.dir == "" || buildCache.dir == "off" {
+		return filepath.Join(t.TempDir(), "gocache")
+	}
+	return buildCache.dir
 }
 
 func shellQuoteTest(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -269,6 +269,7 @@ var envFlags = &Check{
 		go111module(&res, p, env)
 		gotoolchain(&res, p, env)
 		workDir(&res, p, env)
+		cCompiler(&res, p, env)
 		if res.Summary == "" {
 			res.Summary = p.T("nothing that changes every build: GOFLAGS=%s GO111MODULE=%s GOTOOLCHAIN=%s", orEmpty(env.Value("GOFLAGS")), orEmpty(env.Value("GO111MODULE")), orEmpty(env.Value("GOTOOLCHAIN")))
 		}
@@ -331,6 +332,26 @@ func fileExists(p *Pass, path string) bool {
 	}
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// cCompiler checks the C compiler when cgo is on: without it every program
+// that uses cgo, and so net and os/user, fails to build.
+func cCompiler(res *Result, p *Pass, env *goenv.Snapshot) {
+	if env.Value("CGO_ENABLED") != "1" {
+		return
+	}
+	cc := strings.Fields(env.Value("CC") + " ")[0]
+	if cc == "" {
+		cc = "gcc"
+	}
+	if filepath.IsAbs(cc) && fileExists(p, cc) || p.Sys.LookPath(cc) != "" {
+		return
+	}
+	setFirst(res, Fail, fmt.Sprintf("cgo: C compiler %q not found: exec: %q: executable file not found in $PATH", cc, cc))
+	res.Details = append(res.Details, p.T("cgo is on: every program that uses it (net and os/user do) fails to build; install a C compiler, point CC at one, or turn cgo off (CGO_ENABLED=0)"))
+	if st := env.Settings["CC"]; st.InProcess || st.InFile {
+		restoreDefault(res, p, "CC")
+	}
 }
 
 // workDir checks where the go command makes its temporary work directory:

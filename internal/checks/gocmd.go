@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/version"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/goenv"
@@ -181,8 +183,8 @@ func theGoThatRuns(ctx context.Context, res *Result, p *Pass, env *goenv.Snapsho
 		restoreDefault(res, p, "GOTOOLCHAIN")
 		return false
 	}
-	if where := installedToolchain(p, env, sel.Name); where != "" {
-		res.Details = append(res.Details, p.T("%s is on this machine: %s", sel.Name, where))
+	if gobin := installedToolchain(p, env, sel.Name); gobin != "" {
+		askToolchain(ctx, res, p, sel.Name, gobin)
 		return false
 	}
 	if sel.Mode == "path" || strings.HasSuffix(in.GOTOOLCHAIN, "+path") {
@@ -218,18 +220,40 @@ func next(list []gosettings.ProxyEntry, e gosettings.ProxyEntry) gosettings.Prox
 	return gosettings.ProxyOff
 }
 
-// installedToolchain says where the go command finds a toolchain without
-// downloading it: as NAME on PATH (golang.org/dl's go1.X.Y), or unpacked
-// in the module cache; "" when it would download it.
+// installedToolchain is the go command that runs a toolchain without
+// downloading it: NAME on PATH (golang.org/dl's go1.X.Y), or bin/go of the
+// toolchain unpacked in the module cache; "" when it would be downloaded.
 func installedToolchain(p *Pass, env *goenv.Snapshot, name string) string {
 	if path := p.Sys.LookPath(name); path != "" {
 		return path
 	}
-	dir := filepath.Join(env.Value("GOMODCACHE"), "golang.org", "toolchain@"+toolchain.ModuleVersion(name, p.Sys.GOOS, p.Sys.GOARCH))
-	if _, err := os.Stat(filepath.Join(dir, "bin", "go"+p.Sys.ExeSuffix())); err == nil {
-		return dir
+	gobin := filepath.Join(env.Value("GOMODCACHE"), "golang.org", "toolchain@"+toolchain.ModuleVersion(name, p.Sys.GOOS, p.Sys.GOARCH), "bin", "go"+p.Sys.ExeSuffix())
+	if _, err := os.Stat(gobin); err == nil {
+		return gobin
 	}
 	return ""
+}
+
+// askToolchain asks the chosen toolchain itself, as the go command would
+// run it, for its version and GOROOT: a golang.org/dl wrapper that was
+// never downloaded, or a damaged toolchain, fails here as every go command
+// would.
+func askToolchain(ctx context.Context, res *Result, p *Pass, name, gobin string) {
+	ctx, cancel := context.WithTimeout(ctx, max(p.Options.Timeout, 5*time.Second))
+	defer cancel()
+	out, err := p.Sys.Run(ctx, p.Sys.Dir, p.Sys.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json", "GOVERSION", "GOROOT")
+	var info struct{ GOVERSION, GOROOT string }
+	if err == nil {
+		err = json.Unmarshal(out, &info)
+	}
+	if err != nil {
+		setFirst(res, Fail, p.T("%s, the toolchain every go command runs from here, does not run: %s", name, firstLine(err.Error())))
+		if strings.HasSuffix(filepath.Base(gobin), name+p.Sys.ExeSuffix()) {
+			res.Details = append(res.Details, p.T("A golang.org/dl wrapper runs only once its toolchain is downloaded: %s download", name))
+		}
+		return
+	}
+	res.Details = append(res.Details, p.T("%s is on this machine (%s) and answers: %s, GOROOT %s", name, gobin, info.GOVERSION, info.GOROOT))
 }
 
 // toolchainDownload checks, as far as it can be from here, that the go

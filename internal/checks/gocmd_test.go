@@ -142,3 +142,15 @@ func TestFixesAreConfirmed(t *testing.T) {
 		t.Errorf("a fix that removes its own problem: %+v", res.Fixes)
 	}
 }
+
+// The chosen toolchain, when it is on the machine, is asked itself.
+func TestTheChosenToolchainIsAsked(t *testing.T) {
+	m := healthy(t)
+	m.Setenv("GOTOOLCHAIN", "go1.27.1")
+	wrapper := m.Home("go/bin/go1.27.1")
+	m.Executable(wrapper)
+	m.PrependPath(m.Home("go/bin"))
+	expect{status: Fail, mention: []string{"go1.27.1, the toolchain every go command runs from here, does not run", "go1.27.1 download"}}.check(t, runCheck(t, m, "go.version", Options{Offline: true}))
+	m.Commands["go1.27.1"] = `{"GOVERSION": "go1.27.1", "GOROOT": "/home/gopher/sdk/go1.27.1"}`
+	expect{status: OK, mention: []string{"go1.27.1 runs, chosen by GOTOOLCHAIN=go1.27.1", "and answers: go1.27.1, GOROOT /home/gopher/sdk/go1.27.1"}}.check(t, runCheck(t, m, "go.version", Options{Offline: true}))
+}

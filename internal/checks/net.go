@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/version"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
@@ -139,6 +141,11 @@ var netSumdb = &Check{
 		defer cancel()
 		route, err := checksumdb.Resolve(ctx, p.web(), db, proxies)
 		res := Result{Details: route.Notes}
+		if u, perr := url.Parse(route.Base); perr == nil && route.Base != "" {
+			if via, _ := p.Sys.ProxyFor(u); via != nil {
+				res.Details = append(res.Details, p.T("reached through the HTTP proxy %s (HTTPS_PROXY or HTTP_PROXY)", redact.URL(via.String())))
+			}
+		}
 		if err == nil {
 			var tree tlog.Tree
 			if tree, err = checksumdb.Latest(ctx, p.web(), db, route); err == nil {
