@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 const mirrorsHelp = `Usage: godoctor mirrors [flags]
@@ -32,6 +35,24 @@ type mirrorFlags struct {
 	concurrency int
 	added       []mirrors.Mirror
 	only        string
+}
+
+// httpProxies names the HTTP proxies that requests to the mirrors go
+// through, as net/http and the go command decide from the environment.
+func httpProxies(sys *system.System, list []mirrors.Mirror) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range list {
+		u, err := url.Parse(m.URL)
+		if err != nil {
+			continue
+		}
+		if via, _ := sys.ProxyFor(u); via != nil && !seen[via.String()] {
+			seen[via.String()] = true
+			out = append(out, redact.URL(via.String()))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func runMirrors(ctx context.Context, a *app, args []string) error {
@@ -79,6 +100,9 @@ func runMirrors(ctx context.Context, a *app, args []string) error {
 	out := report.NewMirrorsReport(rep, opts.SumDB.Name)
 	if note != "" {
 		out.Note = strings.TrimSpace(note + " " + out.Note)
+	}
+	if via := httpProxies(sys, list); via != "" {
+		out.Note = strings.TrimSpace(out.Note + " " + pr.T("Requests went through the HTTP proxy %s (HTTPS_PROXY or HTTP_PROXY), as the go command's do.", via))
 	}
 	if f.json {
 		err = report.WriteJSON(stdout, out)

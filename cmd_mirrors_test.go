@@ -65,3 +65,17 @@ func TestMirrorsCommand(t *testing.T) {
 		}
 	}
 }
+
+// The mirror report says which HTTP proxy the requests went through.
+func TestMirrorsNameTheHTTPProxy(t *testing.T) {
+	m := machine(t)
+	m.Setenv("HTTP_PROXY", "http://bob:S3CRET@127.0.0.1:1")
+	stdout, _, _ := runMain(t, m, "mirrors", "--json", "--samples", "1", "--timeout", "1s", "--mirror", "x=http://mirror.example", "--only", "x")
+	var rep report.MirrorsReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if !strings.Contains(rep.Note, "through the HTTP proxy http://***@127.0.0.1:1") || strings.Contains(stdout, "S3CRET") {
+		t.Errorf("note %q", rep.Note)
+	}
+}

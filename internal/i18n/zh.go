@@ -366,4 +366,5 @@ var zh = map[string]string{
 	"%s, the toolchain every go command runs from here, does not run: %s":                                                                               "%s 是这里每条 go 命令都会运行的工具链，但它无法运行：%s",
 	"A golang.org/dl wrapper runs only once its toolchain is downloaded: %s download":                                                                   "golang.org/dl 的包装程序要在下载其工具链之后才能运行：%s download",
 	"%s is on this machine (%s) and answers: %s, GOROOT %s":                                                                                             "本机已有 %s（%s），它的回答是：%s，GOROOT %s",
+	"Requests went through the HTTP proxy %s (HTTPS_PROXY or HTTP_PROXY), as the go command's do.":                                                      "请求经由 HTTP 代理 %s（HTTPS_PROXY 或 HTTP_PROXY），与 go 命令的请求相同。",
 }

@@ -16,7 +16,10 @@ func Cause(err error) string {
 	var unknownCA x509.UnknownAuthorityError
 	var dns *net.DNSError
 	var op *net.OpError
+	var he *HTTPError
 	switch {
+	case errors.As(err, &he) && he.StatusCode == 407:
+		return "the HTTP proxy asks for credentials (407 Proxy Authentication Required): give them in the proxy's URL, HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
 	case errors.As(err, &unknownCA):
 		return "the certificate is signed by an authority this machine does not trust (x509: certificate signed by unknown authority): a company's TLS inspection does that; give Go its root certificate with SSL_CERT_FILE or SSL_CERT_DIR"
 	case errors.As(err, &op) && op.Op == "proxyconnect":

@@ -190,6 +190,14 @@ func TestCause(t *testing.T) {
 	if c := web.Cause(err); !strings.Contains(c, "nothing answers at "+addr) {
 		t.Errorf("closed port: %q (%v)", c, err)
 	}
+	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusProxyAuthRequired)
+	}))
+	defer auth.Close()
+	_, err = client(time.Second).Get(context.Background(), auth.URL, web.SmallLimit)
+	if c := web.Cause(err); !strings.Contains(c, "asks for credentials") {
+		t.Errorf("407: %q (%v)", c, err)
+	}
 	proxied := web.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: func(*http.Request) (*url.URL, error) {
 		return url.Parse("http://" + addr)
 	}}}, Idle: time.Second}
