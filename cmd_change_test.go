@@ -260,3 +260,31 @@ func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
 		t.Errorf("after undo GOPROXY = %q", v)
 	}
 }
+
+// A profile that exports a mirror and its checksum database together
+// keeps neither once use moves GOPROXY to the go env file: GOSUMDB goes
+// with it, with its value, and the real go command reads both from the file.
+func TestUseMovesThePairTogether(t *testing.T) {
+	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	r := newRealMachine(t)
+	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY=https://old.example\nexport GOSUMDB="+proxy.SumDBKey+"\n"), 0o644)
+	r.sys.Env["GOPROXY"], r.sys.Env["GOSUMDB"] = "https://old.example", proxy.SumDBKey
+	out, code := r.run(t, "", "use", proxy.URL, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	bashrc, _ := os.ReadFile(filepath.Join(r.home, ".bashrc"))
+	if !strings.Contains(string(bashrc), "# export GOPROXY=") || !strings.Contains(string(bashrc), "# export GOSUMDB=") {
+		t.Errorf(".bashrc keeps half of the pair:\n%s", bashrc)
+	}
+	delete(r.sys.Env, "GOPROXY") // a new shell
+	delete(r.sys.Env, "GOSUMDB")
+	if got := r.goEnv(t, "GOSUMDB"); got != proxy.SumDBKey {
+		t.Errorf("GOSUMDB in the go env file = %q", got)
+	}
+	cmd := exec.Command(r.gobin, "mod", "download", "example.com/dep@v1.0.0")
+	cmd.Dir, cmd.Env = r.home, r.sys.Environ()
+	if dl, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("go mod download in a new shell: %v\n%s", err, dl)
+	}
+}

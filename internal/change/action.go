@@ -3,6 +3,8 @@ package change
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -132,7 +134,7 @@ func exportedNames(lines []shell.Line) []string {
 // lines that export it. A variable exported from somewhere godoctor does
 // not edit makes it an *OverriddenError.
 func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) (*Action, error) {
-	a := &Action{Set: set}
+	a := &Action{Set: maps.Clone(set)}
 	var names, unreachable []string
 	for _, name := range sortedKeys(set) {
 		if !snap.Settings[name].InProcess {
@@ -150,13 +152,76 @@ func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) 
 		a.CommentOut = append(a.CommentOut, lines...)
 		names = append(names, name)
 	}
-	if len(names) > 0 {
-		a.Why = strings.Join(names, ", ") + " now left to go env"
-	}
 	if len(unreachable) > 0 {
 		return nil, &OverriddenError{Names: unreachable}
 	}
+	names = append(names, keepPair(sys, snap, a)...)
+	if len(names) > 0 {
+		a.Why = strings.Join(names, ", ") + " now left to go env"
+	}
 	return a, nil
+}
+
+// pairs are settings that a profile exports together: a mirror and the
+// checksum database that is reached through it. Moving one out of the
+// profile and leaving the other splits them, and the next shell meets a
+// database its proxy no longer serves.
+var pairs = map[string]string{"GOPROXY": "GOSUMDB", "GOSUMDB": "GOPROXY"}
+
+// keepPair moves the partner of every variable the action takes out of a
+// profile along with it, when the same file exports it: the partner's
+// export is commented out too, and its value goes to the go env file (or,
+// when the go command would refuse it, the toolchain's default). It
+// returns the partners moved.
+func keepPair(sys *system.System, snap *goenv.Snapshot, a *Action) []string {
+	files := map[string]bool{}
+	moving := map[string]bool{}
+	for _, l := range a.CommentOut {
+		files[l.File] = true
+	}
+	for _, n := range exportedNames(a.CommentOut) {
+		moving[n] = true
+	}
+	var moved []string
+	for _, name := range sortedKeys(map[string]string(pairsOf(moving))) {
+		partner := pairs[name]
+		if moving[partner] || a.Set[partner] != "" || slices.Contains(a.Unset, partner) || !snap.Settings[partner].InProcess {
+			continue
+		}
+		var same []shell.Line
+		for _, l := range shell.FindExports(sys, partner) {
+			if files[l.File] {
+				same = append(same, l)
+			}
+		}
+		if len(same) == 0 {
+			continue
+		}
+		a.CommentOut = append(a.CommentOut, same...)
+		value := snap.Settings[partner].Process
+		if checkValues(map[string]string{partner: value}) == nil {
+			if a.Set == nil {
+				a.Set = map[string]string{}
+			}
+			a.Set[partner] = value
+		} else if snap.Settings[partner].InFile {
+			a.Unset = append(a.Unset, partner)
+		}
+		moving[partner] = true
+		moved = append(moved, partner)
+	}
+	return moved
+}
+
+// pairsOf keeps the names that have a partner.
+func pairsOf(names map[string]bool) map[string]string {
+	out := map[string]string{}
+	for n := range names {
+		if p, ok := pairs[n]; ok {
+			out[n] = p
+		}
+	}
+	return out
 }
 
 // UnsetAction is the action that takes a variable back to the
@@ -178,7 +243,8 @@ func UnsetAction(sys *system.System, snap *goenv.Snapshot, name string) (*Action
 		if len(lines) == 0 {
 			return nil, &OverriddenError{Names: []string{name}}
 		}
-		a.CommentOut, a.Why = lines, name+" now left to go env"
+		a.CommentOut = lines
+		a.Why = strings.Join(append([]string{name}, keepPair(sys, snap, a)...), ", ") + " now left to go env"
 	}
 	return a, nil
 }
