@@ -231,18 +231,15 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	if m.confirm != nil {
-		switch {
-		case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.Details):
+		// Only y changes anything; every other key, enter included, is no,
+		// as the command line's [y/N] is.
+		if key.Matches(msg, m.keys.Yes) {
 			cmd := m.confirm.onYes
 			m.confirm = nil
 			return m.say(m.T("working…"), false), cmd
-		case key.Matches(msg, m.keys.No), key.Matches(msg, m.keys.Back):
-			m.confirm = nil
-			return m.say(m.T("not changed"), false), nil
-		case key.Matches(msg, m.keys.Quit):
-			return m, tea.Quit
 		}
-		return m, nil
+		m.confirm = nil
+		return m.say(m.T("not changed"), false), nil
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):

@@ -132,12 +132,16 @@ func TestFixAsksThenApplies(t *testing.T) {
 	}
 	plan := change.Plan{Title: "Restore the default GOPROXY", Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOPROXY=\n"), After: []byte{}}}}
 	m = update(m, planMsg{plan: plan})
-	if m.confirm == nil || !strings.Contains(m.View(), "- GOPROXY=") || !strings.Contains(m.View(), "Make this change? y/n") {
+	if m.confirm == nil || !strings.Contains(m.View(), "- GOPROXY=") || !strings.Contains(m.View(), "Make this change? y yes") {
 		t.Fatalf("no confirmation with the change:\n%s", m.View())
 	}
-	m = update(m, press("n"))
-	if m.confirm != nil || m.status != "not changed" {
-		t.Errorf("n: confirm %v status %q", m.confirm, m.status)
+	// Only y applies: n, enter, esc, a space, any other key is no.
+	for _, k := range []tea.KeyMsg{press("n"), press("enter"), press("esc"), press(" "), press("Y"), press("x")} {
+		m = update(m, planMsg{plan: plan})
+		next, cmd := m.Update(k)
+		if m = next.(Model); m.confirm != nil || m.status != "not changed" || cmd != nil {
+			t.Errorf("%q under a confirmation: confirm %v status %q, a command %v", k, m.confirm, m.status, cmd != nil)
+		}
 	}
 	m = update(m, planMsg{plan: plan})
 	next, cmd = m.Update(press("y"))
