@@ -93,7 +93,7 @@ func waitMirror(events <-chan mirrors.Event) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return mirrorEventMsg(ev)
+		return mirrorEventMsg{ev: ev, from: events}
 	}
 }
 

@@ -35,8 +35,12 @@ type mirrorsStartedMsg struct {
 	err    error
 }
 
-// mirrorEventMsg carries one benchmark event.
-type mirrorEventMsg mirrors.Event
+// mirrorEventMsg carries one benchmark event, and the stream it came from:
+// a benchmark run again (r) drops the late events of the one before.
+type mirrorEventMsg struct {
+	ev   mirrors.Event
+	from <-chan mirrors.Event
+}
 
 // versionsMsg carries the versions the install picker offers.
 type versionsMsg struct {

@@ -32,6 +32,9 @@ func (v mirrorView) started(msg mirrorsStartedMsg) mirrorView {
 }
 
 func (v mirrorView) apply(ev mirrors.Event) mirrorView {
+	if (ev.Kind == mirrors.MirrorStarted || ev.Kind == mirrors.MirrorMeasured) && (ev.Index < 0 || ev.Index >= len(v.state)) {
+		return v
+	}
 	switch ev.Kind {
 	case mirrors.MirrorStarted:
 		v.state = append([]rowState(nil), v.state...)

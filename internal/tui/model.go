@@ -178,8 +178,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, waitMirror(msg.events)
 	case mirrorEventMsg:
-		m.mirrors = m.mirrors.apply(mirrors.Event(msg))
-		if msg.Kind == mirrors.Done {
+		if msg.from != m.mirrors.events {
+			return m, nil // a benchmark that was started again
+		}
+		m.mirrors = m.mirrors.apply(msg.ev)
+		if msg.ev.Kind == mirrors.Done {
 			return m, nil
 		}
 		return m, waitMirror(m.mirrors.events)

@@ -188,11 +188,30 @@ func mirrorEvents() (mirrorsStartedMsg, []mirrorEventMsg) {
 	near := mirrors.Result{Mirror: list[0], Measurement: mirrors.Measurement{Latency: mirrors.Latency{Median: 12300 * time.Microsecond}, ThroughputMbps: 88.4}, Status: mirrors.OK, Verified: true}
 	alt := mirrors.Result{Mirror: list[1], Measurement: mirrors.Measurement{Latency: mirrors.Latency{Median: 5 * time.Millisecond}, ThroughputMbps: 120}, Status: mirrors.Fail,
 		Error: "serves golang.org/x/sys@v0.38.0 with another hash than the checksum database: the content was altered"}
-	return mirrorsStartedMsg{list: list}, []mirrorEventMsg{
-		{Kind: mirrors.MirrorStarted, Index: 0}, {Kind: mirrors.MirrorStarted, Index: 1},
-		{Kind: mirrors.MirrorMeasured, Index: 1, Result: alt},
-		{Kind: mirrors.Done, Report: mirrors.Report{Probe: mirrors.DefaultProbe, Mirrors: []mirrors.Result{near, alt}, Fastest: "near"}},
+	events := make(chan mirrors.Event)
+	return mirrorsStartedMsg{list: list, events: events}, []mirrorEventMsg{
+		{ev: mirrors.Event{Kind: mirrors.MirrorStarted, Index: 0}, from: events}, {ev: mirrors.Event{Kind: mirrors.MirrorStarted, Index: 1}, from: events},
+		{ev: mirrors.Event{Kind: mirrors.MirrorMeasured, Index: 1, Result: alt}, from: events},
+		{ev: mirrors.Event{Kind: mirrors.Done, Report: mirrors.Report{Probe: mirrors.DefaultProbe, Mirrors: []mirrors.Result{near, alt}, Fastest: "near"}}, from: events},
 	}
+}
+
+// r during a benchmark starts it again; the old run's late events, one of
+// them for a row the new run does not have, are dropped, not a panic.
+func TestLateMirrorEventsAreDropped(t *testing.T) {
+	m := finished(t)
+	m.screen = screenMirrors
+	started, evs := mirrorEvents()
+	m = update(m, started)
+	again := make(chan mirrors.Event)
+	m = update(m, mirrorsStartedMsg{list: started.list[:1], events: again})
+	late := mirrorEventMsg{ev: mirrors.Event{Kind: mirrors.MirrorMeasured, Index: 1, Result: evs[2].ev.Result}, from: started.events}
+	m = update(m, late, evs[3])
+	if m.mirrors.report != nil || m.mirrors.state[0] != rowWaiting {
+		t.Errorf("the old run's events reached the new one: %+v", m.mirrors)
+	}
+	// Even an event of the current run with a row out of range is dropped.
+	m = update(m, mirrorEventMsg{ev: mirrors.Event{Kind: mirrors.MirrorMeasured, Index: 7}, from: again})
 }
 
 func TestMirrorScreen(t *testing.T) {
