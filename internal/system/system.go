@@ -194,64 +194,45 @@ func (s *System) ExeSuffix() string {
 
 // UserConfigDir is os.UserConfigDir for the system's GOOS and environment.
 func (s *System) UserConfigDir() (string, error) {
-	switch s.GOOS {
-	case "windows":
-		if dir := s.Getenv("AppData"); dir != "" {
-			return dir, nil
-		}
-		return "", fmt.Errorf("%%AppData%% is not defined")
-	case "darwin", "ios":
-		if s.Home == "" {
-			return "", fmt.Errorf("$HOME is not defined")
-		}
-		return filepath.Join(s.Home, "Library", "Application Support"), nil
-	case "plan9":
-		if s.Home == "" {
-			return "", fmt.Errorf("$home is not defined")
-		}
-		return filepath.Join(s.Home, "lib"), nil
-	}
-	if dir := s.Getenv("XDG_CONFIG_HOME"); dir != "" {
-		if !filepath.IsAbs(dir) {
-			return "", fmt.Errorf("path in $XDG_CONFIG_HOME is relative")
-		}
-		return dir, nil
-	}
-	if s.Home == "" {
-		return "", fmt.Errorf("neither $XDG_CONFIG_HOME nor $HOME are defined")
-	}
-	return filepath.Join(s.Home, ".config"), nil
+	return s.userDir("AppData", "Library/Application Support", "lib", "XDG_CONFIG_HOME", ".config")
 }
 
 // UserCacheDir is os.UserCacheDir for the system's GOOS and environment.
 func (s *System) UserCacheDir() (string, error) {
-	switch s.GOOS {
-	case "windows":
-		if dir := s.Getenv("LocalAppData"); dir != "" {
-			return dir, nil
-		}
-		return "", fmt.Errorf("%%LocalAppData%% is not defined")
-	case "darwin", "ios":
+	return s.userDir("LocalAppData", "Library/Caches", "lib/cache", "XDG_CACHE_HOME", ".cache")
+}
+
+// userDir is a per-user directory as the os package finds it: a variable
+// on Windows, a place under the home on macOS and Plan 9, the XDG variable
+// (absolute) or a place under the home elsewhere.
+func (s *System) userDir(windows, darwin, plan9, xdg, unix string) (string, error) {
+	under := func(rel string) (string, error) {
 		if s.Home == "" {
 			return "", fmt.Errorf("$HOME is not defined")
 		}
-		return filepath.Join(s.Home, "Library", "Caches"), nil
-	case "plan9":
-		if s.Home == "" {
-			return "", fmt.Errorf("$home is not defined")
-		}
-		return filepath.Join(s.Home, "lib", "cache"), nil
+		return filepath.Join(s.Home, filepath.FromSlash(rel)), nil
 	}
-	if dir := s.Getenv("XDG_CACHE_HOME"); dir != "" {
+	switch s.GOOS {
+	case "windows":
+		if dir := s.Getenv(windows); dir != "" {
+			return dir, nil
+		}
+		return "", fmt.Errorf("%%%s%% is not defined", windows)
+	case "darwin", "ios":
+		return under(darwin)
+	case "plan9":
+		return under(plan9)
+	}
+	if dir := s.Getenv(xdg); dir != "" {
 		if !filepath.IsAbs(dir) {
-			return "", fmt.Errorf("path in $XDG_CACHE_HOME is relative")
+			return "", fmt.Errorf("path in $%s is relative", xdg)
 		}
 		return dir, nil
 	}
 	if s.Home == "" {
-		return "", fmt.Errorf("neither $XDG_CACHE_HOME nor $HOME are defined")
+		return "", fmt.Errorf("neither $%s nor $HOME are defined", xdg)
 	}
-	return filepath.Join(s.Home, ".cache"), nil
+	return under(unix)
 }
 
 // Rooted returns a machine-wide path under the system's Root.
