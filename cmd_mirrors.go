@@ -87,7 +87,7 @@ func runMirrors(ctx context.Context, a *app, args []string) error {
 		return usageError("%v", err)
 	}
 	_, note := remedy.VerifyingSumDB(env)
-	opts := remedy.BenchOptions(env, mirrors.Options{Samples: f.samples, Timeout: f.timeout, Concurrency: f.concurrency})
+	opts := remedy.BenchOptions(sys, env, mirrors.Options{Samples: f.samples, Timeout: f.timeout, Concurrency: f.concurrency})
 	var rep mirrors.Report
 	for ev := range mirrors.Run(ctx, sys.HTTP, list, opts) {
 		if ev.Kind == mirrors.Done {

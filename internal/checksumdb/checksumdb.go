@@ -123,8 +123,8 @@ func verifyTree(db gosettings.SumDB, signed []byte) (tlog.Tree, error) {
 // Lookup returns the go.sum lines the database holds for path@version,
 // verified: the lookup's record must be included in a tree whose head is
 // signed by the database's key, proved with the tiles of the log.
-func Lookup(ctx context.Context, c web.Client, db gosettings.SumDB, route Route, path, version string) ([]string, error) {
-	return Client{Web: c, DB: db, Route: route}.Lookup(ctx, path, version)
+func Lookup(ctx context.Context, c web.Client, db gosettings.SumDB, route Route, state State, path, version string) ([]string, error) {
+	return Client{Web: c, DB: db, Route: route, State: state}.Lookup(ctx, path, version)
 }
 
 // Client looks modules up in one database reached along one route.
@@ -132,6 +132,12 @@ type Client struct {
 	Web   web.Client
 	DB    gosettings.SumDB
 	Route Route
+	State
+}
+
+// State is what this machine already knows of a database, as the go
+// command keeps it; godoctor reads it and never writes it.
+type State struct {
 	// Known is a signed tree head this machine saw before (the go command
 	// keeps the newest in GOPATH/pkg/sumdb/NAME/latest). An answer from a
 	// tree that does not contain it comes from a database that forked its

@@ -85,7 +85,7 @@ func TestLatestAndLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := Lookup(ctx, client(), db, route, probe.Path, probe.Version)
+	lines, err := Lookup(ctx, client(), db, route, State{}, probe.Path, probe.Version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +103,10 @@ func TestLatestAndLookup(t *testing.T) {
 	defer direct.Close()
 	db.URL = direct.URL
 	route, _ = Resolve(ctx, client(), db, nil)
-	if _, err := Lookup(ctx, client(), db, route, probe.Path, probe.Version); err != nil {
+	if _, err := Lookup(ctx, client(), db, route, State{}, probe.Path, probe.Version); err != nil {
 		t.Errorf("direct lookup: %v", err)
 	}
-	if _, err := Lookup(ctx, client(), db, route, "example.com/absent", "v1.0.0"); err == nil {
+	if _, err := Lookup(ctx, client(), db, route, State{}, "example.com/absent", "v1.0.0"); err == nil {
 		t.Error("lookup of an unknown module succeeded")
 	}
 }
@@ -135,7 +135,7 @@ func TestMisbehavingDatabase(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Latest: %v, want %q", err, tt.want)
 			}
-			if _, err := Lookup(ctx, c, db, route, probe.Path, probe.Version); err == nil {
+			if _, err := Lookup(ctx, c, db, route, State{}, probe.Path, probe.Version); err == nil {
 				t.Errorf("Lookup succeeded against a %s", tt.name)
 			}
 		})
@@ -150,7 +150,7 @@ func TestWrongKey(t *testing.T) {
 	if _, err := Latest(context.Background(), client(), otherDB, route); err == nil || !strings.Contains(err.Error(), "not signed by") {
 		t.Errorf("Latest with the wrong key: %v", err)
 	}
-	if _, err := Lookup(context.Background(), client(), otherDB, route, probe.Path, probe.Version); err == nil {
+	if _, err := Lookup(context.Background(), client(), otherDB, route, State{}, probe.Path, probe.Version); err == nil {
 		t.Error("Lookup with the wrong key succeeded")
 	}
 }
@@ -178,7 +178,7 @@ func TestForkedDatabase(t *testing.T) {
 	}
 	route := Route{Base: srv.URL + "/sumdb/sum.test", Proxy: srv.URL}
 	// The true log's first record is the probe; the machine saw that tree.
-	if _, err := Lookup(ctx, client(), db, route, probe.Path, probe.Version); err != nil {
+	if _, err := Lookup(ctx, client(), db, route, State{}, probe.Path, probe.Version); err != nil {
 		t.Fatal(err)
 	}
 	// What the go command keeps of it: the tree head, and its tile in the
@@ -194,7 +194,7 @@ func TestForkedDatabase(t *testing.T) {
 	cache := t.TempDir()
 	os.MkdirAll(filepath.Join(cache, "sum.test/tile/8/0/000.p"), 0o755)
 	os.WriteFile(filepath.Join(cache, "sum.test/tile/8/0/000.p/1"), tile, 0o644)
-	c := Client{Web: client(), DB: db, Route: route, Known: known, CacheDir: cache}
+	c := Client{Web: client(), DB: db, Route: route, State: State{Known: known, CacheDir: cache}}
 	if _, err := c.Lookup(ctx, other.Path, other.Version); err != nil {
 		t.Fatalf("the true log, grown by one record: %v", err)
 	}
@@ -209,7 +209,7 @@ func TestForkedDatabase(t *testing.T) {
 		t.Errorf("forked log: %q, %v", lines, err)
 	}
 	// Without what the machine saw, the fork is a consistent log of its own.
-	if _, err := Lookup(ctx, client(), db, route, other.Path, other.Version); err != nil {
+	if _, err := Lookup(ctx, client(), db, route, State{}, other.Path, other.Version); err != nil {
 		t.Errorf("the fork alone: %v", err)
 	}
 }

@@ -37,9 +37,11 @@ const directToolchainURL = "https://go.dev/dl/mod"
 type Options struct {
 	Dir    string // toolchains land in Dir/go1.X.Y
 	Source string // "proxy" or "dl"
-	// Proxies is GOPROXY; SumDB verifies what they serve.
-	Proxies []gosettings.ProxyEntry
-	SumDB   gosettings.SumDB
+	// Proxies is GOPROXY; SumDB verifies what they serve, starting from
+	// what this machine knows of it.
+	Proxies    []gosettings.ProxyEntry
+	SumDB      gosettings.SumDB
+	SumDBState checksumdb.State
 	// ListURL is the official release list (dl); DLURL the archive site or
 	// a mirror of it (default: ListURL).
 	ListURL, DLURL string
@@ -359,7 +361,7 @@ func verifiedHash(ctx context.Context, o Options, mv module.Version) (string, er
 	if err != nil {
 		return "", err
 	}
-	lines, err := checksumdb.Lookup(ctx, o.web(), o.SumDB, route, mv.Path, mv.Version)
+	lines, err := checksumdb.Lookup(ctx, o.web(), o.SumDB, route, o.SumDBState, mv.Path, mv.Version)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("download %s for %s/%s: toolchain not available (%v)", strings.TrimPrefix(mv.Version, "v0.0.1-"), o.GOOS, o.GOARCH, err)

@@ -38,11 +38,13 @@ type Options struct {
 	Samples     int
 	Timeout     time.Duration
 	Concurrency int // 0: all at once
-	// SumDB is the checksum database that verifies what mirrors serve;
-	// Proxies is the GOPROXY list through which the go command reaches it.
-	SumDB   gosettings.SumDB
-	Proxies []gosettings.ProxyEntry
-	TempDir string
+	// SumDB is the checksum database that verifies what mirrors serve,
+	// starting from what this machine knows of it (SumDBState); Proxies is
+	// the GOPROXY list through which the go command reaches it.
+	SumDB      gosettings.SumDB
+	SumDBState checksumdb.State
+	Proxies    []gosettings.ProxyEntry
+	TempDir    string
 }
 
 // EventKind tells what an event reports.
@@ -149,7 +151,7 @@ func lookupVia(ctx context.Context, client web.Client, opts Options, route check
 		version string
 		hash    *string
 	}{{p.Version, &c.ZipHash}, {p.Version + "/go.mod", &c.ModHash}} {
-		lines, err := checksumdb.Lookup(ctx, client, opts.SumDB, route, p.Path, v.version)
+		lines, err := checksumdb.Lookup(ctx, client, opts.SumDB, route, opts.SumDBState, p.Path, v.version)
 		if err != nil {
 			c.Err = err
 			return c

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/installer"
@@ -87,10 +88,26 @@ func VerifyingSumDB(env *goenv.Snapshot) (gosettings.SumDB, string) {
 	return gosettings.SumDB{}, ""
 }
 
+// SumDBState is what the go command keeps of a database on this machine:
+// the newest signed tree head it saw (GOPATH/pkg/sumdb/NAME/latest) and its
+// cache of tiles and lookups (GOMODCACHE/cache/download/sumdb). Lookups
+// that start from it find a database that forked its log since.
+func SumDBState(sys *system.System, env *goenv.Snapshot, name string) checksumdb.State {
+	var st checksumdb.State
+	if gopath := system.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 && name != "" {
+		st.Known, _ = os.ReadFile(filepath.Join(gopath[0], "pkg", "sumdb", name, "latest"))
+	}
+	if mc := env.Value("GOMODCACHE"); filepath.IsAbs(mc) {
+		st.CacheDir = filepath.Join(mc, "cache", "download", "sumdb")
+	}
+	return st
+}
+
 // BenchOptions are the mirror benchmark's options for this machine.
-func BenchOptions(env *goenv.Snapshot, o mirrors.Options) mirrors.Options {
+func BenchOptions(sys *system.System, env *goenv.Snapshot, o mirrors.Options) mirrors.Options {
 	o.Probe = mirrors.DefaultProbe
 	o.SumDB, _ = VerifyingSumDB(env)
+	o.SumDBState = SumDBState(sys, env, o.SumDB.Name)
 	o.Proxies, _ = gosettings.ParseProxyList(env.Value("GOPROXY"))
 	return o
 }
@@ -119,7 +136,7 @@ func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot,
 		return mirrors.Mirror{}, err
 	}
 	var rep mirrors.Report
-	for ev := range mirrors.Run(ctx, sys.HTTP, list, BenchOptions(env, mirrors.Options{Samples: samples, Timeout: timeout})) {
+	for ev := range mirrors.Run(ctx, sys.HTTP, list, BenchOptions(sys, env, mirrors.Options{Samples: samples, Timeout: timeout})) {
 		if ev.Kind == mirrors.Done {
 			rep = ev.Report
 		}
@@ -140,6 +157,7 @@ func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot,
 // ~/sdk from the proxy unless o says otherwise.
 func InstallOptions(sys *system.System, env *goenv.Snapshot, o installer.Options) installer.Options {
 	o.SumDB, _ = VerifyingSumDB(env)
+	o.SumDBState = SumDBState(sys, env, o.SumDB.Name)
 	o.Proxies, _ = gosettings.ParseProxyList(env.Value("GOPROXY"))
 	if o.Dir == "" {
 		o.Dir = filepath.Join(sys.Home, "sdk")

@@ -12,13 +12,16 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 var probe = testproxy.Module{Path: mirrors.DefaultProbe.Path, Version: mirrors.DefaultProbe.Version,
@@ -184,5 +187,44 @@ func TestInstallOptions(t *testing.T) {
 	o = remedy.InstallOptions(m.Sys, load(m), installer.Options{Dir: "/opt/sdk", Source: "dl"})
 	if o.Dir != "/opt/sdk" || o.Source != "dl" {
 		t.Errorf("given options overridden: %+v", o)
+	}
+}
+
+// What the go command keeps of a checksum database (its newest tree head,
+// its tiles) is where godoctor's lookups start: a database that has since
+// forked its log is caught as the go command would catch it.
+func TestLookupsStartFromWhatTheGoCommandKept(t *testing.T) {
+	a := testproxy.Module{Path: "example.com/a", Version: "v1.0.0"}
+	b := testproxy.Module{Path: "example.com/b", Version: "v1.0.0"}
+	srv := testproxy.New(t, "sum.test", a, b)
+	gobin := gosandbox.Go(t)
+	dir := t.TempDir()
+	cmd := exec.Command(gobin, "mod", "download", a.Path+"@"+a.Version)
+	cmd.Dir = dir
+	cmd.Env = gosandbox.Env(t, dir, "GOPROXY="+srv.URL, "GOSUMDB="+srv.SumDBKey, "GOFLAGS=-modcacherw")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, out)
+	}
+	m := machine(t)
+	m.GoEnv["GOPATH"], m.GoEnv["GOMODCACHE"] = filepath.Join(dir, "gopath"), filepath.Join(dir, "modcache")
+	db, err := gosettings.ParseGOSUMDB(srv.SumDBKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := remedy.SumDBState(m.Sys, load(m), db.Name)
+	if len(state.Known) == 0 {
+		t.Fatal("the go command's tree head was not found")
+	}
+	c := checksumdb.Client{Web: web.Client{HTTP: gosandbox.LoopbackClient(), Idle: 2 * time.Second}, DB: db,
+		Route: checksumdb.Route{Base: srv.URL + "/sumdb/sum.test", Proxy: srv.URL}, State: state}
+	if _, err := c.Lookup(context.Background(), b.Path, b.Version); err != nil {
+		t.Fatalf("the true log: %v", err)
+	}
+	srv.SetFault(testproxy.Fault{ForkSumDB: true})
+	if _, err := (web.Client{HTTP: gosandbox.LoopbackClient()}).Get(context.Background(), srv.URL+"/sumdb/sum.test/lookup/"+b.Path+"@"+b.Version, web.SmallLimit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Lookup(context.Background(), b.Path, b.Version); err == nil || !strings.Contains(err.Error(), "SECURITY ERROR") {
+		t.Errorf("a forked log, from what the go command kept: %v", err)
 	}
 }

@@ -81,7 +81,7 @@ func startMirrorsCmd(ctx context.Context, sys *system.System, timeout time.Durat
 		if err != nil {
 			return mirrorsStartedMsg{err: err}
 		}
-		opts := remedy.BenchOptions(env, mirrors.Options{Samples: 3, Timeout: timeout})
+		opts := remedy.BenchOptions(sys, env, mirrors.Options{Samples: 3, Timeout: timeout})
 		return mirrorsStartedMsg{list: list, events: mirrors.Run(ctx, sys.HTTP, list, opts)}
 	}
 }
