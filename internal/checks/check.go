@@ -81,6 +81,9 @@ type Pass struct {
 	Sys      *system.System
 	Options  Options
 	snapshot func() *goenv.Snapshot
+	// ctx is the run's: the work a check starts besides its own (a fix
+	// confirmed with the go command) stops with it.
+	ctx context.Context
 }
 
 // T translates a message into the run's language (i18n.Printer.T).
@@ -91,6 +94,14 @@ func (p *Pass) T(format string, args ...any) string {
 // web is the client of the check's requests: the run's timeout is the idle
 // timeout of each.
 func (p *Pass) web() web.Client { return web.Client{HTTP: p.Sys.HTTP, Idle: p.Options.Timeout} }
+
+// context is the run's context (a Pass made by hand has none).
+func (p *Pass) context() context.Context {
+	if p.ctx == nil {
+		return context.Background()
+	}
+	return p.ctx
+}
 
 // Env returns the Go environment, loading it on first use; every check of a
 // run shares one snapshot, so the go command runs once.

@@ -56,7 +56,7 @@ func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <
 			defer func() { <-sem }()
 			events <- Event{Kind: Started, Index: i, Check: c}
 			start := time.Now()
-			res := runOne(ctx, c, &Pass{Sys: sys, Options: opts, snapshot: snapshot})
+			res := runOne(ctx, c, &Pass{Sys: sys, Options: opts, snapshot: snapshot, ctx: ctx})
 			events <- Event{Kind: Finished, Index: i, Check: c, Result: res, Duration: time.Since(start)}
 		}()
 	}

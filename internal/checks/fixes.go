@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -71,7 +70,7 @@ func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string) bool 
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	if err := remedy.Confirm(context.Background(), p.Sys, env, a, op, name, timeout); err != nil {
+	if err := remedy.Confirm(p.context(), p.Sys, env, a, op, name, timeout); err != nil {
 		res.Details = append(res.Details, p.T("not proposed: %s, after which the go command still fails: %s", f.Title, firstLine(err.Error())))
 		return false
 	}

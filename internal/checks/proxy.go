@@ -151,7 +151,7 @@ func httpsFix(res *Result, p *Pass, e gosettings.ProxyEntry, value string) {
 		res.Details = append(res.Details, p.T("Whether %s answers over https too is not checked (--offline).", redact.URL(secure)))
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.Options.Timeout)
+	ctx, cancel := context.WithTimeout(p.context(), p.Options.Timeout)
 	defer cancel()
 	if _, err := p.web().List(ctx, secure, "golang.org/x/mod"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		res.Details = append(res.Details, p.T("%s does not answer over https (%v): keep http, or ask for an https proxy", redact.URL(e.URL), err))
