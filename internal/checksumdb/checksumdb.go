@@ -13,9 +13,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -151,22 +153,41 @@ type State struct {
 
 // Lookup is the package's Lookup, starting from c.Known.
 func (c Client) Lookup(ctx context.Context, path, version string) ([]string, error) {
-	ops := &clientOps{ctx: ctx, web: c.Web, db: c.DB, base: c.Route.Base, cacheDir: c.CacheDir, config: map[string][]byte{}, cache: map[string][]byte{}}
+	return c.Session(ctx).Lookup(path, version)
+}
+
+// Session is a Client whose lookups share one verified tree and one cache
+// of tiles: checking many modules costs the tiles they need, not a tree
+// and its proofs per module. It is safe for concurrent use.
+type Session struct {
+	name   string
+	ops    *clientOps
+	client *sumdb.Client
+}
+
+// Session starts a session whose requests stop with ctx.
+func (c Client) Session(ctx context.Context) *Session {
+	ops := &clientOps{ctx: ctx, web: c.Web, db: c.DB, base: c.Route.Base, cacheDir: c.CacheDir, config: map[string][]byte{}, cache: map[string][]byte{}, failed: map[string]error{}}
 	if c.Known != nil {
 		ops.config[c.DB.Name+"/latest"] = c.Known
 	}
-	lines, err := sumdb.NewClient(ops).Lookup(path, version)
-	if ops.security != "" {
-		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", c.DB.Name, ops.security)
+	return &Session{name: c.DB.Name, ops: ops, client: sumdb.NewClient(ops)}
+}
+
+// Lookup returns the verified go.sum lines of path@version.
+func (s *Session) Lookup(path, version string) ([]string, error) {
+	lines, err := s.client.Lookup(path, version)
+	if security := s.ops.securityError(); security != "" {
+		return nil, fmt.Errorf("SECURITY ERROR from checksum database %s: %s", s.name, security)
 	}
 	if err != nil {
 		// The sumdb client keeps only the text of what went wrong; the
 		// request's own error says whether the database lacks the module
 		// (errors.Is fs.ErrNotExist) or could not be reached.
-		if ops.remoteErr != nil {
-			return nil, fmt.Errorf("looking up %s@%s in %s: %w", path, version, c.DB.Name, ops.remoteErr)
+		if remoteErr := s.ops.requestError(path, version); remoteErr != nil {
+			return nil, fmt.Errorf("looking up %s@%s in %s: %w", path, version, s.name, remoteErr)
 		}
-		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, c.DB.Name, redact.Error(err))
+		return nil, fmt.Errorf("looking up %s@%s in %s: %v", path, version, s.name, redact.Error(err))
 	}
 	return lines, nil
 }
@@ -183,17 +204,46 @@ type clientOps struct {
 	config   map[string][]byte
 	cache    map[string][]byte
 	security string
-	// remoteErr is the first failed request.
-	remoteErr error
+	// failed holds the error of each request that failed, by path.
+	failed map[string]error
+}
+
+// requestError is the error of the lookup of path@version, else of the
+// first other request that failed (a tile), nil when none did.
+func (o *clientOps) requestError(path, version string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if p, err := module.EscapePath(path); err == nil {
+		if v, err := module.EscapeVersion(version); err == nil {
+			if err := o.failed["/lookup/"+p+"@"+v]; err != nil {
+				return err
+			}
+		}
+	}
+	keys := make([]string, 0, len(o.failed))
+	for k := range o.failed {
+		if !strings.HasPrefix(k, "/lookup/") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	return o.failed[keys[0]]
+}
+
+func (o *clientOps) securityError() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.security
 }
 
 func (o *clientOps) ReadRemote(path string) ([]byte, error) {
 	data, err := o.web.Get(o.ctx, o.base+path, web.SmallLimit)
 	if err != nil {
 		o.mu.Lock()
-		if o.remoteErr == nil {
-			o.remoteErr = err
-		}
+		o.failed[path] = err
 		o.mu.Unlock()
 	}
 	return data, err
