@@ -26,6 +26,7 @@ Usage:
   godoctor fix [CHECK-ID...]  apply the fixes the checks propose, each previewed and confirmed
   godoctor undo               step back one change, from its backups
   godoctor install VERSION    install a Go toolchain, verified, into ~/sdk/goX.Y.Z
+  godoctor cache [clean]      verify the module cache; remove the bad versions it finds
   godoctor version            print godoctor's version and module (also --version)
   godoctor help [COMMAND]     this text, or a command's help (also COMMAND -h)
 

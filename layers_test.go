@@ -15,7 +15,7 @@ var layers = [][]string{
 	{"redact", "i18n", "suggest"},
 	{"gosettings", "system"},
 	{"goenv", "shell", "web"},
-	{"change", "checksumdb", "toolchain"},
+	{"change", "checksumdb", "modcache", "toolchain"},
 	{"mirrors", "installer"},
 	{"remedy"},
 	{"checks"},

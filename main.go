@@ -142,6 +142,7 @@ var commands = map[string]command{
 	"fix":     {runFix, "godoctor fix env.goproxy --dry-run"},
 	"undo":    {runUndo, "godoctor undo"},
 	"install": {runInstall, "godoctor install 1.26.8 --default"},
+	"cache":   {runCache, "godoctor cache --offline"},
 	"version": {runVersion, "godoctor version"},
 }
 

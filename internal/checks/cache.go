@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/modcache"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -135,11 +136,11 @@ func cacheDir(res *Result, p *Pass, name, what, dir string) {
 	case err != nil:
 		res.Details = append(res.Details, p.T("free space for %s unknown: %v", dir, err))
 	case free < lowDiskFail:
-		setFirst(res, Fail, p.T("only %s free for the %s %s", humanBytes(free), what, dir))
+		setFirst(res, Fail, p.T("only %s free for the %s %s", modcache.HumanBytes(free), what, dir))
 	case free < lowDiskWarn:
-		setFirst(res, Warn, p.T("only %s free for the %s %s", humanBytes(free), what, dir))
+		setFirst(res, Warn, p.T("only %s free for the %s %s", modcache.HumanBytes(free), what, dir))
 	default:
-		res.Details = append(res.Details, p.T("%s %s: %s free", name, dir, humanBytes(free)))
+		res.Details = append(res.Details, p.T("%s %s: %s free", name, dir, modcache.HumanBytes(free)))
 	}
 }
 
@@ -153,14 +154,4 @@ func writable(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
-}
-
-func humanBytes(n uint64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d KiB", n>>10)
 }

@@ -341,6 +341,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		return
+	case f.Stall && status == http.StatusOK && len(body) < 2:
+		// Nothing to withhold half of: the answer never comes (a
+		// complete empty answer would not stall anyone).
+		<-r.Context().Done()
+		return
 	case f.Stall && status == http.StatusOK:
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.WriteHeader(status)

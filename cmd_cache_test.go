@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoctorhq/godoctor/internal/modcache"
+	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+)
+
+// cacheMachine is a real machine whose module cache the real go command
+// filled through a loopback proxy with a checksum database, then polluted
+// the ways it happens on real machines.
+type cacheMachine struct {
+	*realMachine
+	proxy *testproxy.Server
+	cache string
+}
+
+func newCacheMachine(t *testing.T) *cacheMachine {
+	t.Helper()
+	var mods []testproxy.Module
+	for _, p := range []string{"example.com/clean", "example.com/edited", "example.com/altered", "example.com/killed", "corp.example/private", "corp.example/teammate"} {
+		mods = append(mods, testproxy.Module{Path: p, Version: "v1.0.0", Files: map[string]string{"x.go": "package x\n"}})
+	}
+	proxy := testproxy.New(t, "sum.test", mods...)
+	r := newRealMachine(t)
+	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY="+proxy.URL+"\nGOSUMDB="+proxy.SumDBKey+"\nGONOSUMDB=corp.example\n"), 0o644)
+	delete(r.sys.Env, "GONOSUMDB")
+	delete(r.sys.Env, "GOPRIVATE")
+	delete(r.sys.Env, "GONOPROXY")
+	c := &cacheMachine{realMachine: r, proxy: proxy, cache: r.sys.Env["GOMODCACHE"]}
+
+	c.goCmd(t, nil, "mod", "download", "example.com/clean@v1.0.0", "example.com/edited@v1.0.0", "example.com/killed@v1.0.0", "corp.example/private@v1.0.0")
+	// A mirror that alters zips, used while the checksum database was off
+	// (a blog post's GOSUMDB=off) and for a private module nothing checks.
+	proxy.SetFault(testproxy.Fault{AlterZip: true})
+	c.goCmd(t, []string{"GOSUMDB=off"}, "mod", "download", "example.com/altered@v1.0.0")
+	c.goCmd(t, nil, "mod", "download", "corp.example/teammate@v1.0.0")
+	proxy.SetFault(testproxy.Fault{})
+	// Someone edited a file in an extracted tree.
+	edited := filepath.Join(c.cache, "example.com", "edited@v1.0.0")
+	os.Chmod(edited, 0o755)
+	os.Chmod(filepath.Join(edited, "x.go"), 0o644)
+	if err := os.WriteFile(filepath.Join(edited, "x.go"), []byte("package x // debugging\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(edited, 0o555)
+	// An extraction killed half way leaves its .partial marker.
+	os.WriteFile(filepath.Join(c.cache, "cache", "download", "example.com", "killed", "@v", "v1.0.0.partial"), nil, 0o644)
+	// The current module's go.sum, from a teammate whose download was
+	// right, disagrees with the private module's altered bytes.
+	m := filepath.Join(r.home, "m")
+	os.MkdirAll(m, 0o755)
+	os.WriteFile(filepath.Join(m, "go.mod"), []byte("module example.com/m\n\ngo 1.21\n"), 0o644)
+	os.WriteFile(filepath.Join(m, "go.sum"), []byte("corp.example/teammate v1.0.0 "+proxy.ZipHash("corp.example/teammate", "v1.0.0")+"\n"), 0o644)
+	r.sys.Dir = m
+	return c
+}
+
+// goCmd runs the real go command on the machine, from its home.
+func (c *cacheMachine) goCmd(t *testing.T, extra []string, args ...string) {
+	t.Helper()
+	out, err := system.ExecRunner(context.Background(), c.home, append(c.sys.Environ(), extra...), c.gobin, args...)
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func (c *cacheMachine) report(t *testing.T, args ...string) (modcache.Report, map[string]modcache.Status, int) {
+	t.Helper()
+	var out, errb strings.Builder
+	err := run(context.Background(), c.sys, append([]string{"cache", "--json"}, args...), strings.NewReader(""), &out, &errb)
+	code := exitCode(err, &errb)
+	var r modcache.Report
+	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	got := map[string]modcache.Status{}
+	for _, e := range r.Entries {
+		got[e.Module] = e.Status
+	}
+	return r, got, code
+}
+
+// fingerprint maps every file of the module cache to its content's hash.
+func fingerprint(t *testing.T, root string) map[string][32]byte {
+	t.Helper()
+	fp := map[string][32]byte{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			data, _ := os.ReadFile(p)
+			fp[p] = sha256.Sum256(data)
+		}
+		return nil
+	})
+	return fp
+}
+
+func TestCacheFindsExactlyThePollution(t *testing.T) {
+	c := newCacheMachine(t)
+	r, got, code := c.report(t)
+	want := map[string]modcache.Status{
+		"example.com/edited":    modcache.Altered,    // tree differs from its zip
+		"example.com/altered":   modcache.Mismatch,   // zip differs from the database
+		"example.com/killed":    modcache.Incomplete, // .partial
+		"corp.example/teammate": modcache.Mismatch,   // go.sum disagrees
+		"corp.example/private":  modcache.Unverified, // GONOSUMDB, no go.sum line
+	}
+	if code != exitFailed || !equalStatuses(got, want) {
+		t.Errorf("exit %d, entries %v; want 1 and %v", code, got, want)
+	}
+	if r.Modules != 6 || r.Database == "" || r.DatabaseError != "" {
+		t.Errorf("modules %d, database %q, error %q", r.Modules, r.Database, r.DatabaseError)
+	}
+
+	// Offline, only what the cache and go.sum say: the altered zip agrees
+	// with its own .ziphash, and nothing is called unverified.
+	_, got, code = c.report(t, "--offline")
+	delete(want, "example.com/altered")
+	delete(want, "corp.example/private")
+	if code != exitFailed || !equalStatuses(got, want) {
+		t.Errorf("offline: exit %d, entries %v; want 1 and %v", code, got, want)
+	}
+}
+
+func equalStatuses(a, b map[string]modcache.Status) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestCacheCleanRemovesOnlyTheBadAndGoDownloadsThemAgain(t *testing.T) {
+	c := newCacheMachine(t)
+	before := fingerprint(t, c.cache)
+
+	out, code := c.run(t, "n\n", "cache", "clean")
+	if code != 0 || !strings.Contains(out, "nothing removed") {
+		t.Fatalf("declined clean: exit %d\n%s", code, out)
+	}
+	if after := fingerprint(t, c.cache); len(after) != len(before) {
+		t.Fatalf("a declined clean changed the cache: %d files, was %d", len(after), len(before))
+	}
+
+	out, code = c.run(t, "y\n", "cache", "clean")
+	if code != 0 {
+		t.Fatalf("clean: exit %d\n%s", code, out)
+	}
+	bad := []string{"edited", "altered", "killed", "teammate"}
+	after := fingerprint(t, c.cache)
+	for p, sum := range before {
+		// The go command's cache of the database is never touched.
+		isBad := false
+		for _, b := range bad {
+			if strings.Contains(p, filepath.Join("cache", "download", "sumdb")) {
+				break
+			}
+			isBad = isBad || (strings.Contains(p, "/"+b+"@v1.0.0") || strings.Contains(p, "/"+b+"/@v/v1.0.0.")) && !strings.HasSuffix(p, ".lock")
+		}
+		if now, ok := after[p]; isBad && ok {
+			t.Errorf("%s was not removed", p)
+		} else if !isBad && (!ok || now != sum) {
+			t.Errorf("%s is a clean entry's file and was changed or removed", p)
+		}
+	}
+
+	// The go command downloads and verifies them again; then the cache is
+	// clean except for what nothing can vouch for.
+	c.goCmd(t, nil, "mod", "download", "example.com/edited@v1.0.0", "example.com/altered@v1.0.0", "example.com/killed@v1.0.0", "corp.example/teammate@v1.0.0")
+	_, got, code := c.report(t)
+	want := map[string]modcache.Status{"corp.example/private": modcache.Unverified, "corp.example/teammate": modcache.Unverified}
+	if code != 0 || !equalStatuses(got, want) {
+		t.Errorf("after clean and download: exit %d, entries %v; want 0 and %v", code, got, want)
+	}
+}
+
+func TestCacheCleanNamedAndRefusals(t *testing.T) {
+	c := newCacheMachine(t)
+	if out, code := c.run(t, "", "cache", "clean", "example.com/clean"); code != exitUsage {
+		t.Errorf("no version: exit %d\n%s", code, out)
+	}
+	if out, code := c.run(t, "", "cache", "example.com/clean@v1.0.0"); code != exitUsage || !strings.Contains(out, "cache clean") {
+		t.Errorf("cache with an argument: exit %d\n%s", code, out)
+	}
+	out, code := c.run(t, "", "cache", "clean", "--dry-run", "example.com/clean@v1.0.0")
+	if code != 0 || !strings.Contains(out, filepath.Join("example.com", "clean@v1.0.0")) || !strings.Contains(out, "dry run") {
+		t.Errorf("dry run: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(c.cache, "example.com", "clean@v1.0.0")); err != nil {
+		t.Errorf("a dry run removed the tree: %v", err)
+	}
+	if out, code := c.run(t, "", "cache", "clean", "--yes", "example.com/clean@v1.0.0"); code != 0 {
+		t.Fatalf("named clean: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(c.cache, "example.com", "clean@v1.0.0")); !os.IsNotExist(err) {
+		t.Errorf("the named version's read-only tree is still there: %v", err)
+	}
+}
+
+// TestCacheWithAMisbehavingDatabase: a route to the database that fails
+// is a failed scan that says how to scan without it, never a clean bill.
+func TestCacheWithAMisbehavingDatabase(t *testing.T) {
+	c := newCacheMachine(t)
+	for name, f := range map[string]testproxy.Fault{
+		"500":   {Status: 500},
+		"html":  {HTMLPortal: true},
+		"stall": {Stall: true},
+		"reset": {Reset: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c.proxy.SetFault(f)
+			defer c.proxy.SetFault(testproxy.Fault{})
+			out, code := c.run(t, "", "cache", "--timeout", "500ms")
+			if code != exitFailed || !strings.Contains(out, "--offline") {
+				t.Errorf("exit %d\n%s", code, out)
+			}
+		})
+	}
+}

@@ -1,0 +1,482 @@
+// Package modcache checks the go command's module cache (GOMODCACHE) the
+// way the go command should but does not: every downloaded module version,
+// not one build list, against its own zip, the go.sum files in reach and
+// the checksum database; and it removes exactly the bad versions, so that
+// the go command downloads them again.
+//
+// The layout it reads is the go command's (cmd/go/internal/modfetch):
+// cache/download/ESCAPED-PATH/@v/ESCAPED-VERSION.{info,mod,zip,ziphash,lock,partial},
+// temporary files VERSION.EXT<digits>.tmp while a download runs, and the
+// extracted tree ESCAPED-PATH@ESCAPED-VERSION, made read-only.
+package modcache
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+	modzip "golang.org/x/mod/zip"
+)
+
+// Status says what is wrong with a module version in the cache.
+type Status string
+
+const (
+	// Altered: the cache disagrees with itself (zip and .ziphash, or the
+	// extracted tree and its zip).
+	Altered Status = "altered"
+	// Incomplete: a download or an extraction that did not finish.
+	Incomplete Status = "incomplete"
+	// Mismatch: the bytes differ from the checksum database or a go.sum.
+	Mismatch Status = "mismatch"
+	// Unverified: nothing can vouch for it (GONOSUMDB, GOSUMDB=off, or
+	// unknown to the database); not bad, reported apart.
+	Unverified Status = "unverified"
+)
+
+// Entry is one module version that is wrong or unverified.
+type Entry struct {
+	Module  string `json:"module"`
+	Version string `json:"version"`
+	Status  Status `json:"status"`
+	Reason  string `json:"reason"`
+}
+
+// Bad reports whether the entry should be removed.
+func (e Entry) Bad() bool { return e.Status != Unverified }
+
+// Toolchain is a Go toolchain kept in the cache as the module
+// golang.org/toolchain.
+type Toolchain struct {
+	Version string `json:"version"`
+	Bytes   int64  `json:"bytes"`
+}
+
+// Report is what a scan found.
+type Report struct {
+	ModCache   string      `json:"modcache"`
+	Modules    int         `json:"modules"`
+	Bytes      int64       `json:"bytes"`
+	Entries    []Entry     `json:"entries"`
+	Toolchains []Toolchain `json:"toolchains"`
+	// Database names the checksum database and its route, "" offline.
+	Database string `json:"database,omitempty"`
+	// DatabaseError says why some versions could not be checked against
+	// the database; the scan is then not a clean bill of health.
+	DatabaseError string `json:"database_error,omitempty"`
+}
+
+// Bad reports whether any entry should be removed.
+func (r *Report) Bad() bool {
+	for _, e := range r.Entries {
+		if e.Bad() {
+			return true
+		}
+	}
+	return false
+}
+
+// Options say what to check the cache against.
+type Options struct {
+	// Root is GOMODCACHE.
+	Root string
+	// GoSums are go.sum (and go.work.sum) files in reach; missing ones
+	// are skipped.
+	GoSums []string
+	// Lookup returns the go.sum lines the checksum database holds for
+	// path@version, verified; nil checks nothing against a database. An
+	// error that Is fs.ErrNotExist means the database does not know it.
+	Lookup func(path, version string) ([]string, error)
+	// Unchecked names the setting that keeps path out of the database
+	// (GONOSUMDB=..., GOSUMDB=off), "" when it is checked.
+	Unchecked func(path string) string
+	// Workers bounds the versions hashed at once (0: GOMAXPROCS).
+	Workers int
+}
+
+// version is one module version as the cache holds it.
+type version struct {
+	mv       module.Version
+	dir      string   // .../cache/download/ESCAPED/@v
+	base     string   // ESCAPED-VERSION
+	files    []string // names in dir that belong to it (not .lock)
+	tmp      []string // temporary files of downloads, absolute
+	tree     string   // extracted tree, "" when absent
+	treeTmp  []string // extraction directories of old go commands
+	has      map[string]bool
+	bytes    int64
+	sumMod   string // h1: of the .mod file, "" when absent
+	sumZip   string // h1: of the zip (its .ziphash), "" when absent
+	problems []Entry
+}
+
+func (v *version) path(ext string) string { return filepath.Join(v.dir, v.base+"."+ext) }
+
+func (v *version) add(status Status, format string, args ...any) {
+	v.problems = append(v.problems, Entry{Module: v.mv.Path, Version: v.mv.Version, Status: status, Reason: fmt.Sprintf(format, args...)})
+}
+
+// Scan checks every module version in the cache. A cancelled ctx stops it
+// with ctx's error.
+func Scan(ctx context.Context, o Options) (*Report, error) {
+	versions, err := list(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := readGoSums(o.GoSums)
+	if err != nil {
+		return nil, err
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		dbErrs []string
+		next   = make(chan *version)
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range next {
+				check(v, sums)
+				if (o.Lookup == nil && o.Unchecked == nil) || len(v.problems) > 0 {
+					continue
+				}
+				if err := truth(o, v); err != nil && ctx.Err() == nil {
+					mu.Lock()
+					dbErrs = append(dbErrs, err.Error())
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+feed:
+	for _, v := range versions {
+		select {
+		case next <- v:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	r := &Report{ModCache: o.Root, Entries: []Entry{}, Toolchains: []Toolchain{}}
+	for _, v := range versions {
+		r.Modules++
+		r.Bytes += v.bytes
+		r.Entries = append(r.Entries, v.problems...)
+		if v.mv.Path == "golang.org/toolchain" && v.has["zip"] {
+			r.Toolchains = append(r.Toolchains, Toolchain{Version: v.mv.Version, Bytes: v.bytes})
+		}
+	}
+	if len(dbErrs) > 0 {
+		sort.Strings(dbErrs)
+		r.DatabaseError = fmt.Sprintf("%d version(s) not checked against the checksum database: %s", len(dbErrs), dbErrs[0])
+	}
+	return r, nil
+}
+
+// list finds every module version in the download cache, sorted.
+func list(root string) ([]*version, error) {
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("GOMODCACHE %q is not an absolute path", root)
+	}
+	download := filepath.Join(root, "cache", "download")
+	byKey := map[string]*version{}
+	err := filepath.WalkDir(download, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == download && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p == filepath.Join(download, "sumdb") {
+			return fs.SkipDir
+		}
+		if d.Name() != "@v" {
+			return nil
+		}
+		rel, _ := filepath.Rel(download, filepath.Dir(p))
+		path, err := module.UnescapePath(filepath.ToSlash(rel))
+		if err != nil {
+			return fs.SkipDir // not the go command's
+		}
+		if err := collect(root, p, path, byKey); err != nil {
+			return err
+		}
+		return fs.SkipDir
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*version, 0, len(byKey))
+	for _, v := range byKey {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].mv.Path != out[j].mv.Path {
+			return out[i].mv.Path < out[j].mv.Path
+		}
+		return out[i].mv.Version < out[j].mv.Version
+	})
+	return out, nil
+}
+
+// cacheExts are the files the go command keeps for a version.
+var cacheExts = []string{"info", "mod", "zip", "ziphash", "partial"}
+
+// collect adds the versions of one @v directory to byKey.
+func collect(root, dir, path string, byKey map[string]*version) error {
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	get := func(base string) *version {
+		vers, err := module.UnescapeVersion(base)
+		if err != nil {
+			return nil
+		}
+		key := path + "@" + vers
+		v := byKey[key]
+		if v == nil {
+			v = &version{mv: module.Version{Path: path, Version: vers}, dir: dir, base: base, has: map[string]bool{}}
+			byKey[key] = v
+		}
+		return v
+	}
+	for _, n := range names {
+		name := n.Name()
+		if n.IsDir() || name == "list" || name == "list.lock" {
+			continue
+		}
+		info, err := n.Info()
+		if err != nil {
+			continue
+		}
+		if base, ok := tmpOf(name); ok {
+			if v := get(base); v != nil {
+				v.tmp = append(v.tmp, filepath.Join(dir, name))
+				v.bytes += info.Size()
+				v.add(Incomplete, "a download that did not finish left %s", name)
+			}
+			continue
+		}
+		i := strings.LastIndexByte(name, '.')
+		if i < 0 {
+			continue
+		}
+		base, ext := name[:i], name[i+1:]
+		if ext == "lock" || !slices.Contains(cacheExts, ext) {
+			continue
+		}
+		if v := get(base); v != nil {
+			v.files = append(v.files, name)
+			v.has[ext] = true
+			v.bytes += info.Size()
+		}
+	}
+	for _, v := range byKey {
+		if v.dir != dir {
+			continue
+		}
+		escPath, _ := module.EscapePath(v.mv.Path)
+		tree := filepath.Join(root, filepath.FromSlash(escPath)+"@"+v.base)
+		if fi, err := os.Lstat(tree); err == nil && fi.IsDir() {
+			v.tree = tree
+		}
+		v.treeTmp, _ = filepath.Glob(globQuote(tree) + ".tmp-*")
+	}
+	return nil
+}
+
+// tmpOf splits a download's temporary file name, VERSION.EXT<digits>.tmp.
+func tmpOf(name string) (base string, ok bool) {
+	rest, ok := strings.CutSuffix(name, ".tmp")
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimRight(rest, "0123456789")
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 || !slices.Contains(cacheExts, rest[i+1:]) {
+		return "", false
+	}
+	return rest[:i], true
+}
+
+// globQuote escapes the characters filepath.Glob treats specially.
+func globQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) && (r != '\\' || filepath.Separator != '\\') {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// goSums maps "path version" and "path version/go.mod" to the hashes the
+// go.sum files in reach give, with the file each comes from.
+type goSums map[string][]sumLine
+
+type sumLine struct{ hash, file string }
+
+func readGoSums(files []string) (goSums, error) {
+	sums := goSums{}
+	for _, file := range files {
+		f, err := os.Open(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) != 3 {
+				continue // the go command reports malformed lines itself
+			}
+			key := fields[0] + " " + fields[1]
+			sums[key] = append(sums[key], sumLine{hash: fields[2], file: file})
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", file, err)
+		}
+	}
+	return sums, nil
+}
+
+// check finds what is incomplete or altered in v, and what a go.sum
+// contradicts.
+func check(v *version, sums goSums) {
+	if v.has["partial"] {
+		v.add(Incomplete, "its extraction did not finish (%s.partial)", v.base)
+	}
+	if len(v.treeTmp) > 0 {
+		v.add(Incomplete, "an extraction that did not finish left %s", filepath.Base(v.treeTmp[0]))
+	}
+	// The go command writes the zip, then its .ziphash, then extracts the
+	// tree; a zip or a tree without .ziphash is a download cut short (it
+	// takes such a tree for a partial one). A .mod is not always fetched
+	// with the zip, so its absence says nothing.
+	if v.has["zip"] && !v.has["ziphash"] {
+		v.add(Incomplete, "the zip has no .ziphash")
+	}
+	if v.tree != "" && !v.has["ziphash"] && !v.has["partial"] {
+		v.add(Incomplete, "an extracted tree without .ziphash")
+	}
+	if len(v.problems) > 0 {
+		return
+	}
+
+	if v.has["mod"] {
+		h, err := hashMod(v.path("mod"))
+		if err != nil {
+			v.add(Altered, "%v", err)
+		} else {
+			v.sumMod = h
+			compareSums(v, sums, v.mv.Version+"/go.mod", h)
+		}
+	}
+	if !v.has["ziphash"] {
+		return
+	}
+	data, err := os.ReadFile(v.path("ziphash"))
+	want := strings.TrimSpace(string(data))
+	if err != nil || !strings.HasPrefix(want, "h1:") || strings.ContainsAny(want, " \n") {
+		v.add(Altered, "its .ziphash is not a hash: %q", firstLine(string(data)))
+		return
+	}
+	v.sumZip = want
+	if v.has["zip"] {
+		if _, err := modzip.CheckZip(v.mv, v.path("zip")); err != nil {
+			v.add(Altered, "the zip is not a valid module zip: %v", err)
+			return
+		}
+		got, err := dirhash.HashZip(v.path("zip"), dirhash.Hash1)
+		if err != nil {
+			v.add(Altered, "the zip cannot be read: %v", err)
+			return
+		}
+		if got != want {
+			v.add(Altered, "the zip hashes to %s, its .ziphash says %s", got, want)
+			return
+		}
+	}
+	if v.tree != "" {
+		got, err := dirhash.HashDir(v.tree, v.mv.String(), dirhash.Hash1)
+		if err != nil {
+			v.add(Altered, "the extracted tree cannot be read: %v", err)
+			return
+		}
+		if got != want {
+			v.add(Altered, "the extracted tree was modified: it hashes to %s, its zip to %s", got, want)
+			return
+		}
+	}
+	compareSums(v, sums, v.mv.Version, want)
+}
+
+// hashMod is the go.sum hash of a go.mod file.
+func hashMod(file string) (string, error) {
+	return dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(file) })
+}
+
+func compareSums(v *version, sums goSums, vers, have string) {
+	for _, l := range sums[v.mv.Path+" "+vers] {
+		if l.hash != have {
+			what := "zip"
+			if strings.HasSuffix(vers, "/go.mod") {
+				what = "go.mod"
+			}
+			v.add(Mismatch, "%s says %s for the %s, the cache holds %s", l.file, l.hash, what, have)
+			return
+		}
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return s
+}
+
+// HumanBytes writes a size for a person: GiB, MiB or KiB.
+func HumanBytes(n uint64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
