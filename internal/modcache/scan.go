@@ -111,8 +111,6 @@ type version struct {
 	mv       module.Version
 	dir      string   // .../cache/download/ESCAPED/@v
 	base     string   // ESCAPED-VERSION
-	files    []string // names in dir that belong to it (not .lock)
-	tmp      []string // temporary files of downloads, absolute
 	tree     string   // extracted tree, "" when absent
 	treeTmp  []string // extraction directories of old go commands
 	has      map[string]bool
@@ -278,7 +276,6 @@ func collect(root, dir, path string, byKey map[string]*version) error {
 		}
 		if base, ok := tmpOf(name); ok {
 			if v := get(base); v != nil {
-				v.tmp = append(v.tmp, filepath.Join(dir, name))
 				v.bytes += info.Size()
 				v.add(Incomplete, "a download that did not finish left %s", name)
 			}
@@ -293,7 +290,6 @@ func collect(root, dir, path string, byKey map[string]*version) error {
 			continue
 		}
 		if v := get(base); v != nil {
-			v.files = append(v.files, name)
 			v.has[ext] = true
 			v.bytes += info.Size()
 		}
