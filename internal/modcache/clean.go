@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -45,26 +44,20 @@ func Find(root string, mv module.Version) (Held, error) {
 		return h, err
 	}
 	for _, e := range entries {
-		name := e.Name()
-		base, ok := tmpOf(name)
-		if !ok {
-			ext := filepath.Ext(name)
-			base, ok = name[:len(name)-len(ext)], ext != "" && slices.Contains(cacheExts, ext[1:])
-		}
+		base, _, ok := fileOf(e.Name())
 		if !ok || base != escVers || e.IsDir() {
 			continue
 		}
-		h.Files = append(h.Files, filepath.Join(dir, name))
+		h.Files = append(h.Files, filepath.Join(dir, e.Name()))
 		if info, err := e.Info(); err == nil {
 			h.Bytes += info.Size()
 		}
 	}
-	tree := filepath.Join(root, filepath.FromSlash(escPath)+"@"+escVers)
-	if fi, err := os.Lstat(tree); err == nil && fi.IsDir() {
+	tree, unfinished := extracted(root, escPath, escVers)
+	if tree != "" {
 		h.Trees = append(h.Trees, tree)
 	}
-	old, _ := filepath.Glob(globQuote(tree) + ".tmp-*")
-	h.Trees = append(h.Trees, old...)
+	h.Trees = append(h.Trees, unfinished...)
 	for _, t := range h.Trees {
 		h.Bytes += treeSize(t)
 	}

@@ -23,6 +23,8 @@ func TestRemoveNeverFollowsLinks(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(tree, "link")); err != nil {
 		t.Skip(err)
 	}
+	unfinished := tree + ".tmp-12345" // an extraction an old go command did not finish
+	os.MkdirAll(unfinished, 0o555)
 	os.Chmod(filepath.Join(tree, "sub"), 0o555)
 	os.Chmod(tree, 0o555)
 	dl := filepath.Join(root, "cache", "download", "example.com", "m", "@v")
@@ -33,14 +35,16 @@ func TestRemoveNeverFollowsLinks(t *testing.T) {
 	os.WriteFile(filepath.Join(dl, "v1.1.0.zip"), []byte("other version"), 0o644)
 
 	h, err := Find(root, mv)
-	if err != nil || len(h.Files) != 4 || len(h.Trees) != 1 {
+	if err != nil || len(h.Files) != 4 || len(h.Trees) != 2 {
 		t.Fatalf("Find = %+v, %v", h, err)
 	}
 	if err := Remove(root, h); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Lstat(tree); !os.IsNotExist(err) {
-		t.Errorf("tree still there: %v", err)
+	for _, dir := range []string{tree, unfinished} {
+		if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s still there: %v", dir, err)
+		}
 	}
 	if data, err := os.ReadFile(filepath.Join(outside, "keep.txt")); err != nil || string(data) != "keep" {
 		t.Errorf("the link's target was touched: %q, %v", data, err)
@@ -58,14 +62,15 @@ func TestRemoveNeverFollowsLinks(t *testing.T) {
 	}
 }
 
-func FuzzTmpOf(f *testing.F) {
+func FuzzFileOf(f *testing.F) {
 	for _, s := range []string{"v1.0.0.zip123.tmp", "v1.0.0.mod.tmp", "x.tmp", ".zip1.tmp", "v1.0.0.zip"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		base, ok := tmpOf(name)
-		if ok && !strings.HasPrefix(name, base+".") {
-			t.Errorf("tmpOf(%q) = %q, not a prefix", name, base)
+		base, kind, ok := fileOf(name)
+		whole := kind == "tmp" && strings.HasPrefix(name, base+".") || name == base+"."+kind
+		if ok && !whole {
+			t.Errorf("fileOf(%q) = %q, %q: not its parts", name, base, kind)
 		}
 	})
 }

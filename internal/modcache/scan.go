@@ -274,36 +274,26 @@ func collect(root, dir, path string, byKey map[string]*version) error {
 		if err != nil {
 			continue
 		}
-		if base, ok := tmpOf(name); ok {
-			if v := get(base); v != nil {
-				v.bytes += info.Size()
-				v.add(Incomplete, "a download that did not finish left %s", name)
-			}
+		base, kind, ok := fileOf(name)
+		if !ok {
 			continue
 		}
-		i := strings.LastIndexByte(name, '.')
-		if i < 0 {
+		v := get(base)
+		if v == nil {
 			continue
 		}
-		base, ext := name[:i], name[i+1:]
-		if ext == "lock" || !slices.Contains(cacheExts, ext) {
-			continue
-		}
-		if v := get(base); v != nil {
-			v.has[ext] = true
-			v.bytes += info.Size()
+		v.bytes += info.Size()
+		if kind == "tmp" {
+			v.add(Incomplete, "a download that did not finish left %s", name)
+		} else {
+			v.has[kind] = true
 		}
 	}
 	for _, v := range byKey {
-		if v.dir != dir {
-			continue
+		if v.dir == dir {
+			escPath, _ := module.EscapePath(v.mv.Path)
+			v.tree, v.treeTmp = extracted(root, escPath, v.base)
 		}
-		escPath, _ := module.EscapePath(v.mv.Path)
-		tree := filepath.Join(root, filepath.FromSlash(escPath)+"@"+v.base)
-		if fi, err := os.Lstat(tree); err == nil && fi.IsDir() {
-			v.tree = tree
-		}
-		v.treeTmp, _ = filepath.Glob(globQuote(tree) + ".tmp-*")
 	}
 	return nil
 }
@@ -322,16 +312,37 @@ func tmpOf(name string) (base string, ok bool) {
 	return rest[:i], true
 }
 
-// globQuote escapes the characters filepath.Glob treats specially.
-func globQuote(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[\`, r) && (r != '\\' || filepath.Separator != '\\') {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
+// fileOf says which version a file of an @v directory belongs to, and
+// what it is: one of cacheExts, or "tmp" for a download's temporary file.
+// The version list, .lock files and anything else are not a version's.
+func fileOf(name string) (base, kind string, ok bool) {
+	if base, ok := tmpOf(name); ok {
+		return base, "tmp", true
 	}
-	return b.String()
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 || !slices.Contains(cacheExts, name[i+1:]) {
+		return "", "", false
+	}
+	return name[:i], name[i+1:], true
+}
+
+// extracted returns a version's extracted tree, "" when there is none,
+// and the extraction directories that old go commands left beside it
+// (TREE.tmp-*). The parent is listed rather than globbed: Glob cannot
+// escape a module path's characters on Windows.
+func extracted(root, escPath, escVers string) (tree string, unfinished []string) {
+	full := filepath.Join(root, filepath.FromSlash(escPath)+"@"+escVers)
+	if fi, err := os.Lstat(full); err == nil && fi.IsDir() {
+		tree = full
+	}
+	siblings, _ := os.ReadDir(filepath.Dir(full))
+	prefix := filepath.Base(full) + ".tmp-"
+	for _, e := range siblings {
+		if strings.HasPrefix(e.Name(), prefix) {
+			unfinished = append(unfinished, filepath.Join(filepath.Dir(full), e.Name()))
+		}
+	}
+	return tree, unfinished
 }
 
 // goSums maps "path version" and "path version/go.mod" to the hashes the
@@ -407,7 +418,7 @@ func check(v *version, sums goSums) {
 	data, err := os.ReadFile(v.path("ziphash"))
 	want := strings.TrimSpace(string(data))
 	if err != nil || !strings.HasPrefix(want, "h1:") || strings.ContainsAny(want, " \n") {
-		v.add(Altered, "its .ziphash is not a hash: %q", firstLine(string(data)))
+		v.add(Altered, "its .ziphash is not a hash: %.80q", data)
 		return
 	}
 	v.sumZip = want
@@ -456,14 +467,6 @@ func compareSums(v *version, sums goSums, vers, have string) {
 			return
 		}
 	}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return s
 }
 
 // HumanBytes writes a size for a person: GiB, MiB or KiB.
