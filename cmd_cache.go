@@ -72,6 +72,9 @@ func runCache(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if clean {
+		// The verdict first: what was found, and whether the database
+		// could be asked; then what removing it means.
+		printCache(a, r)
 		var bad []module.Version
 		seen := map[module.Version]bool{}
 		for _, e := range r.Entries {
@@ -82,7 +85,6 @@ func runCache(ctx context.Context, a *app, args []string) error {
 			}
 		}
 		if len(bad) == 0 {
-			printCache(a, r)
 			return nil
 		}
 		return cleanCache(ctx, a, f, r.ModCache, bad)
