@@ -149,7 +149,7 @@ func TestCacheCleanRemovesOnlyTheBadAndGoDownloadsThemAgain(t *testing.T) {
 	before := fingerprint(t, c.cache)
 
 	out, code := c.run(t, "n\n", "cache", "clean")
-	if code != 0 || !strings.Contains(out, "nothing removed") {
+	if code != 0 || !strings.Contains(out, "nothing removed") || !strings.Contains(out, "example.com/edited@v1.0.0: the extracted tree was modified") {
 		t.Fatalf("declined clean: exit %d\n%s", code, out)
 	}
 	if after := fingerprint(t, c.cache); len(after) != len(before) {
