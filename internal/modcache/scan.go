@@ -12,6 +12,7 @@ package modcache
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -104,6 +105,10 @@ type Options struct {
 	Unchecked func(path string) string
 	// Workers bounds the versions hashed at once (0: GOMAXPROCS).
 	Workers int
+	// Summed limits the scan to the versions whose code the go.sum files
+	// hold a hash for: a module's build list as go mod verify sees it,
+	// without walking the rest of the cache.
+	Summed bool
 }
 
 // version is one module version as the cache holds it.
@@ -129,11 +134,16 @@ func (v *version) add(status Status, format string, args ...any) {
 // Scan checks every module version in the cache. A cancelled ctx stops it
 // with ctx's error.
 func Scan(ctx context.Context, o Options) (*Report, error) {
-	versions, err := list(o.Root)
+	sums, err := readGoSums(o.GoSums)
 	if err != nil {
 		return nil, err
 	}
-	sums, err := readGoSums(o.GoSums)
+	var versions []*version
+	if o.Summed {
+		versions, err = listSummed(o.Root, sums)
+	} else {
+		versions, err = list(o.Root)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +161,9 @@ func Scan(ctx context.Context, o Options) (*Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			hs := newHasher()
 			for v := range next {
-				check(v, sums)
+				check(v, sums, hs)
 				if (o.Lookup == nil && o.Unchecked == nil) || len(v.problems) > 0 {
 					continue
 				}
@@ -164,8 +175,12 @@ func Scan(ctx context.Context, o Options) (*Report, error) {
 			}
 		}()
 	}
+	// The largest first, so that no big version starts last while the
+	// other workers idle.
+	bySize := slices.Clone(versions)
+	slices.SortStableFunc(bySize, func(a, b *version) int { return cmp.Compare(b.bytes, a.bytes) })
 feed:
-	for _, v := range versions {
+	for _, v := range bySize {
 		select {
 		case next <- v:
 		case <-ctx.Done():
@@ -230,6 +245,49 @@ func list(root string) ([]*version, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sorted(byKey), nil
+}
+
+// listSummed finds the versions of the cache that sums hold a zip hash
+// for, reading only their modules' @v directories. A version not in the
+// cache is not downloaded yet, which is no fault.
+func listSummed(root string, sums goSums) ([]*version, error) {
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("GOMODCACHE %q is not an absolute path", root)
+	}
+	paths := map[string]bool{}
+	for key := range sums {
+		path, vers, _ := strings.Cut(key, " ")
+		if !strings.HasSuffix(vers, "/go.mod") {
+			paths[path] = true
+		}
+	}
+	byKey := map[string]*version{}
+	for path := range paths {
+		esc, err := module.EscapePath(path)
+		if err != nil {
+			continue // the go command reports a bad go.sum line itself
+		}
+		dir := filepath.Join(root, "cache", "download", filepath.FromSlash(esc), "@v")
+		err = collect(root, dir, path, byKey)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for key := range byKey {
+		path, vers, _ := strings.Cut(key, "@")
+		if sums[path+" "+vers] == nil {
+			delete(byKey, key)
+		}
+	}
+	return sorted(byKey), nil
+}
+
+// sorted lists versions by path, then version.
+func sorted(byKey map[string]*version) []*version {
 	out := make([]*version, 0, len(byKey))
 	for _, v := range byKey {
 		out = append(out, v)
@@ -240,7 +298,7 @@ func list(root string) ([]*version, error) {
 		}
 		return out[i].mv.Version < out[j].mv.Version
 	})
-	return out, nil
+	return out
 }
 
 // cacheExts are the files the go command keeps for a version.
@@ -382,7 +440,7 @@ func readGoSums(files []string) (goSums, error) {
 
 // check finds what is incomplete or altered in v, and what a go.sum
 // contradicts.
-func check(v *version, sums goSums) {
+func check(v *version, sums goSums, hs *hasher) {
 	if v.has["partial"] {
 		v.add(Incomplete, "its extraction did not finish (%s.partial)", v.base)
 	}
@@ -427,7 +485,7 @@ func check(v *version, sums goSums) {
 			v.add(Altered, "the zip is not a valid module zip: %v", err)
 			return
 		}
-		got, err := dirhash.HashZip(v.path("zip"), dirhash.Hash1)
+		got, err := hs.hashZip(v.path("zip"))
 		if err != nil {
 			v.add(Altered, "the zip cannot be read: %v", err)
 			return
@@ -438,7 +496,7 @@ func check(v *version, sums goSums) {
 		}
 	}
 	if v.tree != "" {
-		got, err := dirhash.HashDir(v.tree, v.mv.String(), dirhash.Hash1)
+		got, err := hs.hashDir(v.tree, v.mv.String())
 		if err != nil {
 			v.add(Altered, "the extracted tree cannot be read: %v", err)
 			return
