@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/modcache"
+	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
@@ -107,7 +109,14 @@ func fingerprint(t *testing.T, root string) map[string][32]byte {
 
 func TestCacheFindsExactlyThePollution(t *testing.T) {
 	c := newCacheMachine(t)
+	lookups := c.proxy.HitsContaining("/lookup/")
 	r, got, code := c.report(t)
+	// The database pass costs tiles, not a request per module: the go
+	// command's cached lookups answer for what it fetched with the
+	// database on, so only the zip fetched with GOSUMDB=off is looked up.
+	if n := c.proxy.HitsContaining("/lookup/") - lookups; n != 1 {
+		t.Errorf("%d lookups in the database, want 1 (example.com/altered)", n)
+	}
 	want := map[string]modcache.Status{
 		"example.com/edited":    modcache.Altered,    // tree differs from its zip
 		"example.com/altered":   modcache.Mismatch,   // zip differs from the database
@@ -229,5 +238,93 @@ func TestCacheWithAMisbehavingDatabase(t *testing.T) {
 				t.Errorf("exit %d\n%s", code, out)
 			}
 		})
+	}
+}
+
+// integrity runs godoctor check and returns its cache.integrity entry.
+func (c *cacheMachine) integrity(t *testing.T, args ...string) report.Check {
+	t.Helper()
+	var out, errb strings.Builder
+	err := run(context.Background(), c.sys, append([]string{"check", "--json"}, args...), strings.NewReader(""), &out, &errb)
+	exitCode(err, &errb)
+	var r report.Report
+	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	for _, ch := range r.Checks {
+		if ch.ID == "cache.integrity" {
+			return ch
+		}
+	}
+	t.Fatalf("no cache.integrity in\n%s", out.String())
+	return report.Check{}
+}
+
+// requireAll makes the current module require mods at v1.0.0, with the
+// go.sum lines of their true bytes.
+func (c *cacheMachine) requireAll(t *testing.T, mods ...string) {
+	t.Helper()
+	gomod := "module example.com/m\n\ngo 1.21\n\nrequire (\n"
+	var sum strings.Builder
+	for _, m := range mods {
+		gomod += "\t" + m + " v1.0.0\n"
+		fmt.Fprintf(&sum, "%s v1.0.0 %s\n%s v1.0.0/go.mod %s\n", m, c.proxy.ZipHash(m, "v1.0.0"), m, c.proxy.ModHash(m, "v1.0.0"))
+	}
+	os.WriteFile(filepath.Join(c.sys.Dir, "go.mod"), []byte(gomod+")\n"), 0o644)
+	os.WriteFile(filepath.Join(c.sys.Dir, "go.sum"), []byte(sum.String()), 0o644)
+}
+
+// TestIntegrityCheckOfTheBuildList: the check hashes the versions the
+// current module's go.sum lists, finds what go mod verify finds and what
+// only the database and go.sum reveal, leaves the rest of the cache to
+// godoctor cache, and its fix is what makes go mod verify pass again.
+func TestIntegrityCheckOfTheBuildList(t *testing.T) {
+	c := newCacheMachine(t)
+	c.requireAll(t, "example.com/clean", "example.com/edited", "example.com/altered", "corp.example/teammate")
+
+	// The judge: go mod verify sees the edited tree, not what a mirror
+	// altered before the zip was hashed.
+	verify, err := system.ExecRunner(context.Background(), c.sys.Dir, c.sys.Environ(), c.gobin, "mod", "verify")
+	if err == nil || !strings.Contains(err.Error()+string(verify), "example.com/edited v1.0.0: dir has been modified") {
+		t.Fatalf("go mod verify: %v\n%s", err, verify)
+	}
+
+	want := "godoctor cache clean corp.example/teammate@v1.0.0 example.com/altered@v1.0.0 example.com/edited@v1.0.0"
+	for _, args := range [][]string{nil, {"--offline"}} {
+		ch := c.integrity(t, args...)
+		if ch.Status != "fail" || len(ch.Fixes) != 1 || ch.Fixes[0].Command != want {
+			t.Errorf("%v: %s %q %q %+v, want a failure fixed by %q", args, ch.Status, ch.Summary, ch.Details, ch.Fixes, want)
+		}
+		// Not in the build list: found by godoctor cache only.
+		if strings.Contains(strings.Join(ch.Details, "\n"), "killed") {
+			t.Errorf("%v: the check looked beyond the build list: %q", args, ch.Details)
+		}
+	}
+
+	if out, code := c.run(t, "y\n", strings.Fields(want)[1:]...); code != 0 {
+		t.Fatalf("%s: exit %d\n%s", want, code, out)
+	}
+	c.goCmd(t, nil, "mod", "download", "example.com/edited@v1.0.0", "example.com/altered@v1.0.0", "corp.example/teammate@v1.0.0")
+	if verify, err := system.ExecRunner(context.Background(), c.sys.Dir, c.sys.Environ(), c.gobin, "mod", "verify"); err != nil {
+		t.Fatalf("go mod verify after the fix: %v\n%s", err, verify)
+	}
+	if ch := c.integrity(t); ch.Status != "ok" || !strings.Contains(ch.Summary, "4 cached module versions") || !strings.Contains(strings.Join(ch.Details, "\n"), "corp.example/teammate@v1.0.0: unverified") {
+		t.Errorf("after the fix: %s %q %q", ch.Status, ch.Summary, ch.Details)
+	}
+
+	// With the database out of reach the local hashes still count, and the
+	// summary says what was not asked.
+	c.proxy.SetFault(testproxy.Fault{Status: 500})
+	defer c.proxy.SetFault(testproxy.Fault{})
+	if ch := c.integrity(t, "--timeout", "500ms"); ch.Status != "ok" || !strings.Contains(ch.Summary, "could not be asked") {
+		t.Errorf("database down: %s %q %q", ch.Status, ch.Summary, ch.Details)
+	}
+}
+
+func TestIntegrityCheckOutsideAModule(t *testing.T) {
+	c := newCacheMachine(t)
+	c.sys.Dir = c.home
+	if ch := c.integrity(t, "--offline"); ch.Status != "skip" || !strings.Contains(ch.Summary, "godoctor cache") {
+		t.Errorf("%s %q", ch.Status, ch.Summary)
 	}
 }

@@ -5,7 +5,7 @@ func All() []*Check {
 	return []*Check{
 		goInstalled, goVersion, goPath,
 		envGoproxy, envGosumdb, envPrivate, envSource, envFlags,
-		cacheModcache, toolsVCS,
+		cacheModcache, cacheIntegrity, toolsVCS,
 		netProxy, netSumdb,
 	}
 }

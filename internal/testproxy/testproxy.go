@@ -158,6 +158,20 @@ func (s *Server) Hits(path string) int {
 	return s.hits[path]
 }
 
+// HitsContaining returns how many requests reached paths that contain
+// part.
+func (s *Server) HitsContaining(part string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for path, hits := range s.hits {
+		if strings.Contains(path, part) {
+			n += hits
+		}
+	}
+	return n
+}
+
 // Statuses returns the status of every answer to a path, in order.
 func (s *Server) Statuses(path string) []int {
 	s.mu.Lock()
@@ -217,6 +231,15 @@ func (s *Server) SumDBHandler() http.Handler {
 func (s *Server) ZipHash(path, version string) string {
 	if b := s.find(path, version); b != nil {
 		return b.zipHash
+	}
+	return ""
+}
+
+// ModHash returns the h1: hash of a module's go.mod as the database has
+// it.
+func (s *Server) ModHash(path, version string) string {
+	if b := s.find(path, version); b != nil {
+		return b.modHash
 	}
 	return ""
 }
