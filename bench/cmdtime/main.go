@@ -1,6 +1,9 @@
+//go:build unix
+
 // Command cmdtime times two commands against each other in one run: it
 // alternates them (so that both see the same machine state), then prints
-// the median and minimum wall time of each and their ratio.
+// the median and minimum wall time of each, the peak memory of each, and
+// their ratio.
 //
 //	go run ./bench/cmdtime -runs 30 -base 'go env -json' -cand 'godoctor check --offline --json'
 package main
@@ -10,8 +13,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -26,15 +31,18 @@ func main() {
 		os.Exit(2)
 	}
 	var tb, tc []time.Duration
+	var peakB, peakC int64
 	for i := 0; i < *runs+2; i++ {
-		b, c := timeOne(*base), timeOne(*cand)
+		b, rb := timeOne(*base)
+		c, rc := timeOne(*cand)
+		peakB, peakC = max(peakB, rb), max(peakC, rc)
 		if i >= 2 { // the first runs warm caches
 			tb, tc = append(tb, b), append(tc, c)
 		}
 	}
 	mb, mc := median(tb), median(tc)
-	fmt.Printf("%-45s median %8s  min %8s\n", *base, mb.Round(10*time.Microsecond), slices.Min(tb).Round(10*time.Microsecond))
-	fmt.Printf("%-45s median %8s  min %8s\n", *cand, mc.Round(10*time.Microsecond), slices.Min(tc).Round(10*time.Microsecond))
+	fmt.Printf("%-45s median %8s  min %8s  peak %4d MiB\n", *base, mb.Round(10*time.Microsecond), slices.Min(tb).Round(10*time.Microsecond), peakB>>20)
+	fmt.Printf("%-45s median %8s  min %8s  peak %4d MiB\n", *cand, mc.Round(10*time.Microsecond), slices.Min(tc).Round(10*time.Microsecond), peakC>>20)
 	ratio := float64(mc) / float64(mb)
 	fmt.Printf("ratio (median): %.2fx over %d runs each\n", ratio, *runs)
 	if *goal > 0 && ratio > *goal {
@@ -43,7 +51,9 @@ func main() {
 	}
 }
 
-func timeOne(cmdline string) time.Duration {
+// timeOne runs a command line and returns its wall time and peak resident
+// memory in bytes.
+func timeOne(cmdline string) (time.Duration, int64) {
 	args := strings.Fields(cmdline)
 	cmd := exec.Command(args[0], args[1:]...)
 	start := time.Now()
@@ -53,7 +63,12 @@ func timeOne(cmdline string) time.Duration {
 			os.Exit(1)
 		}
 	}
-	return time.Since(start)
+	elapsed := time.Since(start)
+	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	if runtime.GOOS != "darwin" {
+		peak <<= 10 // KiB elsewhere
+	}
+	return elapsed, int64(peak)
 }
 
 func median(d []time.Duration) time.Duration {
