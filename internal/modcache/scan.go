@@ -109,6 +109,8 @@ type Options struct {
 	// hold a hash for: a module's build list as go mod verify sees it,
 	// without walking the rest of the cache.
 	Summed bool
+	// Only, when not nil, limits the scan to these versions.
+	Only []module.Version
 }
 
 // version is one module version as the cache holds it.
@@ -139,9 +141,12 @@ func Scan(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	var versions []*version
-	if o.Summed {
-		versions, err = listSummed(o.Root, sums)
-	} else {
+	switch {
+	case o.Summed:
+		versions, err = listOnly(o.Root, sums.versions())
+	case o.Only != nil:
+		versions, err = listOnly(o.Root, o.Only)
+	default:
 		versions, err = list(o.Root)
 	}
 	if err != nil {
@@ -248,28 +253,28 @@ func list(root string) ([]*version, error) {
 	return sorted(byKey), nil
 }
 
-// listSummed finds the versions of the cache that sums hold a zip hash
-// for, reading only their modules' @v directories. A version not in the
-// cache is not downloaded yet, which is no fault.
-func listSummed(root string, sums goSums) ([]*version, error) {
+// listOnly finds the given versions in the cache, reading only their
+// modules' @v directories. A version not in the cache is not downloaded
+// yet, which is no fault.
+func listOnly(root string, only []module.Version) ([]*version, error) {
 	if !filepath.IsAbs(root) {
 		return nil, fmt.Errorf("GOMODCACHE %q is not an absolute path", root)
 	}
-	paths := map[string]bool{}
-	for key := range sums {
-		path, vers, _ := strings.Cut(key, " ")
-		if !strings.HasSuffix(vers, "/go.mod") {
-			paths[path] = true
-		}
-	}
+	want := map[string]bool{}
 	byKey := map[string]*version{}
-	for path := range paths {
-		esc, err := module.EscapePath(path)
+	read := map[string]bool{}
+	for _, mv := range only {
+		want[mv.String()] = true
+		if read[mv.Path] {
+			continue
+		}
+		read[mv.Path] = true
+		esc, err := module.EscapePath(mv.Path)
 		if err != nil {
 			continue // the go command reports a bad go.sum line itself
 		}
 		dir := filepath.Join(root, "cache", "download", filepath.FromSlash(esc), "@v")
-		err = collect(root, dir, path, byKey)
+		err = collect(root, dir, mv.Path, byKey)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -278,8 +283,7 @@ func listSummed(root string, sums goSums) ([]*version, error) {
 		}
 	}
 	for key := range byKey {
-		path, vers, _ := strings.Cut(key, "@")
-		if sums[path+" "+vers] == nil {
+		if !want[key] {
 			delete(byKey, key)
 		}
 	}
@@ -408,6 +412,18 @@ func extracted(root, escPath, escVers string) (tree string, unfinished []string)
 type goSums map[string][]sumLine
 
 type sumLine struct{ hash, file string }
+
+// versions are the module versions whose code the sums hold a hash for.
+func (sums goSums) versions() []module.Version {
+	var out []module.Version
+	for key := range sums {
+		path, vers, _ := strings.Cut(key, " ")
+		if !strings.HasSuffix(vers, "/go.mod") {
+			out = append(out, module.Version{Path: path, Version: vers})
+		}
+	}
+	return out
+}
 
 func readGoSums(files []string) (goSums, error) {
 	sums := goSums{}
