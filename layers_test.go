@@ -12,7 +12,7 @@ import (
 // layers, so the engine runs headless and only tui knows Bubble Tea. The
 // README's Development section draws the same picture.
 var layers = [][]string{
-	{"redact", "i18n", "suggest"},
+	{"redact", "i18n", "suggest", "failure"},
 	{"gosettings", "system"},
 	{"goenv", "shell", "web"},
 	{"change", "checksumdb", "modcache", "toolchain"},

@@ -20,7 +20,8 @@ var testSupport = map[string]bool{"fakesys": true, "gosandbox": true, "testproxy
 
 // keys collects every text the code translates: the first argument of a
 // call to a method T when it is a string literal or a string constant,
-// the Title of every check, and the installer's progress phases.
+// the Title of every check, the installer's progress phases, and what
+// the failure families say (Means, Causes, Advice).
 func keys(t *testing.T) map[string]string {
 	t.Helper()
 	found := map[string]string{}
@@ -69,9 +70,18 @@ func keys(t *testing.T) map[string]string {
 					return true
 				}
 				dir := filepath.Base(filepath.Dir(path))
-				if key.Name == "Title" && dir == "checks" || key.Name == "phase" && dir == "installer" {
-					if s, ok := literal(n.Value); ok {
-						found[s] = fset.Position(n.Pos()).String()
+				translated := key.Name == "Title" && dir == "checks" || key.Name == "phase" && dir == "installer" ||
+					dir == "failure" && (key.Name == "Means" || key.Name == "Causes" || key.Name == "Advice")
+				if !translated {
+					return true
+				}
+				values := []ast.Expr{n.Value}
+				if list, ok := n.Value.(*ast.CompositeLit); ok {
+					values = list.Elts
+				}
+				for _, v := range values {
+					if s, ok := literal(v); ok {
+						found[s] = fset.Position(v.Pos()).String()
 					}
 				}
 			}

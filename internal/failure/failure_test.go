@@ -1,0 +1,151 @@
+package failure
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestRecognise(t *testing.T) {
+	for _, c := range []struct {
+		text, family, module, version string
+	}{
+		// Texts of the real go command (Go 1.26), as it prints them.
+		{"go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off", "goproxy-off", "example.com/x", "v1.0.0"},
+		{"go: example.com/x@v1.0.0: GOPROXY list is not the empty string, but contains no entries", "invalid-goproxy", "example.com/x", "v1.0.0"},
+		{"go: example.com/x@v1.0.0: invalid proxy URL scheme (must be https, http, file): ftp://x", "invalid-goproxy", "example.com/x", "v1.0.0"},
+		{`go: example.com/x@v1.0.0: Get "http://127.0.0.1:9/example.com/x/@v/v1.0.0.info": dial tcp 127.0.0.1:9: connect: connection refused`, "proxy-unreachable", "example.com/x", "v1.0.0"},
+		{`go: example.com/x@v1.0.0: Get "https://proxy.invalid/example.com/x/@v/v1.0.0.info": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused`, "http-proxy-unreachable", "example.com/x", "v1.0.0"},
+		{"go: parsing $GOFLAGS: unknown flag -nosuchflag", "goflags-invalid", "", ""},
+		{"-mod=bogus not supported (can be '', 'mod', 'readonly', or 'vendor')", "goflags-invalid", "", ""},
+		{"go: downloading go1.99.0 (linux/amd64)\ngo: download go1.99.0 for linux/amd64: toolchain not available", "toolchain-unavailable", "", ""},
+		{"go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)", "go-version-too-old", "", ""},
+		{"verifying golang.org/x/text@v0.14.0: checksum mismatch\n\tdownloaded: h1:a\n\tgo.sum:     h1:b\n\nSECURITY ERROR\nThis download does NOT match an earlier download recorded in go.sum.", "checksum-mismatch", "golang.org/x/text", "v0.14.0"},
+		{"go: github.com/acme/x@v9.9.9: reading https://proxy.example/github.com/acme/x/@v/v9.9.9.info: 410 Gone\n\tserver response: not found: unknown revision v9.9.9", "proxy-not-found", "github.com/acme/x", "v9.9.9"},
+		{"go: github.com/acme/x@v9.9.9: invalid version: unknown revision v9.9.9", "unknown-revision", "github.com/acme/x", "v9.9.9"},
+		{"\tfatal: could not read Username for 'https://github.com': terminal prompts disabled", "private-repo-auth", "", ""},
+		{"go: inconsistent vendoring in /src/app:", "vendor-inconsistent", "", ""},
+		{"verifying example.com/m@v1.2.3/go.mod: example.com/m@v1.2.3/go.mod: reading http://127.0.0.1:9/lookup/example.com/m@v1.2.3: 500 Internal Server Error", "sumdb-unreachable", "example.com/m", "v1.2.3"},
+	} {
+		hits := Recognise(c.text)
+		if len(hits) != 1 || hits[0].Family.ID != c.family || hits[0].Module != c.module || hits[0].Version != c.version {
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Family.ID+" "+h.Module+"@"+h.Version)
+			}
+			t.Errorf("%q:\n got %q\nwant [%s %s@%s]", c.text, got, c.family, c.module, c.version)
+		}
+	}
+}
+
+func TestRecogniseNothingOrdinary(t *testing.T) {
+	for _, text := range []string{
+		"",
+		"./m.go:3:23: undefined: undefinedThing",
+		"--- FAIL: TestX (0.00s)\n    m_test.go:5: expected 1, got 2: https://example.com/docs\nFAIL",
+		"go: downloading golang.org/x/text v0.14.0\ngo: finding module for package example.com/x",
+		"go: go.mod requires go >= 1.22; switching to go1.22.0",
+		`panic: Get "https://api.example.com/v1": context deadline exceeded`,
+	} {
+		if hits := Recognise(text); len(hits) != 0 {
+			t.Errorf("%q recognised as %s", text, hits[0].Family.ID)
+		}
+	}
+}
+
+// TestOncePerVersion: a build log repeats a failure for every package
+// that imports the module; one finding per family and module version.
+func TestOncePerVersion(t *testing.T) {
+	line := "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n"
+	other := "go: example.com/y@v1.0.0: module lookup disabled by GOPROXY=off\n"
+	if hits := Recognise(line + line + other + line); len(hits) != 2 || hits[1].Module != "example.com/y" || hits[1].Line != 3 {
+		t.Errorf("hits: %+v", hits)
+	}
+}
+
+// TestTroubleshootingDocument: docs/troubleshooting.md has a section for
+// every family, and every example in a section is recognised as one of
+// the section's families and nothing else.
+func TestTroubleshootingDocument(t *testing.T) {
+	for _, name := range []string{"../../docs/troubleshooting.md", "../../docs/troubleshooting.zh-CN.md"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		familyLine := regexp.MustCompile("(?m)^(?:Family|族): (.*)$")
+		id := regexp.MustCompile("`([a-z0-9-]+)`")
+		documented := map[string]bool{}
+		for _, section := range strings.Split(string(data), "\n## ")[1:] {
+			m := familyLine.FindStringSubmatch(section)
+			if m == nil {
+				continue
+			}
+			want := map[string]bool{}
+			for _, f := range id.FindAllStringSubmatch(m[1], -1) {
+				if ByID(f[1]) == nil {
+					t.Errorf("%s: unknown family %s", name, f[1])
+				}
+				want[f[1]], documented[f[1]] = true, true
+			}
+			blocks := strings.Split(section, "```")
+			for i := 1; i < len(blocks); i += 2 {
+				hits := Recognise(blocks[i])
+				if len(hits) == 0 {
+					t.Errorf("%s: the example is not recognised:\n%s", name, blocks[i])
+				}
+				for _, h := range hits {
+					if !want[h.Family.ID] {
+						t.Errorf("%s: the example is recognised as %s, not %v:\n%s", name, h.Family.ID, want, blocks[i])
+					}
+				}
+			}
+		}
+		for _, f := range Families {
+			if !documented[f.ID] {
+				t.Errorf("%s has no section for the family %s", name, f.ID)
+			}
+		}
+	}
+}
+
+func FuzzRecognise(f *testing.F) {
+	f.Add("go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n\tmore")
+	f.Add("verifying a.b/c@v1: checksum mismatch\nSECURITY ERROR\n")
+	f.Add(`Get "https://x/": proxyconnect tcp: x509: certificate signed by unknown authority`)
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Count(text, "\n") + 1
+		hits := Recognise(text)
+		if len(hits) > lines {
+			t.Fatalf("%d hits in %d lines", len(hits), lines)
+		}
+		for _, h := range hits {
+			if h.Line < 1 || h.Line > lines || !strings.Contains(text, h.Quote) || len(h.Quote) > MaxLine {
+				t.Fatalf("hit %+v is not a line of the text", h)
+			}
+		}
+	})
+}
+
+// BenchmarkRecogniseBuildLog: a 10,000-line build log with two failures
+// in it (goal: under 100 ms before the checks run).
+func BenchmarkRecogniseBuildLog(b *testing.B) {
+	var log strings.Builder
+	for i := range 10_000 {
+		switch i {
+		case 5000:
+			log.WriteString("go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n")
+		case 9000:
+			log.WriteString(`go: example.com/y@v1.0.0: Get "https://proxy.example/example.com/y/@v/v1.0.0.info": dial tcp 203.0.113.7:443: i/o timeout` + "\n")
+		default:
+			log.WriteString("# example.com/app/internal/pkg\ninternal/pkg/file.go:12:2: declared and not used: x see https://go.dev/ref/spec\n"[:60] + "\n")
+		}
+	}
+	text := log.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if len(Recognise(text)) != 2 {
+			b.Fatal("the failures were not found")
+		}
+	}
+}
