@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -90,9 +89,7 @@ func runCache(ctx context.Context, a *app, args []string) error {
 		return cleanCache(ctx, a, f, r.ModCache, bad)
 	}
 	if f.json {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := writeJSON(a, r); err != nil {
 			return err
 		}
 	} else {

@@ -143,6 +143,7 @@ var commands = map[string]command{
 	"undo":    {runUndo, "godoctor undo"},
 	"install": {runInstall, "godoctor install 1.26.8 --default"},
 	"cache":   {runCache, "godoctor cache --offline"},
+	"explain": {runExplain, "go build 2>&1 | godoctor explain"},
 	"version": {runVersion, "godoctor version"},
 }
 

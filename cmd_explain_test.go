@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoctorhq/godoctor/internal/testproxy"
+)
+
+// goFails runs the real go command on the machine, in dir, and returns
+// what it printed (stdout and stderr, as go build 2>&1 gives them); the
+// command must fail.
+func (r *realMachine) goFails(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(r.gobin, args...)
+	cmd.Dir, cmd.Env = dir, r.sys.Environ()
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("go %s succeeded:\n%s", strings.Join(args, " "), out)
+	}
+	return string(out)
+}
+
+// explain runs godoctor explain --json on text given on stdin.
+func (r *realMachine) explain(t *testing.T, text string, args ...string) ([]explained, int) {
+	t.Helper()
+	var out, errb strings.Builder
+	err := run(context.Background(), r.sys, append([]string{"explain", "--json"}, args...), strings.NewReader(text), &out, &errb)
+	code := exitCode(err, &errb)
+	var got struct{ Findings []explained }
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+		t.Fatalf("exit %d, %v\n%s%s", code, err, out.String(), errb.String())
+	}
+	return got.Findings, code
+}
+
+// closedPort is a loopback address that takes no connections.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// writeModule writes a main module in dir requiring reqs (PATH VERSION).
+func writeModule(t *testing.T, dir, goVersion string, reqs ...string) {
+	t.Helper()
+	os.MkdirAll(dir, 0o755)
+	gomod := "module example.com/m\n\ngo " + goVersion + "\n"
+	for _, r := range reqs {
+		gomod += "\nrequire " + r + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExplainWhatTheGoCommandSaid provokes each failure with the real go
+// command in a sandbox, feeds what it printed to explain, and requires the
+// family, the module it names, and whether a check confirms the cause on
+// the same machine.
+func TestExplainWhatTheGoCommandSaid(t *testing.T) {
+	mods := []testproxy.Module{{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}}
+	for _, c := range []struct {
+		name      string
+		provoke   func(t *testing.T, r *realMachine, p *testproxy.Server) string
+		family    string
+		module    string
+		confirmed bool
+		fix       string // a fix command that must be offered
+		args      []string
+	}{{
+		name: "GOPROXY=off",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = "off"
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "goproxy-off", module: "example.com/lib", confirmed: true, fix: "unset GOPROXY", args: []string{"--offline"},
+	}, {
+		name: "a GOPROXY entry without a scheme",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = "ftp://" + strings.TrimPrefix(p.URL, "http://")
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "invalid-goproxy", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+	}, {
+		name: "410 Gone from the only proxy",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			p.SetFault(testproxy.Fault{Status: 410})
+			t.Cleanup(func() { p.SetFault(testproxy.Fault{}) })
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "proxy-not-found", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+	}, {
+		name: "a proxy that takes no connections",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = "http://" + closedPort(t)
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "proxy-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+	}, {
+		name: "HTTPS_PROXY at a closed port",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = "https://proxy.invalid"
+			r.sys.Env["HTTPS_PROXY"] = "http://" + closedPort(t)
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "http-proxy-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+	}, {
+		name: "a self-signed TLS proxy",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			tls := httptest.NewUnstartedServer(p.Config.Handler)
+			tls.Config.ErrorLog = log.New(io.Discard, "", 0) // the go command's refused handshakes
+			tls.StartTLS()
+			t.Cleanup(tls.Close)
+			r.sys.Env["GOPROXY"] = tls.URL
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "x509-unknown-authority", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+	}, {
+		name: "a toolchain that does not exist",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			r.sys.Env["GOTOOLCHAIN"] = "go1.99.0"
+			return r.goFails(t, r.home, "version")
+		},
+		family: "toolchain-unavailable", confirmed: true, args: []string{"--timeout", "2s"},
+	}, {
+		name: "go 1.99 with GOTOOLCHAIN=local",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			dir := filepath.Join(r.home, "m")
+			writeModule(t, dir, "1.99")
+			r.sys.Dir = dir
+			return r.goFails(t, dir, "list")
+		},
+		family: "go-version-too-old", confirmed: true, args: []string{"--offline"},
+	}, {
+		name: "GOFLAGS=-nosuchflag",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			r.sys.Env["GOFLAGS"] = "-nosuchflag"
+			return r.goFails(t, r.home, "list", "std")
+		},
+		family: "goflags-invalid", confirmed: true, args: []string{"--offline"},
+	}, {
+		name: "a vendor directory behind go.mod",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			dir := filepath.Join(r.home, "m")
+			writeModule(t, dir, "1.21", "example.com/lib v1.0.0")
+			os.MkdirAll(filepath.Join(dir, "vendor"), 0o755)
+			os.WriteFile(filepath.Join(dir, "vendor", "modules.txt"), []byte("# example.com/lib v0.9.0\n## explicit\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "m.go"), []byte("package m\n"), 0o644)
+			r.sys.Dir = dir
+			return r.goFails(t, dir, "build", "./...")
+		},
+		family: "vendor-inconsistent", confirmed: false, args: []string{"--offline"},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRealMachine(t)
+			p := testproxy.New(t, "sum.test", mods...)
+			r.sys.Env["GOSUMDB"] = p.SumDBKey
+			said := c.provoke(t, r, p)
+			found, code := r.explain(t, said, c.args...)
+			if code != 0 || len(found) == 0 {
+				t.Fatalf("exit %d, %d findings for:\n%s", code, len(found), said)
+			}
+			e := found[0]
+			if e.Family != c.family || e.Module != c.module || e.Confirmed != c.confirmed {
+				t.Errorf("family %s, module %q, confirmed %v; want %s, %q, %v\ngo said:\n%s\nevidence: %+v", e.Family, e.Module, e.Confirmed, c.family, c.module, c.confirmed, said, e.Evidence)
+			}
+			if !strings.Contains(said, e.Quote) || len(e.Causes) == 0 || len(e.Checks) == 0 {
+				t.Errorf("quote %q, causes %q, checks %q", e.Quote, e.Causes, e.Checks)
+			}
+			if c.fix != "" {
+				var cmds []string
+				for _, f := range e.Fixes {
+					cmds = append(cmds, f.Command)
+				}
+				if !strings.Contains(strings.Join(cmds, "\n"), c.fix) {
+					t.Errorf("fixes %q, want %q", cmds, c.fix)
+				}
+			}
+		})
+	}
+}
+
+// TestExplainChecksumMismatchInThePollutedCache: the go command refuses a
+// version whose cached zip a mirror altered while GOSUMDB was off; explain
+// ties its text to the cache and proposes to clean exactly that version.
+func TestExplainChecksumMismatchInThePollutedCache(t *testing.T) {
+	c := newCacheMachine(t)
+	c.requireAll(t, "example.com/altered")
+	said := c.goFails(t, c.sys.Dir, "mod", "download", "example.com/altered")
+	found, code := c.explain(t, said)
+	if code != 0 || len(found) != 1 {
+		t.Fatalf("exit %d, findings %+v for:\n%s", code, found, said)
+	}
+	e := found[0]
+	if e.Family != "checksum-mismatch" || e.Module != "example.com/altered" || !e.Confirmed || len(e.Fixes) != 1 || e.Fixes[0].Command != "godoctor cache clean example.com/altered@v1.0.0" {
+		t.Errorf("%+v\ngo said:\n%s", e, said)
+	}
+	// The fix, then the go command: it downloads and verifies again.
+	if out, code := c.run(t, "y\n", strings.Fields(e.Fixes[0].Command)[1:]...); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	c.goCmd(t, nil, "mod", "download", "example.com/altered@v1.0.0")
+
+	// A version outside the build list is found by its name alone.
+	c.requireAll(t, "example.com/clean")
+	found, _ = c.explain(t, "verifying example.com/edited@v1.0.0: checksum mismatch", "--offline")
+	if len(found) != 1 || !found[0].Confirmed || found[0].Fixes[0].Command != "godoctor cache clean example.com/edited@v1.0.0" {
+		t.Errorf("by name: %+v", found)
+	}
+}
+
+// TestExplainMatchesNoOrdinaryFailure: compile errors, failing tests and
+// chatter are not failures of the set-up, and get exit 1 with a pointer to
+// godoctor check, never a guess.
+func TestExplainMatchesNoOrdinaryFailure(t *testing.T) {
+	r := newRealMachine(t)
+	r.sys.Env["GOPROXY"] = "off"
+	dir := filepath.Join(r.home, "m")
+	writeModule(t, dir, "1.21")
+	os.WriteFile(filepath.Join(dir, "m.go"), []byte("package m\n\nfunc F() int { return undefinedThing }\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "m_test.go"), []byte("package m\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) { t.Fatal(\"expected 1, got 2: https://example.com/docs\") }\n"), 0o644)
+	compile := r.goFails(t, dir, "build", "./...")
+	os.WriteFile(filepath.Join(dir, "m.go"), []byte("package m\n"), 0o644)
+	test := r.goFails(t, dir, "test", "./...")
+	for name, text := range map[string]string{"compile": compile, "test": test, "chatter": "go: downloading example.com/lib v1.0.0\nok  \texample.com/m\t0.01s\n"} {
+		var out strings.Builder
+		err := run(context.Background(), r.sys, []string{"explain"}, strings.NewReader(text), &out, &out)
+		if code := exitCode(err, &out); code != exitFailed || !strings.Contains(out.String(), "godoctor check") {
+			t.Errorf("%s: exit %d\n%s\nfor:\n%s", name, code, out.String(), text)
+		}
+	}
+}
+
+func TestExplainBadInput(t *testing.T) {
+	r := newRealMachine(t)
+	r.sys.Env["GOPROXY"] = "off"
+	if out, code := r.run(t, "", "explain"); code != exitUsage || !strings.Contains(out, "nothing to explain") {
+		t.Errorf("empty stdin: exit %d\n%s", code, out)
+	}
+	if out, code := r.run(t, " \n\t\n", "explain"); code != exitUsage {
+		t.Errorf("blank stdin: exit %d\n%s", code, out)
+	}
+	// 20 MB of log with one failure near the start: read up to the cap,
+	// said so, and answered.
+	big := "go: example.com/lib@v1.0.0: module lookup disabled by GOPROXY=off\n" + strings.Repeat("some build output line that means nothing\n", 500_000)
+	out, code := r.run(t, big, "explain", "--offline")
+	if code != 0 || !strings.Contains(out, "goproxy-off") || !strings.Contains(out, "16 MiB") {
+		t.Errorf("big paste: exit %d\n%.500s", code, out)
+	}
+	// The text as arguments, and binary noise.
+	if _, code := r.run(t, "", "explain", "--offline", "go: parsing $GOFLAGS: unknown flag -x"); code != 0 {
+		t.Errorf("argument: exit %d", code)
+	}
+	if _, code := r.run(t, "\x00\xff\xfe"+strings.Repeat("\x01", 10000), "explain"); code != exitFailed {
+		t.Errorf("binary: exit %d", code)
+	}
+}
