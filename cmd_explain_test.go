@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -41,6 +42,33 @@ func (r *realMachine) explain(t *testing.T, text string, args ...string) ([]expl
 		t.Fatalf("exit %d, %v\n%s%s", code, err, out.String(), errb.String())
 	}
 	return got.Findings, code
+}
+
+// gitRepo makes github.com/corp/lib a local git repository with the tag
+// v1.0.0, which git reaches through an insteadOf rewrite of prefix in the
+// machine's ~/.gitconfig, as companies rewrite hosts to mirrors.
+func gitRepo(t *testing.T, r *realMachine, prefix string) {
+	t.Helper()
+	repos := filepath.Join(r.home, "repos")
+	work := filepath.Join(r.home, "lib")
+	writeModule(t, work, "1.21")
+	os.WriteFile(filepath.Join(work, "go.mod"), []byte("module github.com/corp/lib\n\ngo 1.21\n"), 0o644)
+	os.WriteFile(filepath.Join(work, "lib.go"), []byte("package lib\n"), 0o644)
+	for _, args := range [][]string{
+		{"init", "-q", "--bare", filepath.Join(repos, "corp", "lib")},
+		{"-C", work, "init", "-q"},
+		{"-C", work, "add", "."},
+		{"-C", work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v1"},
+		{"-C", work, "tag", "v1.0.0"},
+		{"-C", work, "push", "-q", filepath.Join(repos, "corp", "lib"), "HEAD:refs/heads/main", "v1.0.0"},
+	} {
+		cmd := exec.Command("git", args...)
+		cmd.Env = r.sys.Environ()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Skipf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	os.WriteFile(filepath.Join(r.home, ".gitconfig"), []byte("[url \"file://"+repos+"/\"]\n\tinsteadOf = "+prefix+"\n"), 0o644)
 }
 
 // closedPort is a loopback address that takes no connections.
@@ -170,6 +198,37 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			return r.goFails(t, dir, "build", "./...")
 		},
 		family: "vendor-inconsistent", confirmed: false, args: []string{"--offline"},
+	}, {
+		name: "a checksum database that takes no connections",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			r.sys.Env["GOSUMDB"] = p.SumDBKey + " http://" + closedPort(t)
+			p.SetFault(testproxy.Fault{NoSumDB: true})
+			t.Cleanup(func() { p.SetFault(testproxy.Fault{}) })
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "sumdb-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+	}, {
+		name: "a tag that was never pushed",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			gitRepo(t, r, "https://github.com/")
+			r.sys.Env["GOPRIVATE"] = "github.com/corp"
+			return r.goFails(t, r.home, "mod", "download", "github.com/corp/lib@v9.9.9")
+		},
+		family: "unknown-revision", module: "github.com/corp/lib", args: []string{"--offline"},
+	}, {
+		name: "git without credentials",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			locked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				w.Header().Set("WWW-Authenticate", `Basic realm="corp"`)
+				w.WriteHeader(http.StatusUnauthorized)
+			}))
+			t.Cleanup(locked.Close)
+			os.WriteFile(filepath.Join(r.home, ".gitconfig"), []byte("[url \""+locked.URL+"/\"]\n\tinsteadOf = https://github.com/\n"), 0o644)
+			r.sys.Env["GOPRIVATE"] = "github.com/corp"
+			return r.goFails(t, r.home, "mod", "download", "github.com/corp/secret@v1.0.0")
+		},
+		family: "private-repo-auth", module: "github.com/corp/secret", args: []string{"--offline"},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRealMachine(t)

@@ -268,6 +268,7 @@ func Recognise(text string) []Hit {
 	var hits []Hit
 	seen := map[string]bool{}
 	lastMatched := false
+	var headPath, headVersion string // named by the line the current one continues
 	n := 0
 	for len(text) > 0 {
 		var line string
@@ -277,8 +278,12 @@ func Recognise(text string) []Hit {
 			line = line[:MaxLine]
 		}
 		line = strings.TrimRight(line, "\r")
-		if lastMatched && (strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")) {
+		continued := strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")
+		if lastMatched && continued {
 			continue
+		}
+		if !continued {
+			headPath, headVersion = named(line)
 		}
 		lastMatched = false
 		f := match(line)
@@ -288,6 +293,11 @@ func Recognise(text string) []Hit {
 		lastMatched = true
 		h := Hit{Family: f, Quote: strings.TrimSpace(line), Line: n}
 		h.Module, h.Version = named(line)
+		if h.Module == "" && continued {
+			// git's own line under the go command's ("go: M@V: ... exit
+			// status 128:") is about that module.
+			h.Module, h.Version = headPath, headVersion
+		}
 		key := f.ID + " " + h.Module + "@" + h.Version
 		if seen[key] || (h.Module == "" && seen[f.ID]) {
 			continue

@@ -25,6 +25,7 @@ func TestRecognise(t *testing.T) {
 		{"go: github.com/acme/x@v9.9.9: reading https://proxy.example/github.com/acme/x/@v/v9.9.9.info: 410 Gone\n\tserver response: not found: unknown revision v9.9.9", "proxy-not-found", "github.com/acme/x", "v9.9.9"},
 		{"go: github.com/acme/x@v9.9.9: invalid version: unknown revision v9.9.9", "unknown-revision", "github.com/acme/x", "v9.9.9"},
 		{"\tfatal: could not read Username for 'https://github.com': terminal prompts disabled", "private-repo-auth", "", ""},
+		{"go: github.com/corp/secret@v1.0.0: invalid version: git ls-remote -q --end-of-options https://github.com/corp/secret in /m/cache/vcs/5f8d: exit status 128:\n\tfatal: could not read Username for 'http://127.0.0.1:18777': terminal prompts disabled\nConfirm the import path was entered correctly.", "private-repo-auth", "github.com/corp/secret", "v1.0.0"},
 		{"go: inconsistent vendoring in /src/app:", "vendor-inconsistent", "", ""},
 		{"verifying example.com/m@v1.2.3/go.mod: example.com/m@v1.2.3/go.mod: reading http://127.0.0.1:9/lookup/example.com/m@v1.2.3: 500 Internal Server Error", "sumdb-unreachable", "example.com/m", "v1.2.3"},
 	} {
