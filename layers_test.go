@@ -16,7 +16,7 @@ var layers = [][]string{
 	{"gosettings", "system"},
 	{"goenv", "shell", "web"},
 	{"change", "checksumdb", "modcache", "toolchain"},
-	{"mirrors", "installer"},
+	{"mirrors", "installer", "why"},
 	{"remedy"},
 	{"checks"},
 	{"report"},
