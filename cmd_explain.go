@@ -47,6 +47,15 @@ type explained struct {
 	Evidence  []report.Check `json:"evidence"`
 	Advice    string         `json:"advice"`
 	Fixes     []checks.Fix   `json:"fixes"`
+	// Route is godoctor why for the module the failure names, when the
+	// failure is about fetching it.
+	Route *whyReport `json:"route,omitempty"`
+}
+
+// fetchFamilies are the failures of fetching a module, which why traces.
+var fetchFamilies = map[string]bool{
+	"proxy-not-found": true, "proxy-unreachable": true, "http-proxy-unreachable": true, "x509-unknown-authority": true,
+	"sumdb-unreachable": true, "private-repo-auth": true, "unknown-revision": true, "goproxy-off": true,
 }
 
 func runExplain(ctx context.Context, a *app, args []string) error {
@@ -147,6 +156,9 @@ func explainHits(ctx context.Context, a *app, hits []failure.Hit, f checkFlags) 
 		if h.Family.ID == "checksum-mismatch" && !e.Confirmed && h.Module != "" {
 			confirmInCache(ctx, a, env, f, h, &e)
 		}
+		if fetchFamilies[h.Family.ID] && h.Module != "" && module.Check(h.Module, h.Version) == nil {
+			traceHit(ctx, a, env, f, h, &e)
+		}
 		out = append(out, e)
 	}
 	return out
@@ -180,6 +192,26 @@ func confirmInCache(ctx context.Context, a *app, env *goenv.Snapshot, f checkFla
 			e.Fixes = append(e.Fixes, checks.Fix{ID: "cache-clean", Title: a.T("Remove the damaged versions; the go command downloads them again"),
 				Command: "godoctor cache clean " + mv.String()})
 			return
+		}
+	}
+}
+
+// traceHit runs why for the module a fetch failure names: the hop that
+// fails now confirms the failure, and the settings the go command
+// confirmed are fixes.
+func traceHit(ctx context.Context, a *app, env *goenv.Snapshot, f checkFlags, h failure.Hit, e *explained) {
+	r := traceModule(ctx, a, env, h.Module, h.Version, a.T("named in the error"), f.offline, f.timeout)
+	e.Route = &r
+	if !r.Probed || r.Fetchable || r.Decider < 0 {
+		return
+	}
+	hop := r.Route[r.Decider]
+	e.Confirmed = true
+	e.Evidence = append(e.Evidence, report.Check{ID: "why", Title: "godoctor why " + h.Module + "@" + h.Version, Status: checks.Fail,
+		Summary: strings.TrimSpace(hop.Kind + " " + hop.URL + ": " + hop.Detail)})
+	for _, fix := range r.Fixes {
+		if !slices.ContainsFunc(e.Fixes, func(x checks.Fix) bool { return x.Command == fix.Command }) {
+			e.Fixes = append(e.Fixes, fix)
 		}
 	}
 }

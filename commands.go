@@ -27,6 +27,7 @@ Usage:
   godoctor undo               step back one change, from its backups
   godoctor install VERSION    install a Go toolchain, verified, into ~/sdk/goX.Y.Z
   godoctor cache [clean]      verify the module cache; remove the bad versions it finds
+  godoctor why MODULE[@V]     how the go command would fetch and verify a module from here, hop by hop
   godoctor explain [TEXT]     what a go command's error output means on this machine, and the fix
   godoctor version            print godoctor's version and module (also --version)
   godoctor help [COMMAND]     this text, or a command's help (also COMMAND -h)

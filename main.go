@@ -144,6 +144,7 @@ var commands = map[string]command{
 	"install": {runInstall, "godoctor install 1.26.8 --default"},
 	"cache":   {runCache, "godoctor cache --offline"},
 	"explain": {runExplain, "go build 2>&1 | godoctor explain"},
+	"why":     {runWhy, "godoctor why golang.org/x/text@v0.14.0"},
 	"version": {runVersion, "godoctor version"},
 }
 
