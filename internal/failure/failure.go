@@ -268,7 +268,7 @@ func Recognise(text string) []Hit {
 	var hits []Hit
 	seen := map[string]bool{}
 	lastMatched := false
-	var headPath, headVersion string // named by the line the current one continues
+	head := "" // the line the current one continues
 	n := 0
 	for len(text) > 0 {
 		var line string
@@ -283,7 +283,7 @@ func Recognise(text string) []Hit {
 			continue
 		}
 		if !continued {
-			headPath, headVersion = named(line)
+			head = line
 		}
 		lastMatched = false
 		f := match(line)
@@ -296,7 +296,7 @@ func Recognise(text string) []Hit {
 		if h.Module == "" && continued {
 			// git's own line under the go command's ("go: M@V: ... exit
 			// status 128:") is about that module.
-			h.Module, h.Version = headPath, headVersion
+			h.Module, h.Version = named(head)
 		}
 		key := f.ID + " " + h.Module + "@" + h.Version
 		if seen[key] || (h.Module == "" && seen[f.ID]) {

@@ -156,7 +156,7 @@ func Run(ctx context.Context, o Options, path, version, versionFrom string) *Tra
 	case dbErr != nil:
 		sum.Rule, sum.Status, sum.Detail = "GOSUMDB="+env.Value("GOSUMDB"), Fail, dbErr.Error()
 	default:
-		sum.Rule, sum.URL = "GOSUMDB="+db.Name, db.URL
+		sum.Rule, sum.URL = "GOSUMDB="+redact.Text(env.Value("GOSUMDB")), db.URL
 	}
 	t.Route = append(t.Route, sum)
 	if o.Offline {
