@@ -49,7 +49,7 @@ type explained struct {
 	Fixes     []checks.Fix   `json:"fixes"`
 	// Route is godoctor why for the module the failure names, when the
 	// failure is about fetching it.
-	Route *whyReport `json:"route,omitempty"`
+	Route *report.Why `json:"route,omitempty"`
 }
 
 // fetchFamilies are the failures of fetching a module, which why traces.
@@ -200,7 +200,8 @@ func confirmInCache(ctx context.Context, a *app, env *goenv.Snapshot, f checkFla
 // fails now confirms the failure, and the settings the go command
 // confirmed are fixes.
 func traceHit(ctx context.Context, a *app, env *goenv.Snapshot, f checkFlags, h failure.Hit, e *explained) {
-	r := traceModule(ctx, a, env, h.Module, h.Version, a.T("named in the error"), f.offline, f.timeout)
+	t, confirmed := remedy.TraceModule(ctx, a.sys, env, h.Module, h.Version, a.T("named in the error"), f.offline, f.timeout)
+	r := report.NewWhy(a.pr, t, confirmed)
 	e.Route = &r
 	if !r.Probed || r.Fetchable || r.Decider < 0 {
 		return

@@ -11,14 +11,9 @@ import (
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 
-	"github.com/godoctorhq/godoctor/internal/change"
-	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
-	"github.com/godoctorhq/godoctor/internal/web"
-	"github.com/godoctorhq/godoctor/internal/why"
 )
 
 const whyHelp = `Usage: godoctor why [flags] MODULE[@VERSION]
@@ -33,12 +28,6 @@ credentials, and git ls-remote), and the checksum database. Without
 Exit codes: 0 the go command can fetch and verify it, 1 it cannot.
 
 `
-
-// whyReport is what why --json prints.
-type whyReport struct {
-	*why.Trace
-	Fixes []checks.Fix `json:"fixes"`
-}
 
 func runWhy(ctx context.Context, a *app, args []string) error {
 	var f checkFlags
@@ -74,50 +63,22 @@ func runWhy(ctx context.Context, a *app, args []string) error {
 			from = a.T("required by %s", from)
 		}
 	}
-	r := traceModule(ctx, a, env, path, version, from, f.offline, f.timeout)
+	t, confirmed := remedy.TraceModule(ctx, a.sys, env, path, version, from, f.offline, f.timeout)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	t := r.Trace
+	r := report.NewWhy(a.pr, t, confirmed)
 	if f.json {
 		if err := writeJSON(a, r); err != nil {
 			return err
 		}
 	} else {
-		printWhy(a, r)
+		fmt.Fprintln(a.stdout, strings.Join(r.Lines(a.pr), "\n"))
 	}
 	if t.Probed && !t.Fetchable {
 		return &exitError{code: exitFailed}
 	}
 	return nil
-}
-
-// traceModule traces a module version and confirms, with the go command,
-// the settings the trace suggests; those that work are its fixes.
-func traceModule(ctx context.Context, a *app, env *goenv.Snapshot, path, version, from string, offline bool, timeout time.Duration) whyReport {
-	o := why.Options{Env: env, Web: web.Client{HTTP: a.sys.HTTP, Idle: timeout}, Offline: offline, Netrc: netrc(a)}
-	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
-		o.SumDB = remedy.SumDBState(a.sys, env, db.Name)
-	}
-	if git := a.sys.LookPath("git"); git != "" {
-		o.Git = func(ctx context.Context, args ...string) ([]byte, error) {
-			ctx, cancel := context.WithTimeout(ctx, 4*timeout)
-			defer cancel()
-			// As the go command runs git: no prompt may wait for a person.
-			return a.sys.Run(ctx, a.sys.Dir, a.sys.Environ("GIT_TERMINAL_PROMPT=0", "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes"), git, args...)
-		}
-	}
-	t := why.Run(ctx, o, path, version, from)
-	r := whyReport{Trace: t, Fixes: []checks.Fix{}}
-	for _, s := range t.Try {
-		fix, err := confirmSetting(ctx, a, env, s, t, timeout)
-		if err != nil {
-			t.Reason += "; " + a.T("%s=%s would not help: %v", s.Name, s.Value, err)
-			continue
-		}
-		r.Fixes = append(r.Fixes, fix)
-	}
-	return r
 }
 
 // required is the version of path that the go.mod (or a go.work's
@@ -156,81 +117,4 @@ func required(env *goenv.Snapshot, path string) (version, file string) {
 		}
 	}
 	return "", ""
-}
-
-// netrc is the user's .netrc, as the go command finds it: $NETRC, else
-// ~/.netrc (~/_netrc on Windows).
-func netrc(a *app) string {
-	file := a.sys.Getenv("NETRC")
-	if file == "" && a.sys.Home != "" {
-		name := ".netrc"
-		if a.sys.GOOS == "windows" {
-			name = "_netrc"
-		}
-		file = filepath.Join(a.sys.Home, name)
-	}
-	data, _ := os.ReadFile(file)
-	return string(data)
-}
-
-// confirmSetting asks the go command, on a scratch copy of the machine
-// with the setting written, to resolve the module version; only then is
-// the setting a fix.
-func confirmSetting(ctx context.Context, a *app, env *goenv.Snapshot, s why.Setting, t *why.Trace, timeout time.Duration) (checks.Fix, error) {
-	value := s.Value
-	if cur := env.Value(s.Name); cur != "" {
-		value = cur + "," + s.Value
-	}
-	act, err := change.SetAction(a.sys, env, map[string]string{s.Name: value})
-	if err != nil {
-		return checks.Fix{}, err
-	}
-	version := t.Version
-	if t.Resolved != "" {
-		version = t.Resolved
-	}
-	op := []string{"list", "-m", "-json", t.Module + "@" + version}
-	if err := remedy.Confirm(ctx, a.sys, env, *act, op, "", 4*timeout); err != nil {
-		return checks.Fix{}, err
-	}
-	return checks.Fix{ID: "set-" + strings.ToLower(s.Name), Title: a.T("Set %s=%s: %s", s.Name, value, a.T(s.Why)),
-		Command: "go env -w " + s.Name + "=" + value, Verified: strings.Join(op, " ")}, nil
-}
-
-// printWhy writes the trace for a person.
-func printWhy(a *app, r whyReport) {
-	t, out := r.Trace, a.stdout
-	fmt.Fprintf(out, "%s@%s (%s)\n", t.Module, t.Version, t.VersionFrom)
-	if t.Resolved != "" {
-		fmt.Fprintln(out, a.T("latest is %s", t.Resolved))
-	}
-	fmt.Fprintln(out, a.T("Route:"))
-	for i, h := range t.Route {
-		mark := map[string]string{why.OK: report.Marks[checks.OK], why.Fail: report.Marks[checks.Fail], why.Skip: "-", why.Unused: " "}[h.Status]
-		line := fmt.Sprintf("  %d. %s %-7s", i+1, mark, h.Kind)
-		if h.URL != "" {
-			line += " " + h.URL
-		}
-		if h.Rule != "" {
-			line += "  [" + h.Rule + "]"
-		}
-		if h.MS > 0 {
-			line += fmt.Sprintf("  %d ms", h.MS)
-		}
-		fmt.Fprintln(out, line)
-		if h.Detail != "" {
-			fmt.Fprintf(out, "       %s\n", h.Detail)
-		}
-	}
-	switch {
-	case !t.Probed:
-		fmt.Fprintln(out, a.T("Not probed (--offline): the rules and the route only."))
-	case t.Fetchable:
-		fmt.Fprintf(out, "%s %s\n", report.Marks[checks.OK], a.T("The go command can fetch and verify it: %s", t.Reason))
-	default:
-		fmt.Fprintf(out, "%s %s\n", report.Marks[checks.Fail], a.T("The go command cannot fetch it: %s", t.Reason))
-	}
-	for _, fix := range r.Fixes {
-		fmt.Fprintf(out, "%s\n  %s\n  %s\n", a.T("Fix:"), fix.Title, fix.Command)
-	}
 }

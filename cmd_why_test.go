@@ -13,18 +13,19 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/report"
 
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 	"github.com/godoctorhq/godoctor/internal/why"
 )
 
 // whyJSON runs godoctor why --json.
-func (r *realMachine) whyJSON(t *testing.T, args ...string) (whyReport, int) {
+func (r *realMachine) whyJSON(t *testing.T, args ...string) (report.Why, int) {
 	t.Helper()
 	var out, errb strings.Builder
 	err := run(context.Background(), r.sys, append([]string{"why", "--json"}, args...), strings.NewReader(""), &out, &errb)
 	code := exitCode(err, &errb)
-	r2 := whyReport{Trace: &why.Trace{}}
+	r2 := report.Why{Trace: &why.Trace{}}
 	if err := json.Unmarshal([]byte(out.String()), &r2); err != nil {
 		t.Fatalf("exit %d, %v\n%s%s", code, err, out.String(), errb.String())
 	}
@@ -65,7 +66,7 @@ func (r *realMachine) goTried(t *testing.T, mv string, bases ...string) ([]tried
 }
 
 // whyTried is the proxy hops why probed, in order, and their outcome.
-func whyTried(r whyReport) []triedHop {
+func whyTried(r report.Why) []triedHop {
 	var tried []triedHop
 	for _, h := range r.Route {
 		if h.Kind == why.KindProxy && (h.Status == why.OK || h.Status == why.Fail) {

@@ -478,7 +478,6 @@ var zh = map[string]string{
 	"vendor/modules.txt does not match go.mod.":                                                  "vendor/modules.txt 与 go.mod 不一致。",
 	"%q is not a module path: %v":                                                                "%q 不是模块路径：%v",
 	"%q: give an exact version (v1.2.3), or latest: %v":                                          "%q：请给出确切版本（v1.2.3）或 latest：%v",
-	"%s=%s would not help: %v":                                                                   "%s=%s 也无济于事：%v",
 	"Not probed (--offline): the rules and the route only.":                                      "未探测（--offline）：只列出规则和路线。",
 	"Route:":        "路线：",
 	"Set %s=%s: %s": "设置 %s=%s：%s",

@@ -1,0 +1,91 @@
+package remedy
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/web"
+	"github.com/godoctorhq/godoctor/internal/why"
+)
+
+// Confirmed is a setting a trace suggested that the go command then
+// confirmed: with it written, the go command resolved the module.
+type Confirmed struct {
+	why.Setting
+	// Value is the whole new value (the current one with the suggestion
+	// added); Command sets it; Verified is the go command that succeeded.
+	Value, Command, Verified string
+}
+
+// TraceModule traces a module version from this machine (why.Run, with
+// git run as the go command runs it) and confirms, with the go command,
+// the settings the trace suggests.
+func TraceModule(ctx context.Context, sys *system.System, env *goenv.Snapshot, path, version, from string, offline bool, timeout time.Duration) (*why.Trace, []Confirmed) {
+	o := why.Options{Env: env, Web: web.Client{HTTP: sys.HTTP, Idle: timeout}, Offline: offline, Netrc: netrc(sys)}
+	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
+		o.SumDB = SumDBState(sys, env, db.Name)
+	}
+	if git := sys.LookPath("git"); git != "" {
+		o.Git = func(ctx context.Context, args ...string) ([]byte, error) {
+			ctx, cancel := context.WithTimeout(ctx, 4*timeout)
+			defer cancel()
+			// As the go command runs git: no prompt may wait for a person.
+			return sys.Run(ctx, sys.Dir, sys.Environ("GIT_TERMINAL_PROMPT=0", "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes"), git, args...)
+		}
+	}
+	t := why.Run(ctx, o, path, version, from)
+	var confirmed []Confirmed
+	for _, s := range t.Try {
+		c, err := confirmSetting(ctx, sys, env, s, t, timeout)
+		if err != nil {
+			t.Reason += "; " + s.Name + "=" + s.Value + " would not help: " + err.Error()
+			continue
+		}
+		confirmed = append(confirmed, c)
+	}
+	return t, confirmed
+}
+
+// confirmSetting asks the go command, on a scratch copy of the machine
+// with the setting written, to resolve the module version.
+func confirmSetting(ctx context.Context, sys *system.System, env *goenv.Snapshot, s why.Setting, t *why.Trace, timeout time.Duration) (Confirmed, error) {
+	value := s.Value
+	if cur := env.Value(s.Name); cur != "" {
+		value = cur + "," + s.Value
+	}
+	act, err := change.SetAction(sys, env, map[string]string{s.Name: value})
+	if err != nil {
+		return Confirmed{}, err
+	}
+	version := t.Version
+	if t.Resolved != "" {
+		version = t.Resolved
+	}
+	op := []string{"list", "-m", "-json", t.Module + "@" + version}
+	if err := Confirm(ctx, sys, env, *act, op, "", 4*timeout); err != nil {
+		return Confirmed{}, err
+	}
+	return Confirmed{Setting: s, Value: value, Command: "go env -w " + s.Name + "=" + value, Verified: "go " + strings.Join(op, " ")}, nil
+}
+
+// netrc is the user's .netrc, as the go command finds it: $NETRC, else
+// ~/.netrc (~/_netrc on Windows).
+func netrc(sys *system.System) string {
+	file := sys.Getenv("NETRC")
+	if file == "" && sys.Home != "" {
+		name := ".netrc"
+		if sys.GOOS == "windows" {
+			name = "_netrc"
+		}
+		file = filepath.Join(sys.Home, name)
+	}
+	data, _ := os.ReadFile(file)
+	return string(data)
+}
