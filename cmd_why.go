@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
-
-	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/module"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/why"
 )
 
 const whyHelp = `Usage: godoctor why [flags] MODULE[@VERSION]
@@ -43,26 +39,12 @@ func runWhy(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usageError("%s", a.T("why takes one MODULE or MODULE@VERSION"))
 	}
-	path, version, _ := strings.Cut(pos[0], "@")
-	if err := module.CheckPath(path); err != nil {
-		return usageError("%s", a.T("%q is not a module path: %v", path, err))
+	path, version, err := why.ParseArg(pos[0])
+	if err != nil {
+		return usageError("%v", err)
 	}
-	if version != "" && version != "latest" {
-		if err := module.Check(path, version); err != nil {
-			return usageError("%s", a.T("%q: give an exact version (v1.2.3), or latest: %v", pos[0], err))
-		}
-	}
-
 	env := goenv.Load(ctx, a.sys)
-	from := a.T("given")
-	if version == "" {
-		version, from = required(env, path)
-		if version == "" {
-			version, from = "latest", a.T("not required here: the newest")
-		} else {
-			from = a.T("required by %s", from)
-		}
-	}
+	version, from := report.VersionToTrace(a.pr, env, path, version)
 	t, confirmed := remedy.TraceModule(ctx, a.sys, env, path, version, from, f.offline, f.timeout)
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -79,42 +61,4 @@ func runWhy(ctx context.Context, a *app, args []string) error {
 		return &exitError{code: exitFailed}
 	}
 	return nil
-}
-
-// required is the version of path that the go.mod (or a go.work's
-// modules) here requires, and the file that says so.
-func required(env *goenv.Snapshot, path string) (version, file string) {
-	var files []string
-	if m := env.Module; m != nil && m.GoModFile != "" {
-		files = append(files, m.GoModFile)
-	}
-	if w := env.Work; w != nil && w.File != "" {
-		for _, u := range w.Uses {
-			if !filepath.IsAbs(u) {
-				u = filepath.Join(filepath.Dir(w.File), u)
-			}
-			files = append(files, filepath.Join(u, "go.mod"))
-		}
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			continue
-		}
-		mf, err := modfile.ParseLax(file, data, nil)
-		if err != nil {
-			continue
-		}
-		for _, r := range mf.Replace {
-			if r.Old.Path == path {
-				return "", "" // replaced: the go command does not fetch it as required
-			}
-		}
-		for _, r := range mf.Require {
-			if r.Mod.Path == path {
-				return r.Mod.Version, file
-			}
-		}
-	}
-	return "", ""
 }

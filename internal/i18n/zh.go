@@ -476,8 +476,6 @@ var zh = map[string]string{
 	"the first GOPROXY entry does not relay the database, so the go command goes to it directly": "GOPROXY 的第一个条目不转发数据库，因此 go 命令直接访问它",
 	"the proxy is blocked, down, or a wrong address":                                             "代理被阻断、已停止服务，或地址有误",
 	"vendor/modules.txt does not match go.mod.":                                                  "vendor/modules.txt 与 go.mod 不一致。",
-	"%q is not a module path: %v":                                                                "%q 不是模块路径：%v",
-	"%q: give an exact version (v1.2.3), or latest: %v":                                          "%q：请给出确切版本（v1.2.3）或 latest：%v",
 	"Not probed (--offline): the rules and the route only.":                                      "未探测（--offline）：只列出规则和路线。",
 	"Route:":        "路线：",
 	"Set %s=%s: %s": "设置 %s=%s：%s",
@@ -494,4 +492,9 @@ var zh = map[string]string{
 	"fetch it directly from its repository, not through the proxy, and skip the public checksum database": "直接从其仓库获取，不经过代理，也不查公共校验和数据库",
 	"a private module is not in the public checksum database":                                             "私有模块不在公共校验和数据库中",
 	"named in the error": "报错中指明",
+	"module path[@version], for example golang.org/x/text@v0.14.0": "模块路径[@版本]，例如 golang.org/x/text@v0.14.0",
+	"tracing %s…": "正在追踪 %s…",
+	"w traces a module from the checks about fetching modules (proxy, checksum database, private modules, cache)": "w 可在与获取模块有关的检查（代理、校验和数据库、私有模块、缓存）上追踪一个模块",
+	"How the go command would fetch a module from here":                                                           "go 命令在本机会如何获取一个模块",
+	"route": "获取路线",
 }

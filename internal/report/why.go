@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/why"
@@ -64,4 +65,16 @@ func (r Why) Lines(pr i18n.Printer) []string {
 		lines = append(lines, pr.T("Fix:"), "  "+fix.Title, "  "+fix.Command)
 	}
 	return lines
+}
+
+// VersionToTrace is the version why traces, and where it comes from: the
+// one given, else the one required here, else the newest.
+func VersionToTrace(pr i18n.Printer, env *goenv.Snapshot, path, version string) (string, string) {
+	if version != "" {
+		return version, pr.T("given")
+	}
+	if v, file := why.Required(env, path); v != "" {
+		return v, pr.T("required by %s", file)
+	}
+	return "latest", pr.T("not required here: the newest")
 }

@@ -8,7 +8,7 @@ import (
 
 // keyMap holds every key of the TUI; it implements help.KeyMap.
 type keyMap struct {
-	Up, Down, Details, Fix, Mirrors, Install, Rerun, Help, Back, Yes, No, Quit key.Binding
+	Up, Down, Details, Fix, Mirrors, Install, Why, Rerun, Help, Back, Yes, No, Quit key.Binding
 	// Interrupt is Ctrl-C: cancel everything, clean up, exit 130.
 	Interrupt key.Binding
 	// Move stands for up and down in the short help, to keep it on one line.
@@ -23,6 +23,7 @@ func defaultKeys(pr i18n.Printer) keyMap {
 		Fix:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", pr.T("fix"))),
 		Mirrors:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", pr.T("mirrors"))),
 		Install:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", pr.T("install"))),
+		Why:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", pr.T("route"))),
 		Rerun:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", pr.T("re-run"))),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", pr.T("keys"))),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", pr.T("back"))),
@@ -41,7 +42,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Details},
-		{k.Fix, k.Mirrors, k.Install, k.Rerun},
+		{k.Fix, k.Mirrors, k.Install, k.Why, k.Rerun},
 		{k.Yes, k.No, k.Back},
 		{k.Help, k.Quit, k.Interrupt},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -48,6 +49,7 @@ const (
 	screenChecks screen = iota
 	screenMirrors
 	screenInstall
+	screenWhy
 )
 
 // Model is the root model: it routes keys and messages to the screens.
@@ -63,6 +65,7 @@ type Model struct {
 	events  <-chan checks.Event
 	mirrors mirrorView
 	install installView
+	why     whyView
 
 	status    string
 	statusBad bool
@@ -152,6 +155,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list = m.list.apply(msg.ev)
 		return m, waitForEvent(m.run, m.events)
 	case checksDoneMsg:
+		return m, nil
+	case whyMsg:
+		if msg.id != m.why.id {
+			return m, nil // a trace asked for before the one shown
+		}
+		m.why.running, m.why.lines, m.why.err = false, msg.lines, msg.err
 		return m, nil
 
 	case planMsg:
@@ -244,6 +253,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.confirm = nil
 		return m.say(m.T("not changed"), false), nil
 	}
+	if m.screen == screenWhy {
+		// Every key but esc and enter is text for the module path.
+		return m.whyKey(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m, tea.Quit
@@ -276,8 +289,42 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.openInstall(nil)
 	case key.Matches(msg, m.keys.Fix):
 		return m.fix()
+	case key.Matches(msg, m.keys.Why):
+		return m.openWhy()
 	}
 	return m, nil
+}
+
+// openWhy asks for a module to trace, from a check about fetching modules.
+func (m Model) openWhy() (tea.Model, tea.Cmd) {
+	row := m.list.rows[m.list.cursor]
+	if !moduleChecks[row.check.ID] {
+		return m.say(m.T("w traces a module from the checks about fetching modules (proxy, checksum database, private modules, cache)"), false), nil
+	}
+	if m.screen = screenWhy; m.why.input.CharLimit == 0 {
+		m.why = newWhyView(m.pr())
+	}
+	m.status = ""
+	return m, textinput.Blink
+}
+
+func (m Model) whyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.screen, m.status = screenChecks, ""
+		return m, nil
+	case key.Matches(msg, m.keys.Details):
+		arg := strings.TrimSpace(m.why.input.Value())
+		if arg == "" {
+			return m, nil
+		}
+		m.why.id++
+		m.why.running, m.why.asked, m.why.err = true, arg, nil
+		return m, traceCmd(m.ctx, m.cfg.Sys, m.pr(), m.cfg.Options.Offline, m.cfg.Options.Timeout, m.why.id, arg)
+	}
+	var cmd tea.Cmd
+	m.why.input, cmd = m.why.input.Update(msg)
+	return m, cmd
 }
 
 // fix applies the selected check's first fix that godoctor can make.
@@ -376,6 +423,8 @@ func (m Model) View() string {
 		body = m.mirrors.view(m.styles, m.pr(), m.spinner.View(), m.width)
 	case m.screen == screenInstall:
 		body = m.install.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	case m.screen == screenWhy:
+		body = m.why.view(m.styles, m.pr(), m.spinner.View(), m.width)
 	default:
 		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width)
 		if details := m.list.detailLines(m.styles, m.pr(), m.width, room-len(m.list.rows)-1); len(details) > 0 {
