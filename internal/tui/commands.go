@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/progress"
+	"charm.land/bubbles/v2/progress"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
@@ -42,7 +42,7 @@ type installView struct {
 }
 
 func newInstallView() installView {
-	return installView{stage: installLoading, progress: progress.New(progress.WithoutPercentage())}
+	return installView{stage: installLoading, progress: progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'))}
 }
 
 func (v installView) move(d int) installView {
@@ -78,7 +78,7 @@ func (v installView) view(st Styles, pr i18n.Printer, spinner string, width int)
 		}
 		b.WriteString("\n" + st.Subtle.Render(pr.T("enter installs the selected version into ~/sdk")) + "\n")
 	case installRunning:
-		v.progress.Width = max(min(width-4, 60), 10)
+		v.progress.SetWidth(max(min(width-4, 60), 10))
 		frac := 0.0
 		if v.last.Total > 0 {
 			frac = float64(v.last.Done) / float64(v.last.Total)

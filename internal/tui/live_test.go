@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/fakesys"

@@ -8,17 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/progress"
-	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
@@ -135,17 +133,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.help.SetWidth(msg.Width)
 		return m, nil
-	case tea.KeyMsg:
+	case tea.KeyPressMsg:
 		return m.key(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
 	case progress.FrameMsg:
-		pm, cmd := m.install.progress.Update(msg)
-		m.install.progress = pm.(progress.Model)
+		var cmd tea.Cmd
+		m.install.progress, cmd = m.install.progress.Update(msg)
 		return m, cmd
 
 	case checkEventMsg:
@@ -237,7 +235,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // key handles a key press: the confirmation first, then the global keys,
 // then the screen's own.
-func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.Interrupt) {
 		m.interrupted = true
 		return m, tea.Quit
@@ -308,7 +306,7 @@ func (m Model) openWhy() (tea.Model, tea.Cmd) {
 	return m, textinput.Blink
 }
 
-func (m Model) whyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) whyKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		m.screen, m.status = screenChecks, ""
@@ -374,7 +372,7 @@ func (m Model) openInstall(preset []versionChoice) (tea.Model, tea.Cmd) {
 	return m, versionsCmd(m.ctx, m.cfg.Sys, m.pr(), m.cfg.Options.Timeout)
 }
 
-func (m Model) mirrorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		m.mirrors = m.mirrors.move(-1)
@@ -391,7 +389,7 @@ func (m Model) mirrorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) installKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) installKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		m.install = m.install.move(-1)
@@ -405,7 +403,15 @@ func (m Model) installKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) View() string {
+// View is the frame, on the alternate screen.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	return v
+}
+
+// frame renders the screen.
+func (m Model) frame() string {
 	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
 	footer := []string{m.statusLine()}
 	if m.showHelp {
@@ -472,17 +478,6 @@ func fitWidth(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// darkBackground reads COLORFGBG ("15;0": light text on a dark
-// background), which many terminals set; without it, dark is the likelier.
-func darkBackground(colorfgbg string) bool {
-	parts := strings.Split(colorfgbg, ";")
-	bg, err := strconv.Atoi(parts[len(parts)-1])
-	if colorfgbg == "" || err != nil {
-		return true
-	}
-	return bg < 7 || bg == 8
-}
-
 // summary is what stays in the scrollback: each check's mark, title and
 // summary from the latest run.
 func (m Model) summary() string {
@@ -503,11 +498,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Options.Timeout == 0 {
 		cfg.Options.Timeout = 5 * time.Second
 	}
-	// Say what the background is rather than let lipgloss ask the terminal:
-	// one that does not answer would hold the first frame for seconds.
-	lipgloss.SetHasDarkBackground(darkBackground(cfg.Sys.Getenv("COLORFGBG")))
 	events := checks.Run(ctx, cfg.Checks, cfg.Sys, cfg.Options)
-	final, err := tea.NewProgram(New(ctx, cfg, events), tea.WithContext(ctx), tea.WithAltScreen()).Run()
+	final, err := tea.NewProgram(New(ctx, cfg, events), tea.WithContext(ctx)).Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err
 	}

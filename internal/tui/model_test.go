@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
@@ -24,7 +24,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	os.Exit(m.Run())
 }
 
@@ -66,6 +65,10 @@ func finished(t *testing.T) Model {
 	return m
 }
 
+// plain is the frame without styling: what the goldens and the checks of
+// text compare (the program, not the model, fits colours to the terminal).
+func plain(m Model) string { return ansi.Strip(m.frame()) }
+
 func update(m Model, msgs ...tea.Msg) Model {
 	for _, msg := range msgs {
 		next, _ := m.Update(msg)
@@ -74,26 +77,29 @@ func update(m Model, msgs ...tea.Msg) Model {
 	return m
 }
 
-func press(s string) tea.KeyMsg {
+func press(s string) tea.KeyPressMsg {
 	switch s {
 	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
+		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
+		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "backspace":
-		return tea.KeyMsg{Type: tea.KeyBackspace}
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
 func TestUpdateEventsAndKeys(t *testing.T) {
 	m := newTestModel(nil)
-	if !strings.Contains(m.View(), "checking…") {
-		t.Errorf("first frame does not say it is checking:\n%s", m.View())
+	if !strings.Contains(plain(m), "checking…") {
+		t.Errorf("first frame does not say it is checking:\n%s", plain(m))
 	}
 	m = update(m,
 		checkEventMsg{ev: checks.Event{Kind: checks.Started, Index: 1, Check: testChecks[1]}},
@@ -115,10 +121,10 @@ func TestUpdateEventsAndKeys(t *testing.T) {
 	if m = update(m, press("enter")); m.list.expanded == open {
 		t.Error("enter did not toggle the details")
 	}
-	if m = update(m, press("?")); !m.showHelp || !strings.Contains(m.View(), "re-run") {
-		t.Errorf("? does not show every key:\n%s", m.View())
+	if m = update(m, press("?")); !m.showHelp || !strings.Contains(plain(m), "re-run") {
+		t.Errorf("? does not show every key:\n%s", plain(m))
 	}
-	for _, k := range []tea.KeyMsg{press("q"), {Type: tea.KeyCtrlC}} {
+	for _, k := range []tea.KeyPressMsg{press("q"), press("ctrl+c")} {
 		if _, cmd := m.Update(k); cmd == nil || cmd() != tea.Quit() {
 			t.Errorf("%v does not quit", k)
 		}
@@ -134,11 +140,11 @@ func TestFixAsksThenApplies(t *testing.T) {
 	}
 	plan := change.Plan{Title: "Restore the default GOPROXY", Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOPROXY=\n"), After: []byte{}}}}
 	m = update(m, planMsg{plan: plan})
-	if m.confirm == nil || !strings.Contains(m.View(), "- GOPROXY=") || !strings.Contains(m.View(), "Make this change? y yes") {
-		t.Fatalf("no confirmation with the change:\n%s", m.View())
+	if m.confirm == nil || !strings.Contains(plain(m), "- GOPROXY=") || !strings.Contains(plain(m), "Make this change? y yes") {
+		t.Fatalf("no confirmation with the change:\n%s", plain(m))
 	}
 	// Only y applies: n, enter, esc, a space, any other key is no.
-	for _, k := range []tea.KeyMsg{press("n"), press("enter"), press("esc"), press(" "), press("Y"), press("x")} {
+	for _, k := range []tea.KeyPressMsg{press("n"), press("enter"), press("esc"), press(" "), press("Y"), press("x")} {
 		m = update(m, planMsg{plan: plan})
 		next, cmd := m.Update(k)
 		if m = next.(Model); m.confirm != nil || m.status != "not changed" || cmd != nil {
@@ -221,11 +227,11 @@ func TestMirrorScreen(t *testing.T) {
 	m.screen = screenMirrors
 	started, evs := mirrorEvents()
 	m = update(m, started, evs[0], evs[1], evs[2])
-	if v := m.View(); !strings.Contains(v, "measuring…") || !strings.Contains(v, "altered") {
+	if v := plain(m); !strings.Contains(v, "measuring…") || !strings.Contains(v, "altered") {
 		t.Errorf("live rows:\n%s", v)
 	}
 	m = update(m, evs[3])
-	golden.RequireEqual(t, []byte(m.View()))
+	golden.RequireEqual(t, []byte(plain(m)))
 	next, cmd := m.Update(press("enter"))
 	if m = next.(Model); cmd == nil || !strings.Contains(m.status, "use near") {
 		t.Errorf("enter on the fastest: %q", m.status)
@@ -245,10 +251,10 @@ func TestInstallScreen(t *testing.T) {
 		t.Errorf("selected %v", c)
 	}
 	m = update(m, installStartedMsg{}, installProgressMsg{Phase: "download", Done: 30 << 20, Total: 67 << 20, Speed: 12 << 20, Remaining: 3 * time.Second})
-	golden.RequireEqual(t, []byte(m.View()))
+	golden.RequireEqual(t, []byte(plain(m)))
 	m = update(m, installDoneMsg{plan: installer.Plan{Version: "go1.25.0", Target: "/home/gopher/sdk/go1.25.0"}})
-	if !strings.Contains(m.View(), "Installed go1.25.0 in /home/gopher/sdk/go1.25.0") {
-		t.Errorf("done:\n%s", m.View())
+	if !strings.Contains(plain(m), "Installed go1.25.0 in /home/gopher/sdk/go1.25.0") {
+		t.Errorf("done:\n%s", plain(m))
 	}
 }
 
@@ -257,9 +263,9 @@ func TestViewFitsSmallTerminals(t *testing.T) {
 		m := update(finished(t), press("j"), size)
 		for _, screen := range []screen{screenChecks, screenMirrors, screenInstall} {
 			m.screen = screen
-			lines := strings.Split(m.View(), "\n")
+			lines := strings.Split(plain(m), "\n")
 			if len(lines) > size.Height {
-				t.Errorf("%dx%d screen %d: %d lines:\n%s", size.Width, size.Height, screen, len(lines), m.View())
+				t.Errorf("%dx%d screen %d: %d lines:\n%s", size.Width, size.Height, screen, len(lines), plain(m))
 			}
 			for _, l := range lines {
 				if w := lipgloss.Width(l); w > size.Width {
@@ -281,15 +287,15 @@ func TestGoldenCheckList(t *testing.T) {
 	tm.Send(press("j"))
 	tm.Send(press("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	golden.RequireEqual(t, []byte(final.View()))
+	golden.RequireEqual(t, []byte(plain(final)))
 }
 
 func TestGoldenHelpAndConfirmation(t *testing.T) {
 	m := update(finished(t), press("?"))
-	t.Run("help", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
+	t.Run("help", func(t *testing.T) { golden.RequireEqual(t, []byte(plain(m))) })
 	m = update(m, press("?"), press("j"), planMsg{plan: change.Plan{Title: "Restore the default GOPROXY",
 		Edits: []change.Edit{{Path: "/home/gopher/.config/go/env", Before: []byte("GOFLAGS=-modcacherw\nGOPROXY=\n"), After: []byte("GOFLAGS=-modcacherw\n")}}}})
-	t.Run("confirmation", func(t *testing.T) { golden.RequireEqual(t, []byte(m.View())) })
+	t.Run("confirmation", func(t *testing.T) { golden.RequireEqual(t, []byte(plain(m))) })
 }
 
 // Ctrl-C, from any screen and under a confirmation, quits as an
@@ -297,12 +303,12 @@ func TestGoldenHelpAndConfirmation(t *testing.T) {
 func TestCtrlCIsAnInterruption(t *testing.T) {
 	m := finished(t)
 	m.confirm = &confirmation{title: "t"}
-	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	next, cmd := m.Update(press("ctrl+c"))
 	if !next.(Model).interrupted || cmd == nil {
 		t.Fatalf("ctrl+c under a confirmation: interrupted %v", next.(Model).interrupted)
 	}
 	m = finished(t)
-	next, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	next, _ = m.Update(press("q"))
 	if next.(Model).interrupted {
 		t.Error("q counted as an interruption")
 	}

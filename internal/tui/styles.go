@@ -1,10 +1,14 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+)
 
 // palette is the small set of semantic colours everything is drawn with.
 type palette struct {
-	ok, warn, fail, pending, subtle, accent lipgloss.TerminalColor
+	ok, warn, fail, pending, subtle, accent color.Color
 }
 
 // defaultPalette uses the terminal's own basic colours, which the user's

@@ -41,15 +41,15 @@ func TestWhyScreen(t *testing.T) {
 	m.cfg.Sys, m.cfg.Options.Offline = sys, true
 	next, cmd := m.Update(press("enter"))
 	m = next.(Model)
-	if !m.why.running || cmd == nil || !strings.Contains(m.View(), "tracing corp.example/lib@v1.0.0") {
-		t.Fatalf("enter did not start a trace:\n%s", m.View())
+	if !m.why.running || cmd == nil || !strings.Contains(plain(m), "tracing corp.example/lib@v1.0.0") {
+		t.Fatalf("enter did not start a trace:\n%s", plain(m))
 	}
 	answer := cmd().(whyMsg)
 	if stale := update(m, whyMsg{id: m.why.id - 1, lines: []string{"old"}}); !stale.why.running {
 		t.Error("an earlier trace's answer was shown")
 	}
 	m = update(m, answer)
-	view := m.View()
+	view := plain(m)
 	for _, want := range []string{"corp.example/lib@v1.0.0", "direct", "GOPRIVATE=corp.example", "nosumdb"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("no %q in\n%s", want, view)
