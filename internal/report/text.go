@@ -87,6 +87,16 @@ func writeCheck(w io.Writer, c Check, width int, pr i18n.Printer, opts TextOptio
 }
 
 func writeSummary(w io.Writer, s Summary, pr i18n.Printer) error {
-	_, err := io.WriteString(w, "\n"+pr.T("%d ok, %d warnings, %d failed, %d skipped", s.OK, s.Warn, s.Fail, s.Skip)+"\n")
+	_, err := io.WriteString(w, "\n"+strings.Join(Tally(pr, s), ", ")+"\n")
 	return err
+}
+
+// Tally says the counts of a summary in words: ok, warnings, failed,
+// skipped, in that order, with one warning said as one.
+func Tally(pr i18n.Printer, s Summary) []string {
+	warn := pr.T("%d warnings", s.Warn)
+	if s.Warn == 1 {
+		warn = pr.T("%d warning", s.Warn)
+	}
+	return []string{pr.T("%d ok", s.OK), warn, pr.T("%d failed", s.Fail), pr.T("%d skipped", s.Skip)}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/internal/checks"
@@ -31,6 +32,11 @@ type checkList struct {
 	rows     []checkRow
 	cursor   int
 	expanded bool // details of the selected row shown
+	// scroll is the first line of the selected row's details shown.
+	scroll int
+	// moved is set once the user moved the cursor: until then, the first
+	// finished run puts it on the first finding that is not ok.
+	moved bool
 }
 
 func newCheckList(list []*checks.Check) checkList {
@@ -60,7 +66,42 @@ func (l checkList) apply(ev checks.Event) checkList {
 
 func (l checkList) move(delta int) checkList {
 	l.cursor = min(max(l.cursor+delta, 0), len(l.rows)-1)
+	l.scroll, l.moved = 0, true
 	return l
+}
+
+// lead puts the cursor on the first failure, else the first warning, when
+// the user has not moved it: the first screen starts where the work is.
+func (l checkList) lead() checkList {
+	if l.moved || !l.finished() {
+		return l
+	}
+	for _, want := range []checks.Status{checks.Fail, checks.Warn} {
+		for i, r := range l.rows {
+			if r.result.Status == want {
+				l.cursor = i
+				return l
+			}
+		}
+	}
+	return l
+}
+
+// window is the rows [start, end) that fit in height lines with the
+// cursor among them; a line above and below says how many are hidden.
+func window(n, cursor, height int) (start, end int) {
+	if n <= height {
+		return 0, n
+	}
+	rows := max(height-2, 1)
+	start = min(max(cursor-rows/2, 0), n-rows)
+	end = start + rows
+	if start == 0 {
+		end = min(max(height-1, 1), n)
+	} else if end == n {
+		start = max(n-max(height-1, 1), 0)
+	}
+	return start, end
 }
 
 func (l checkList) toggle() checkList {
@@ -89,15 +130,21 @@ func (l checkList) counts() map[checks.Status]int {
 	return c
 }
 
-// view renders the rows, one line each, fitted to width.
-func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width int) string {
+// view renders the rows that fit in height, one line each, fitted to
+// width, with "n more" lines for the hidden ones.
+func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width, height int) string {
 	titleWidth := 0
 	for _, r := range l.rows {
 		titleWidth = max(titleWidth, ansi.StringWidth(pr.T(r.check.Title)))
 	}
 	titleWidth = min(titleWidth, max(width*2/5, 12))
 	var b strings.Builder
-	for i, r := range l.rows {
+	start, end := window(len(l.rows), l.cursor, height)
+	if start > 0 {
+		b.WriteString(st.Subtle.Render("  "+pr.T("↑ %d more", start)) + "\n")
+	}
+	for i := start; i < end; i++ {
+		r := l.rows[i]
 		mark := st.Subtle.Render("·")
 		summary := ""
 		switch r.state {
@@ -118,13 +165,18 @@ func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width int) s
 		line := cursor + mark + " " + title + "  " + ansi.Truncate(summary, max(room, 0), "…")
 		b.WriteString(line + "\n")
 	}
+	if end < len(l.rows) {
+		b.WriteString(st.Subtle.Render("  "+pr.T("↓ %d more", len(l.rows)-end)) + "\n")
+	}
 	return b.String()
 }
 
-// detailLines renders the selected check's details and fixes, wrapped to
-// width and cut to height.
-func (l checkList) detailLines(st Styles, pr i18n.Printer, width, height int) []string {
-	if !l.expanded || height <= 0 || len(l.rows) == 0 {
+// detailLines are every line of the selected finding: its summary and
+// details wrapped to width, each fix's title, and its command on a line
+// of its own, never wrapped (a command broken across lines pastes as
+// broken shell); a command wider than the pane is cut, and c copies it.
+func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
+	if !l.expanded || len(l.rows) == 0 {
 		return nil
 	}
 	r := l.rows[l.cursor]
@@ -140,19 +192,56 @@ func (l checkList) detailLines(st Styles, pr i18n.Printer, width, height int) []
 		for _, d := range r.result.Details {
 			add(d, st.Subtle.Render)
 		}
-		for _, f := range r.result.Fixes {
-			add(pr.T("fix: %s: %s", f.Title, f.Command), st.Fix.Render)
+		for i, f := range r.result.Fixes {
+			add(pr.T("fix: %s", f.Title), st.Fix.Render)
+			if f.Command == "" {
+				continue
+			}
+			cmd := f.Command
+			if ansi.StringWidth(cmd) > width-6 {
+				cmd = ansi.Truncate(cmd, max(width-6-ansi.StringWidth(copyHint(pr, i)), 8), "…") + copyHint(pr, i)
+			}
+			lines = append(lines, "      "+st.Fix.Render(cmd))
 		}
 	default:
 		add(pr.T("%s (%s): running…", pr.T(r.check.Title), r.check.ID), st.Subtle.Render)
 	}
-	if len(lines) > height {
-		lines = append(lines[:height-1], "    "+st.Subtle.Render(pr.T("… %d more lines (godoctor check -v shows all)", len(lines)-height+1)))
-	}
 	return lines
 }
 
-func statusStyle(st Styles, s checks.Status) interface{ Render(...string) string } {
+// copyHint says which key copies a cut command.
+func copyHint(pr i18n.Printer, fix int) string {
+	if fix == 0 {
+		return " " + pr.T("(c copies it)")
+	}
+	return " " + pr.T("(godoctor check prints it whole)")
+}
+
+// detailPane is the part of the details that fits in height, from the
+// scroll offset, with a line that says what is above or below.
+func (l checkList) detailPane(st Styles, pr i18n.Printer, width, height int) (lines []string, scroll int) {
+	all := l.detailLines(st, pr, width)
+	if height <= 0 || len(all) == 0 {
+		return nil, 0
+	}
+	if len(all) <= height {
+		return all, 0
+	}
+	rows := max(height-1, 1)
+	scroll = min(max(l.scroll, 0), len(all)-rows)
+	lines = append(lines, all[scroll:scroll+rows]...)
+	var more []string
+	if scroll > 0 {
+		more = append(more, pr.T("↑ %d lines", scroll))
+	}
+	if below := len(all) - scroll - rows; below > 0 {
+		more = append(more, pr.T("↓ %d lines", below))
+	}
+	lines = append(lines, "    "+st.Subtle.Render(strings.Join(more, " · ")+" · "+pr.T("pgup/pgdn scroll")))
+	return lines, scroll
+}
+
+func statusStyle(st Styles, s checks.Status) lipgloss.Style {
 	switch s {
 	case checks.OK:
 		return st.OK

@@ -9,6 +9,12 @@ import (
 // keyMap holds every key of the TUI; it implements help.KeyMap.
 type keyMap struct {
 	Up, Down, Details, Fix, Mirrors, Install, Why, Rerun, Help, Back, Yes, No, Quit key.Binding
+	// ScrollUp and ScrollDown page through the selected finding's details;
+	// Copy puts its first fix command on the clipboard (OSC 52).
+	ScrollUp, ScrollDown, Scroll, Copy key.Binding
+	// Use, Choose and Trace are enter on the mirror, install and why
+	// screens, said as what it does there; NoKeys is n/esc under a question.
+	Use, Choose, Trace, NoKeys key.Binding
 	// Interrupt is Ctrl-C: cancel everything, clean up, exit 130.
 	Interrupt key.Binding
 	// Move stands for up and down in the short help, to keep it on one line.
@@ -17,21 +23,29 @@ type keyMap struct {
 
 func defaultKeys(pr i18n.Printer) keyMap {
 	return keyMap{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", pr.T("up"))),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", pr.T("down"))),
-		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("details/choose"))),
-		Fix:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", pr.T("fix"))),
-		Mirrors:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", pr.T("mirrors"))),
-		Install:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", pr.T("install"))),
-		Why:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", pr.T("route"))),
-		Rerun:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", pr.T("re-run"))),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", pr.T("keys"))),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", pr.T("back"))),
-		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", pr.T("yes"))),
-		No:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", pr.T("no"))),
-		Move:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", pr.T("move"))),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", pr.T("quit"))),
-		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", pr.T("cancel and quit"))),
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", pr.T("up"))),
+		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", pr.T("down"))),
+		Details:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("details/choose"))),
+		Fix:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", pr.T("fix"))),
+		Mirrors:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", pr.T("mirrors"))),
+		Install:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", pr.T("install"))),
+		Why:        key.NewBinding(key.WithKeys("w"), key.WithHelp("w", pr.T("route"))),
+		ScrollUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", pr.T("scroll up"))),
+		ScrollDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", pr.T("scroll down"))),
+		Scroll:     key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", pr.T("scroll"))),
+		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", pr.T("copy fix"))),
+		Use:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("use"))),
+		Choose:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("install"))),
+		Trace:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("trace"))),
+		NoKeys:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", pr.T("no"))),
+		Rerun:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", pr.T("re-run"))),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", pr.T("keys"))),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", pr.T("back"))),
+		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", pr.T("yes"))),
+		No:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", pr.T("no"))),
+		Move:       key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", pr.T("move"))),
+		Quit:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", pr.T("quit"))),
+		Interrupt:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", pr.T("cancel and quit"))),
 	}
 }
 
@@ -39,9 +53,25 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Move, k.Details, k.Fix, k.Mirrors, k.Install, k.Help, k.Quit}
 }
 
+// short is the footer of a screen: only the keys that work there, the
+// most used first (the help cuts the rest at the terminal's width).
+func (k keyMap) short(s screen, confirming bool) []key.Binding {
+	switch {
+	case confirming:
+		return []key.Binding{k.Yes, k.NoKeys}
+	case s == screenMirrors:
+		return []key.Binding{k.Move, k.Use, k.Rerun, k.Back, k.Help, k.Quit}
+	case s == screenInstall:
+		return []key.Binding{k.Move, k.Choose, k.Back, k.Help, k.Quit}
+	case s == screenWhy:
+		return []key.Binding{k.Trace, k.Back}
+	}
+	return []key.Binding{k.Move, k.Fix, k.Details, k.Scroll, k.Copy, k.Why, k.Mirrors, k.Install, k.Help, k.Quit}
+}
+
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Details},
+		{k.Up, k.Down, k.Details, k.ScrollUp, k.ScrollDown, k.Copy},
 		{k.Fix, k.Mirrors, k.Install, k.Why, k.Rerun},
 		{k.Yes, k.No, k.Back},
 		{k.Help, k.Quit, k.Interrupt},

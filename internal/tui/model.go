@@ -132,6 +132,9 @@ func (m Model) say(s string, bad bool) Model {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return m, nil // a pty that reports 0x0: keep 80x24
+		}
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		return m, nil
@@ -151,6 +154,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.list = m.list.apply(msg.ev)
+		if m.run == 0 {
+			m.list = m.list.lead()
+		}
 		return m, waitForEvent(m.run, m.events)
 	case checksDoneMsg:
 		return m, nil
@@ -278,6 +284,16 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.list = m.list.move(1)
 	case key.Matches(msg, m.keys.Details):
 		m.list = m.list.toggle()
+	case key.Matches(msg, m.keys.ScrollUp):
+		_, _, pane := m.checksHeights()
+		_, m.list.scroll = m.list.detailPane(m.styles, m.pr(), m.width, pane)
+		m.list.scroll = max(m.list.scroll-max(pane-1, 1), 0)
+	case key.Matches(msg, m.keys.ScrollDown):
+		_, _, pane := m.checksHeights()
+		_, m.list.scroll = m.list.detailPane(m.styles, m.pr(), m.width, pane)
+		m.list.scroll += max(pane-1, 1)
+	case key.Matches(msg, m.keys.Copy):
+		return m.copyFix()
 	case key.Matches(msg, m.keys.Rerun):
 		m.status = ""
 		return m.rerun()
@@ -291,6 +307,72 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openWhy()
 	}
 	return m, nil
+}
+
+// copyFix puts the selected finding's first fix command on the clipboard,
+// with OSC 52, which terminals and tmux pass to the system's clipboard.
+func (m Model) copyFix() (tea.Model, tea.Cmd) {
+	row := m.list.rows[m.list.cursor]
+	for _, f := range row.result.Fixes {
+		if f.Command != "" {
+			return m.say(m.T("copied to the clipboard (OSC 52): %s", f.Command), false), tea.SetClipboard(f.Command)
+		}
+	}
+	return m.say(m.T("%s proposes no command to copy", m.T(row.check.Title)), false), nil
+}
+
+// checksHeights divides the checks screen: the lines for the body, the
+// list and the details pane.
+func (m Model) checksHeights() (room, list, pane int) {
+	room = m.room()
+	list = min(len(m.list.rows), room)
+	if !m.list.expanded {
+		return room, list, 0
+	}
+	need := len(m.list.detailLines(m.styles, m.pr(), m.width))
+	least := min(len(m.list.rows), max(3, room/3))
+	list = min(len(m.list.rows), max(least, room-1-need))
+	return room, list, max(room-list-1, 0)
+}
+
+// room is the body's height: the frame less the header, the status line
+// and the footer, which are always there.
+func (m Model) room() int {
+	return max(m.height-2-lipglossHeight(m.foot())-1, 3)
+}
+
+// foot is the status line and the footer of the screen shown.
+func (m Model) foot() string {
+	keys := m.shortHelp()
+	if m.showHelp {
+		keys = m.help.FullHelpView(m.keys.FullHelp())
+	}
+	return m.statusLine() + "\n" + keys
+}
+
+// shortHelp is the footer's line of keys: as many of the screen's keys as
+// fit, most used first, and ? and q always, so that the way to every key
+// and the way out are never cut.
+func (m Model) shortHelp() string {
+	all := m.keys.short(m.screen, m.confirm != nil)
+	var always, rest []key.Binding
+	for _, b := range all {
+		if b.Help().Key == m.keys.Help.Help().Key || b.Help().Key == m.keys.Quit.Help().Key {
+			always = append(always, b)
+		} else {
+			rest = append(rest, b)
+		}
+	}
+	h := m.help
+	h.SetWidth(0) // measured here, not cut by the help
+	line := h.ShortHelpView(always)
+	for n := len(rest); n >= 0; n-- {
+		line = h.ShortHelpView(append(append([]key.Binding(nil), rest[:n]...), always...))
+		if ansi.StringWidth(line) <= m.width {
+			break
+		}
+	}
+	return line
 }
 
 // openWhy asks for a module to trace, from a check about fetching modules.
@@ -413,14 +495,8 @@ func (m Model) View() tea.View {
 // frame renders the screen.
 func (m Model) frame() string {
 	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
-	footer := []string{m.statusLine()}
-	if m.showHelp {
-		footer = append(footer, m.help.FullHelpView(m.keys.FullHelp()))
-	} else {
-		footer = append(footer, m.help.ShortHelpView(m.keys.ShortHelp()))
-	}
-	foot := strings.Join(footer, "\n")
-	room := max(m.height-2-lipglossHeight(foot)-1, 3)
+	foot := m.foot()
+	room := m.room()
 	var body string
 	switch {
 	case m.confirm != nil:
@@ -432,9 +508,10 @@ func (m Model) frame() string {
 	case m.screen == screenWhy:
 		body = m.why.view(m.styles, m.pr(), m.spinner.View(), m.width)
 	default:
-		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width)
-		if details := m.list.detailLines(m.styles, m.pr(), m.width, room-len(m.list.rows)-1); len(details) > 0 {
-			body += "\n" + strings.Join(details, "\n") + "\n"
+		_, listH, paneH := m.checksHeights()
+		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width, listH)
+		if pane, _ := m.list.detailPane(m.styles, m.pr(), m.width, paneH); len(pane) > 0 {
+			body += "\n" + strings.Join(pane, "\n") + "\n"
 		}
 	}
 	body = cutLines(strings.TrimRight(body, "\n"), room)
@@ -461,11 +538,19 @@ func (m Model) statusLine() string {
 		return m.styles.Subtle.Render(m.status)
 	}
 	c := m.list.counts()
-	s := m.T("%d ok · %d warnings · %d failed · %d skipped", c[checks.OK], c[checks.Warn], c[checks.Fail], c[checks.Skip])
-	if !m.list.finished() {
-		s = m.T("checking… %s", s)
+	words := report.Tally(m.pr(), report.Summary{OK: c[checks.OK], Warn: c[checks.Warn], Fail: c[checks.Fail], Skip: c[checks.Skip]})
+	for i, st := range []checks.Status{checks.OK, checks.Warn, checks.Fail, checks.Skip} {
+		style := m.styles.Subtle
+		if c[st] > 0 && (st == checks.Warn || st == checks.Fail) {
+			style = statusStyle(m.styles, st)
+		}
+		words[i] = style.Render(words[i])
 	}
-	return m.styles.Subtle.Render(s)
+	s := strings.Join(words, m.styles.Subtle.Render(" · "))
+	if !m.list.finished() {
+		s = m.styles.Subtle.Render(m.T("checking…")+" ") + s
+	}
+	return s
 }
 
 // fitWidth cuts every line to the terminal's width, so that nothing wraps

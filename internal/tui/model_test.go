@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -57,12 +58,35 @@ func newTestModel(events <-chan checks.Event) Model {
 	return New(context.Background(), Config{Checks: testChecks, Version: "v0.0.0-test", NoColor: true}, events)
 }
 
+// finished is a model whose checks all finished, the cursor put back on
+// the first row as though the user had moved it there.
 func finished(t *testing.T) Model {
 	m := newTestModel(nil)
 	for i := range testChecks {
 		m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: i, Check: testChecks[i], Result: testResults[i]}})
 	}
+	m.list.cursor, m.list.moved = 0, true
 	return m
+}
+
+// TestFirstScreenLeads: when the first run ends, the cursor is on the
+// failure, unless the user moved it meanwhile.
+func TestFirstScreenLeads(t *testing.T) {
+	m := newTestModel(nil)
+	for i := range testChecks {
+		m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: i, Check: testChecks[i], Result: testResults[i]}})
+	}
+	if m.list.cursor != 1 {
+		t.Errorf("cursor on row %d, want the failure (1)", m.list.cursor)
+	}
+	m = newTestModel(nil)
+	m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: 0, Check: testChecks[0], Result: testResults[0]}}, press("j"), press("j"))
+	for i := 1; i < len(testChecks); i++ {
+		m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: i, Check: testChecks[i], Result: testResults[i]}})
+	}
+	if m.list.cursor != 2 {
+		t.Errorf("the user's cursor moved to %d", m.list.cursor)
+	}
 }
 
 // plain is the frame without styling: what the goldens and the checks of
@@ -259,7 +283,7 @@ func TestInstallScreen(t *testing.T) {
 }
 
 func TestViewFitsSmallTerminals(t *testing.T) {
-	for _, size := range []tea.WindowSizeMsg{{Width: 50, Height: 12}, {Width: 80, Height: 24}, {Width: 120, Height: 40}} {
+	for _, size := range []tea.WindowSizeMsg{{Width: 40, Height: 12}, {Width: 50, Height: 12}, {Width: 60, Height: 20}, {Width: 80, Height: 24}, {Width: 100, Height: 15}, {Width: 120, Height: 40}} {
 		m := update(finished(t), press("j"), size)
 		for _, screen := range []screen{screenChecks, screenMirrors, screenInstall} {
 			m.screen = screen
@@ -284,7 +308,6 @@ func TestGoldenCheckList(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("1 ok · 0 warnings · 1 failed · 1 skipped"))
 	}, teatest.WithDuration(5*time.Second))
-	tm.Send(press("j"))
 	tm.Send(press("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	golden.RequireEqual(t, []byte(plain(final)))
@@ -332,5 +355,63 @@ func TestFinishWaitsForTheInstall(t *testing.T) {
 	err := m.finish(func() { close(cancelled) }, io.Discard, false)
 	if !errors.Is(err, ErrInterrupted) || !cleaned {
 		t.Errorf("finish = %v, install cleaned up first: %v", err, cleaned)
+	}
+}
+
+// manyChecks is a finished run of 14 checks, the 12th a warning with long
+// details and a long fix command.
+func manyChecks(t *testing.T) Model {
+	var list []*checks.Check
+	for i := range 14 {
+		list = append(list, &checks.Check{ID: fmt.Sprintf("c.%d", i), Title: fmt.Sprintf("Check number %d", i)})
+	}
+	m := New(context.Background(), Config{Checks: list, Version: "v0", NoColor: true}, nil)
+	for i, c := range list {
+		res := checks.Result{Status: checks.OK, Summary: "fine"}
+		if i == 11 {
+			res = checks.Result{Status: checks.Warn, Summary: "GOPATH/bin is not on PATH",
+				Details: []string{"line one", "line two", "line three", "line four", "line five", "line six", "line seven", "line eight"},
+				Fixes:   []checks.Fix{{Title: "Put GOPATH/bin on PATH", Command: `export PATH="/tmp/a-very-long-directory-name-for-testing/x-y/go/bin:$PATH"`}}}
+		}
+		m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: i, Check: c, Result: res}})
+	}
+	return m
+}
+
+// TestListScrollsAndDetailsReachEveryLine: at 100x15 and 40x12 the
+// selected row (the warning the cursor leads to) is on screen with "n
+// more" markers, the footer keeps q; paging reaches the fix, whose command
+// is one line, never wrapped, and c copies it whole.
+func TestListScrollsAndDetailsReachEveryLine(t *testing.T) {
+	for _, size := range []tea.WindowSizeMsg{{Width: 100, Height: 15}, {Width: 40, Height: 12}} {
+		m := update(manyChecks(t), size)
+		v := plain(m)
+		if m.list.cursor != 11 || !strings.Contains(v, "> ! Check number 11") || !strings.Contains(v, "more") || !strings.Contains(v, "q quit") {
+			t.Errorf("%dx%d: cursor %d\n%s", size.Width, size.Height, m.list.cursor, v)
+		}
+		if n := len(strings.Split(v, "\n")); n > size.Height {
+			t.Errorf("%dx%d: %d lines", size.Width, size.Height, n)
+		}
+		var seen strings.Builder
+		for range 10 {
+			seen.WriteString(plain(m))
+			m = update(m, tea.KeyPressMsg{Code: tea.KeyPgDown})
+		}
+		if !strings.Contains(seen.String(), "line eight") || !strings.Contains(seen.String(), "fix: Put GOPATH/bin on PATH") || !strings.Contains(seen.String(), `export PATH="/tmp/a`) {
+			t.Errorf("%dx%d: paging did not reach every line:\n%s", size.Width, size.Height, seen.String())
+		}
+		for _, l := range strings.Split(seen.String(), "\n") {
+			if strings.Contains(l, "x-y/go/bin") && !strings.Contains(l, `export PATH="`) {
+				t.Errorf("a command wrapped: %q", l)
+			}
+		}
+		next, cmd := m.Update(press("c"))
+		if cmd == nil || !strings.Contains(next.(Model).status, "/tmp/a-very-long-directory-name-for-testing/x-y/go/bin") {
+			t.Errorf("c: %q", next.(Model).status)
+		}
+	}
+	// A pty that reports 0x0 keeps the default size.
+	if m := update(manyChecks(t), tea.WindowSizeMsg{}); m.width != 80 || m.height != 24 {
+		t.Errorf("0x0: %dx%d", m.width, m.height)
 	}
 }
