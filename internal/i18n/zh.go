@@ -514,4 +514,9 @@ var zh = map[string]string{
 	"↓ %d lines":                           "↓ %d 行",
 	"↑ %d more":                            "↑ 还有 %d 项",
 	"↓ %d more":                            "↓ 还有 %d 项",
+	"%s: fixed":                            "%s：已修复",
+	"%s: written to %s; takes effect in a new shell: open one, then run godoctor again": "%s：已写入 %s；在新的 shell 中生效：请打开一个新 shell，再运行 godoctor",
+	"%s: changed, but the check still finds: %s":                                        "%s：已改动，但检查仍然发现：%s",
+	"not finished":    "未完成",
+	"the run before:": "上一次运行：",
 }

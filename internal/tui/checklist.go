@@ -25,6 +25,8 @@ type checkRow struct {
 	check  *checks.Check
 	state  rowState
 	result checks.Result
+	// previous is the result of the run before, while this one has none.
+	previous *checks.Result
 }
 
 // checkList is the live list of checks with a cursor.

@@ -19,7 +19,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
@@ -67,6 +69,10 @@ type Model struct {
 
 	status    string
 	statusBad bool
+	// fixing is the check whose fix is being applied; outcome what the
+	// re-run of that check should say once it finishes.
+	fixing  string
+	outcome *fixOutcome
 	// interrupted is set by Ctrl-C: godoctor ends as the command line does
 	// when interrupted, work cancelled and cleaned up, exit 130.
 	interrupted bool
@@ -109,17 +115,41 @@ func (m Model) T(format string, args ...any) string { return m.pr().T(format, ar
 
 func (m Model) pr() i18n.Printer { return i18n.Printer{Lang: m.cfg.Options.Lang} }
 
-// Failed reports whether any check failed in the latest run.
-func (m Model) Failed() bool { return m.list.counts()[checks.Fail] > 0 }
+// Failed reports whether any check failed in the latest run, or, for a
+// check the latest run has not finished, in the run before.
+func (m Model) Failed() bool {
+	for _, r := range m.list.rows {
+		if r.state == rowDone && r.result.Status == checks.Fail || r.state != rowDone && r.previous != nil && r.previous.Status == checks.Fail {
+			return true
+		}
+	}
+	return false
+}
 
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(m.spinner.Tick, waitForEvent(m.run, m.events))
 }
 
-// rerun starts the checks again.
+// fixOutcome is a change made by a fix, waiting for its check's re-run.
+type fixOutcome struct {
+	check string
+	// shellFiles are the files that only a new shell reads (profiles, the
+	// user environment); this process still has the old values.
+	shellFiles []string
+}
+
+// rerun starts the checks again, the cursor and the pane where they were.
 func (m Model) rerun() (Model, tea.Cmd) {
 	m.run++
+	old := m.list
 	m.list = newCheckList(m.cfg.Checks)
+	m.list.cursor, m.list.expanded, m.list.moved = min(old.cursor, max(len(m.list.rows)-1, 0)), old.expanded, true
+	for i := range m.list.rows {
+		if i < len(old.rows) && old.rows[i].check == m.list.rows[i].check && old.rows[i].state == rowDone {
+			res := old.rows[i].result
+			m.list.rows[i].previous = &res
+		}
+	}
 	m.events = checks.Run(m.ctx, m.cfg.Checks, m.cfg.Sys, m.cfg.Options)
 	return m, waitForEvent(m.run, m.events)
 }
@@ -157,6 +187,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.run == 0 {
 			m.list = m.list.lead()
 		}
+		if o := m.outcome; o != nil && msg.ev.Kind == checks.Finished && msg.ev.Check.ID == o.check {
+			m.outcome = nil
+			m = m.sayOutcome(msg.ev, o)
+		}
 		return m, waitForEvent(m.run, m.events)
 	case checksDoneMsg:
 		return m, nil
@@ -182,6 +216,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m = m.say(m.T("changed %d file(s); godoctor undo puts them back. Re-running the checks.", len(msg.entry.Files)), false)
 		m.screen = screenChecks
+		if m.fixing != "" {
+			m.outcome = &fixOutcome{check: m.fixing, shellFiles: shellFiles(m.cfg.Sys, msg.entry)}
+		}
+		m.fixing = ""
 		return m.rerun()
 
 	case mirrorsStartedMsg:
@@ -309,6 +347,33 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// sayOutcome tells what a fix changed once its check ran again: fixed;
+// written for new shells (this process keeps its environment); or still
+// not right, and what the check finds now.
+func (m Model) sayOutcome(ev checks.Event, o *fixOutcome) Model {
+	title := m.T(ev.Check.Title)
+	switch {
+	case ev.Result.Status == checks.OK:
+		return m.say(m.T("%s: fixed", title), false)
+	case len(o.shellFiles) > 0:
+		return m.say(m.T("%s: written to %s; takes effect in a new shell: open one, then run godoctor again", title, strings.Join(o.shellFiles, ", ")), false)
+	}
+	return m.say(m.T("%s: changed, but the check still finds: %s", title, ev.Result.Summary), true)
+}
+
+// shellFiles are the files of a change that only new shells read: every
+// file but the go env file, which the go command reads on each run.
+func shellFiles(sys *system.System, e change.Entry) []string {
+	envFile, _, _ := goenv.UserEnvFile(sys)
+	var out []string
+	for _, f := range e.Files {
+		if f.Path != envFile {
+			out = append(out, f.Path)
+		}
+	}
+	return out
+}
+
 // copyFix puts the selected finding's first fix command on the clipboard,
 // with OSC 52, which terminals and tmux pass to the system's clipboard.
 func (m Model) copyFix() (tea.Model, tea.Cmd) {
@@ -424,6 +489,7 @@ func (m Model) fix() (tea.Model, tea.Cmd) {
 			next, cmd := m.openMirrors()
 			return next.(Model).say(m.T("when the benchmark is done, enter uses the selected mirror"), false), cmd
 		}
+		m.fixing = row.check.ID
 		return m.say(m.T("planning: %s", f.Title), false), planCmd(m.ctx, m.cfg.Sys, f.Title, *f.Action.Change)
 	}
 	if len(row.result.Fixes) > 0 {
@@ -564,15 +630,30 @@ func fitWidth(s string, width int) string {
 }
 
 // summary is what stays in the scrollback: each check's mark, title and
-// summary from the latest run.
+// summary from the latest run, with every fix command of a finding that is
+// not ok in full; a check the run did not finish says so.
 func (m Model) summary() string {
 	var b strings.Builder
 	for _, r := range m.list.rows {
-		if r.state == rowDone {
-			fmt.Fprintf(&b, "%s %s: %s\n", report.Marks[r.result.Status], m.T(r.check.Title), r.result.Summary)
+		if r.state != rowDone {
+			fmt.Fprintf(&b, "· %s: %s", m.T(r.check.Title), m.T("not finished"))
+			if p := r.previous; p != nil {
+				fmt.Fprintf(&b, " (%s %s)", m.T("the run before:"), report.Marks[p.Status]+" "+p.Summary)
+			}
+			b.WriteString("\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s: %s\n", report.Marks[r.result.Status], m.T(r.check.Title), r.result.Summary)
+		if r.result.Status == checks.Warn || r.result.Status == checks.Fail {
+			for _, f := range r.result.Fixes {
+				fmt.Fprintf(&b, "    %s\n", m.T("fix: %s", f.Title))
+				if f.Command != "" {
+					fmt.Fprintf(&b, "      %s\n", f.Command)
+				}
+			}
 		}
 	}
-	return b.String()
+	return redact.Text(b.String())
 }
 
 // Run starts the engine and the TUI and returns when the user quits.

@@ -19,6 +19,8 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
@@ -181,6 +183,7 @@ func TestFixAsksThenApplies(t *testing.T) {
 		t.Fatal("y did not apply")
 	}
 	m.cfg.Checks = nil // the re-run after the change runs no checks here
+	m.cfg.Sys = fakesys.New(t).Sys
 	m = update(m, appliedMsg{entry: change.Entry{Files: []change.FileRecord{{}}}})
 	if !strings.Contains(m.status, "changed 1 file(s)") || m.run != 1 {
 		t.Errorf("after applying: %q run %d", m.status, m.run)
@@ -413,5 +416,58 @@ func TestListScrollsAndDetailsReachEveryLine(t *testing.T) {
 	// A pty that reports 0x0 keeps the default size.
 	if m := update(manyChecks(t), tea.WindowSizeMsg{}); m.width != 80 || m.height != 24 {
 		t.Errorf("0x0: %dx%d", m.width, m.height)
+	}
+}
+
+// TestFixOutcome: after a fix the checks run again with the cursor where
+// it was, and the row's re-run says what changed: fixed; written for new
+// shells; or still wrong. The summary printed at quit has every fix
+// command of what is not ok, and the checks a quit cut short.
+func TestFixOutcome(t *testing.T) {
+	fs := fakesys.New(t)
+	envFile, _, _ := goenv.UserEnvFile(fs.Sys)
+	for _, c := range []struct {
+		file   string
+		result checks.Result
+		want   string
+	}{
+		{envFile, checks.Result{Status: checks.OK, Summary: "https://proxy.example, then direct"}, "Module proxy (GOPROXY): fixed"},
+		{fs.Home(".bashrc"), checks.Result{Status: checks.Fail, Summary: "still empty"}, "takes effect in a new shell"},
+		{envFile, checks.Result{Status: checks.Fail, Summary: "still empty"}, "changed, but the check still finds: still empty"},
+	} {
+		m := finished(t)
+		m.cfg.Sys = fs.Sys
+		m = update(m, press("j"))
+		next, _ := m.Update(press("f"))
+		m = next.(Model)
+		m.cfg.Options.Offline = true
+		m = update(m, appliedMsg{entry: change.Entry{Files: []change.FileRecord{{Path: c.file}}}})
+		if m.list.cursor != 1 || m.run != 1 {
+			t.Errorf("after the fix: cursor %d, run %d", m.list.cursor, m.run)
+		}
+		m = update(m, checkEventMsg{run: m.run, ev: checks.Event{Kind: checks.Finished, Index: 1, Check: testChecks[1], Result: c.result}})
+		if !strings.Contains(m.status, c.want) {
+			t.Errorf("%s: status %q, want %q", c.file, m.status, c.want)
+		}
+	}
+
+	m := finished(t)
+	m.cfg.Options.Offline = true
+	m, _ = m.rerun() // quit while the run after a fix is under way
+	m = update(m, checkEventMsg{run: m.run, ev: checks.Event{Kind: checks.Finished, Index: 0, Check: testChecks[0], Result: testResults[0]}},
+		checkEventMsg{run: m.run, ev: checks.Event{Kind: checks.Finished, Index: 1, Check: testChecks[1], Result: testResults[1]}})
+	if !m.Failed() {
+		t.Error("a failure of this run is not a failure")
+	}
+	m.list.rows[1] = checkRow{check: testChecks[1], previous: &testResults[1]}
+	if !m.Failed() {
+		t.Error("a failure of the run before, not yet run again, was forgotten")
+	}
+	m.list.rows[1] = checkRow{check: testChecks[1], state: rowDone, result: testResults[1]}
+	sum := m.summary()
+	for _, want := range []string{"✗ Module proxy (GOPROXY): GOPROXY is empty", "fix: Restore the default GOPROXY", "      go env -u GOPROXY", "Checksum database answers: not finished (the run before: - skipped: --offline)"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
 	}
 }
