@@ -160,7 +160,7 @@ func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width, heigh
 		t := ansi.Truncate(pr.T(r.check.Title), titleWidth, "…")
 		title := t + strings.Repeat(" ", max(titleWidth-ansi.StringWidth(t), 0))
 		if i == l.cursor {
-			cursor = st.Selected.Render("> ")
+			cursor = st.Strong.Render("> ")
 			title = st.Selected.Render(title)
 		}
 		room := width - 2 - 2 - titleWidth - 2
@@ -190,7 +190,7 @@ func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
 	}
 	switch r.state {
 	case rowDone:
-		add(pr.T(r.check.Title)+" ("+r.check.ID+"): "+r.result.Summary, st.Selected.Render)
+		add(pr.T(r.check.Title)+" ("+r.check.ID+"): "+r.result.Summary, st.Strong.Render)
 		for _, d := range r.result.Details {
 			add(d, st.Subtle.Render)
 		}

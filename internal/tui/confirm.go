@@ -32,6 +32,6 @@ func (c confirmation) view(st Styles, pr i18n.Printer, width, height int) string
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, "", st.Selected.Render(pr.T("Make this change? y yes · any other key no")))
+	lines = append(lines, "", st.Strong.Render(pr.T("Make this change? y yes · any other key no")))
 	return strings.Join(lines, "\n")
 }

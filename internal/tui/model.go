@@ -89,12 +89,7 @@ type Model struct {
 // events.
 func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	styles := NewStyles(cfg.NoColor)
-	h := help.New()
-	h.Styles = help.Styles{
-		ShortKey: styles.Selected, ShortDesc: styles.Subtle, ShortSeparator: styles.Subtle, Ellipsis: styles.Subtle,
-		FullKey: styles.Selected, FullDesc: styles.Subtle, FullSeparator: styles.Subtle,
-	}
+	styles := NewStyles(cfg.NoColor, true)
 	return Model{
 		cfg:     cfg,
 		ctx:     ctx,
@@ -102,12 +97,23 @@ func New(ctx context.Context, cfg Config, events <-chan checks.Event) Model {
 		list:    newCheckList(cfg.Checks),
 		install: newInstallView(),
 		spinner: sp,
-		help:    h,
+		help:    newHelp(styles),
 		keys:    defaultKeys(i18n.Printer{Lang: cfg.Options.Lang}),
 		styles:  styles,
 		width:   80,
 		height:  24,
 	}
+}
+
+// newHelp is the footer's key help, in the styles.
+func newHelp(st Styles) help.Model {
+	h := help.New()
+	key := st.Strong
+	h.Styles = help.Styles{
+		ShortKey: key, ShortDesc: st.Subtle, ShortSeparator: st.Subtle, Ellipsis: st.Subtle,
+		FullKey: key, FullDesc: st.Subtle, FullSeparator: st.Subtle,
+	}
+	return h
 }
 
 // T translates a message into the run's language.
@@ -126,8 +132,10 @@ func (m Model) Failed() bool {
 	return false
 }
 
+// Init starts the spinner and the event stream, and asks the terminal for
+// its background colour; the answer, when one comes, chooses the palette.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.spinner.Tick, waitForEvent(m.run, m.events))
+	return tea.Batch(m.spinner.Tick, waitForEvent(m.run, m.events), tea.RequestBackgroundColor)
 }
 
 // fixOutcome is a change made by a fix, waiting for its check's re-run.
@@ -170,6 +178,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.BackgroundColorMsg:
+		m.styles = NewStyles(m.cfg.NoColor, msg.IsDark())
+		width := m.help.Width()
+		m.help = newHelp(m.styles)
+		m.help.SetWidth(width)
+		return m, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)

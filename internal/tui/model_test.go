@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"strings"
@@ -469,5 +470,23 @@ func TestFixOutcome(t *testing.T) {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
+	}
+}
+
+// TestBackgroundChoosesThePalette: the first frame uses the terminal's
+// basic colours; a light background's answer switches to the darker tones
+// that keep a warning readable on white.
+func TestBackgroundChoosesThePalette(t *testing.T) {
+	m := New(context.Background(), Config{Checks: testChecks, Version: "v0"}, nil)
+	if m.styles.Warn.GetForeground() != darkPalette().warn {
+		t.Errorf("first frame warn colour %v", m.styles.Warn.GetForeground())
+	}
+	m = update(m, tea.BackgroundColorMsg{Color: color.White})
+	if m.styles.Warn.GetForeground() != lightPalette().warn {
+		t.Errorf("on white: warn colour %v", m.styles.Warn.GetForeground())
+	}
+	m = update(m, tea.BackgroundColorMsg{Color: color.Black})
+	if m.styles.Warn.GetForeground() != darkPalette().warn {
+		t.Errorf("on black: warn colour %v", m.styles.Warn.GetForeground())
 	}
 }
