@@ -209,7 +209,6 @@ var zh = map[string]string{
 	"details/choose":                                                       "详情/选择",
 	"direct":                                                               "直连",
 	"direct: fetch from the module's version control repository":           "direct：从模块的版本控制仓库获取",
-	"done":                 "完成",
 	"down":                 "下",
 	"download":             "下载",
 	"downloads are served": "下载可用",
@@ -519,4 +518,6 @@ var zh = map[string]string{
 	"%s: changed, but the check still finds: %s":                                        "%s：已改动，但检查仍然发现：%s",
 	"not finished":    "未完成",
 	"the run before:": "上一次运行：",
+	"still measuring; enter uses a mirror once they are ranked": "仍在测速；排名完成后按 enter 使用镜像",
+	"%s cannot be used: %s": "%s 不能使用：%s",
 }

@@ -20,6 +20,7 @@ type mirrorView struct {
 	measured []mirrors.Result
 	report   *mirrors.Report
 	cursor   int
+	moved    bool // the user moved the cursor while measuring
 	err      error
 	events   <-chan mirrors.Event
 }
@@ -44,26 +45,68 @@ func (v mirrorView) apply(ev mirrors.Event) mirrorView {
 		v.measured = append([]mirrors.Result(nil), v.measured...)
 		v.state[ev.Index], v.measured[ev.Index] = rowDone, ev.Result
 	case mirrors.Done:
+		// The rows are ranked once, at the end; the cursor stays on the
+		// mirror the user moved it to, else it goes to the fastest.
 		r := ev.Report
+		name := r.Fastest
+		if v.moved && v.cursor < len(v.list) {
+			name = v.list[v.cursor].Name
+		}
 		v.report, v.cursor = &r, 0
+		for i, m := range r.Mirrors {
+			if m.Name == name {
+				v.cursor = i
+			}
+		}
 	}
 	return v
+}
+
+// rows is how many rows the screen shows: the mirrors in the order they
+// were started while measuring, ranked once it is done.
+func (v mirrorView) rows() int {
+	if v.report != nil {
+		return len(v.report.Mirrors)
+	}
+	return len(v.list)
 }
 
 func (v mirrorView) move(d int) mirrorView {
-	if v.report != nil {
-		v.cursor = min(max(v.cursor+d, 0), max(len(v.report.Mirrors)-1, 0))
-	}
+	v.cursor = min(max(v.cursor+d, 0), max(v.rows()-1, 0))
+	v.moved = true
 	return v
 }
 
-// selected is the ranked mirror under the cursor, if one can be used.
-func (v mirrorView) selected() (mirrors.Result, bool) {
+// selected is the ranked mirror under the cursor; ok says whether it is
+// ranked and can be used.
+func (v mirrorView) selected() (r mirrors.Result, ok bool) {
 	if v.report == nil || v.cursor >= len(v.report.Mirrors) {
 		return mirrors.Result{}, false
 	}
-	r := v.report.Mirrors[v.cursor]
+	r = v.report.Mirrors[v.cursor]
 	return r, r.Status != mirrors.Fail
+}
+
+// liveStatus is a measured mirror's status before the ranking.
+func liveStatus(r mirrors.Result) string {
+	switch {
+	case r.Err != nil:
+		return string(mirrors.Fail)
+	case r.Status != "":
+		return string(r.Status)
+	}
+	return string(mirrors.OK)
+}
+
+// cell fits s to w columns of display width (CJK counts two), padded on
+// the right, or on the left for numbers.
+func cell(s string, w int, left bool) string {
+	s = ansi.Truncate(s, w, "…")
+	pad := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+	if left {
+		return s + pad
+	}
+	return pad + s
 }
 
 func ms(d time.Duration) string {
@@ -81,24 +124,29 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 		return b.String()
 	}
 	row := func(cursor, name, status, median, tput, verified, note string) string {
-		line := fmt.Sprintf("%s%-16s %-6s %10s %13s  %-8s %s", cursor, ansi.Truncate(name, 16, "…"), status, median, tput, verified, note)
+		line := cursor + cell(name, 16, true) + " " + cell(status, 6, true) + " " + cell(median, 10, false) + " " +
+			cell(tput, 13, false) + "  " + cell(verified, 8, true) + " " + note
 		return ansi.Truncate(line, width, "…")
 	}
 	b.WriteString(st.Subtle.Render(row("  ", pr.T("MIRROR"), pr.T("STATUS"), pr.T("MEDIAN"), pr.T("THROUGHPUT"), pr.T("VERIFIED"), "")) + "\n")
 	if v.report == nil {
 		for i, m := range v.list {
+			cursor := "  "
+			if i == v.cursor {
+				cursor = st.Strong.Render("> ")
+			}
 			switch v.state[i] {
 			case rowWaiting:
-				b.WriteString(row("  ", m.Name, "·", "", "", "", "") + "\n")
+				b.WriteString(row(cursor, m.Name, "·", "", "", "", "") + "\n")
 			case rowRunning:
-				b.WriteString(row("  ", m.Name, spinner, "", "", "", st.Subtle.Render(pr.T("measuring…"))) + "\n")
+				b.WriteString(row(cursor, m.Name, spinner, "", "", "", st.Subtle.Render(pr.T("measuring…"))) + "\n")
 			default:
 				r := v.measured[i]
 				note := pr.T("checking against the checksum database…")
 				if r.Err != nil {
 					note = r.Err.Error()
 				}
-				b.WriteString(row("  ", m.Name, pr.T("done"), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
+				b.WriteString(row(cursor, m.Name, liveStatus(r), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
 			}
 		}
 		return b.String()

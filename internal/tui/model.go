@@ -544,8 +544,14 @@ func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.mirrors = mirrorView{}
 		return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
 	case key.Matches(msg, m.keys.Details):
-		if r, ok := m.mirrors.selected(); ok {
+		r, ok := m.mirrors.selected()
+		switch {
+		case ok:
 			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r.Mirror)
+		case m.mirrors.report == nil:
+			return m.say(m.T("still measuring; enter uses a mirror once they are ranked"), false), nil
+		case r.Name != "":
+			return m.say(m.T("%s cannot be used: %s", r.Name, r.Error), true), nil
 		}
 	}
 	return m, nil

@@ -22,6 +22,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/installer"
 	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
@@ -488,5 +489,50 @@ func TestBackgroundChoosesThePalette(t *testing.T) {
 	m = update(m, tea.BackgroundColorMsg{Color: color.Black})
 	if m.styles.Warn.GetForeground() != darkPalette().warn {
 		t.Errorf("on black: warn colour %v", m.styles.Warn.GetForeground())
+	}
+}
+
+// TestMirrorRowsKeepTheirPlace: while measuring, rows stay in order with a
+// cursor the user can move, and say ok or fail as they finish; the ranking
+// comes once, with the cursor on the user's mirror (else the fastest);
+// enter on a failed mirror says why. In Chinese the header's columns line
+// up with the rows' (display width, not characters).
+func TestMirrorRowsKeepTheirPlace(t *testing.T) {
+	m := finished(t)
+	m.screen = screenMirrors
+	started, evs := mirrorEvents()
+	m = update(m, started, evs[0], evs[1], evs[2], press("j"))
+	if v := plain(m); m.mirrors.cursor != 1 || !strings.Contains(v, "> altered") || !strings.Contains(v, "altered          fail") {
+		t.Errorf("live: cursor %d\n%s", m.mirrors.cursor, v)
+	}
+	m = update(m, evs[3])
+	if r, _ := m.mirrors.selected(); r.Name != "altered" {
+		t.Errorf("after ranking the cursor is on %q, want the user's altered", r.Name)
+	}
+	if m = update(m, press("enter")); !m.statusBad || !strings.Contains(m.status, "altered cannot be used: serves golang.org/x/sys") {
+		t.Errorf("enter on a failed mirror: %q", m.status)
+	}
+	m = finished(t)
+	m.screen = screenMirrors
+	m = update(m, started, evs[0], evs[1], evs[2], evs[3])
+	if r, _ := m.mirrors.selected(); r.Name != "near" {
+		t.Errorf("untouched cursor on %q, want the fastest", r.Name)
+	}
+
+	zh := New(context.Background(), Config{Checks: testChecks, Version: "v0", NoColor: true, Options: checks.Options{Lang: i18n.Zh}}, nil)
+	zh.screen = screenMirrors
+	zh = update(zh, tea.WindowSizeMsg{Width: 120, Height: 30}, started, evs[0], evs[1], evs[2], evs[3])
+	var header, row string
+	for _, l := range strings.Split(plain(zh), "\n") {
+		if strings.Contains(l, "near") && strings.Contains(l, "12.3 ms") {
+			row = l
+		}
+		if strings.Contains(l, zh.T("MEDIAN")) {
+			header = l
+		}
+	}
+	col := func(line, s string) int { return ansi.StringWidth(line[:strings.Index(line, s)]) }
+	if header == "" || row == "" || col(header, zh.T("MEDIAN"))+ansi.StringWidth(zh.T("MEDIAN")) != col(row, "12.3 ms")+len("12.3 ms") {
+		t.Errorf("columns do not line up:\n%s\n%s", header, row)
 	}
 }
