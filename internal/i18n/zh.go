@@ -497,8 +497,6 @@ var zh = map[string]string{
 	"%d warning":                           "%d 项警告",
 	"%d warnings":                          "%d 项警告",
 	"%s proposes no command to copy":       "%s 没有可复制的命令",
-	"(c copies it)":                        "（按 c 复制）",
-	"(godoctor check prints it whole)":     "（godoctor check 会完整打印）",
 	"checking…":                            "检查中…",
 	"copied to the clipboard (OSC 52): %s": "已复制到剪贴板（OSC 52）：%s",
 	"copy fix":                             "复制修复命令",
@@ -519,5 +517,7 @@ var zh = map[string]string{
 	"not finished":    "未完成",
 	"the run before:": "上一次运行：",
 	"still measuring; enter uses a mirror once they are ranked": "仍在测速；排名完成后按 enter 使用镜像",
-	"%s cannot be used: %s": "%s 不能使用：%s",
+	"%s cannot be used: %s":           "%s 不能使用：%s",
+	"←/→ sideways · c copies the fix": "←/→ 左右滚动 · c 复制修复命令",
+	"sideways":                        "左右滚动",
 }

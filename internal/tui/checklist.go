@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/viewport"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -34,8 +35,9 @@ type checkList struct {
 	rows     []checkRow
 	cursor   int
 	expanded bool // details of the selected row shown
-	// scroll is the first line of the selected row's details shown.
-	scroll int
+	// scroll is the first line of the selected row's details shown, and
+	// xscroll the first column (commands are never wrapped).
+	scroll, xscroll int
 	// moved is set once the user moved the cursor: until then, the first
 	// finished run puts it on the first finding that is not ok.
 	moved bool
@@ -68,7 +70,7 @@ func (l checkList) apply(ev checks.Event) checkList {
 
 func (l checkList) move(delta int) checkList {
 	l.cursor = min(max(l.cursor+delta, 0), len(l.rows)-1)
-	l.scroll, l.moved = 0, true
+	l.scroll, l.xscroll, l.moved = 0, 0, true
 	return l
 }
 
@@ -176,7 +178,7 @@ func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width, heigh
 // detailLines are every line of the selected finding: its summary and
 // details wrapped to width, each fix's title, and its command on a line
 // of its own, never wrapped (a command broken across lines pastes as
-// broken shell); a command wider than the pane is cut, and c copies it.
+// broken shell): ←/→ scroll it sideways, c copies the first.
 func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
 	if !l.expanded || len(l.rows) == 0 {
 		return nil
@@ -194,16 +196,11 @@ func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
 		for _, d := range r.result.Details {
 			add(d, st.Subtle.Render)
 		}
-		for i, f := range r.result.Fixes {
+		for _, f := range r.result.Fixes {
 			add(pr.T("fix: %s", f.Title), st.Fix.Render)
-			if f.Command == "" {
-				continue
+			if f.Command != "" {
+				lines = append(lines, "      "+st.Fix.Render(f.Command))
 			}
-			cmd := f.Command
-			if ansi.StringWidth(cmd) > width-6 {
-				cmd = ansi.Truncate(cmd, max(width-6-ansi.StringWidth(copyHint(pr, i)), 8), "…") + copyHint(pr, i)
-			}
-			lines = append(lines, "      "+st.Fix.Render(cmd))
 		}
 	default:
 		add(pr.T("%s (%s): running…", pr.T(r.check.Title), r.check.ID), st.Subtle.Render)
@@ -211,36 +208,41 @@ func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
 	return lines
 }
 
-// copyHint says which key copies a cut command.
-func copyHint(pr i18n.Printer, fix int) string {
-	if fix == 0 {
-		return " " + pr.T("(c copies it)")
-	}
-	return " " + pr.T("(godoctor check prints it whole)")
-}
-
-// detailPane is the part of the details that fits in height, from the
-// scroll offset, with a line that says what is above or below.
-func (l checkList) detailPane(st Styles, pr i18n.Printer, width, height int) (lines []string, scroll int) {
+// detailPane is the part of the details that fits in height, through a
+// viewport at the scroll offsets, with a line that says what is above,
+// below or beside it and how to get there.
+func (l checkList) detailPane(st Styles, pr i18n.Printer, width, height int) (lines []string, scroll, xscroll int) {
 	all := l.detailLines(st, pr, width)
 	if height <= 0 || len(all) == 0 {
-		return nil, 0
+		return nil, 0, 0
 	}
-	if len(all) <= height {
-		return all, 0
+	wide := false
+	for _, line := range all {
+		wide = wide || ansi.StringWidth(line) > width
 	}
-	rows := max(height-1, 1)
-	scroll = min(max(l.scroll, 0), len(all)-rows)
-	lines = append(lines, all[scroll:scroll+rows]...)
+	if len(all) <= height && !wide {
+		return all, 0, 0
+	}
+	vp := viewport.New(viewport.WithWidth(width), viewport.WithHeight(min(max(height-1, 1), len(all))))
+	vp.SetContentLines(all)
+	vp.SetYOffset(l.scroll)
+	vp.SetXOffset(l.xscroll)
+	lines = strings.Split(vp.View(), "\n")
 	var more []string
-	if scroll > 0 {
-		more = append(more, pr.T("↑ %d lines", scroll))
+	if vp.YOffset() > 0 {
+		more = append(more, pr.T("↑ %d lines", vp.YOffset()))
 	}
-	if below := len(all) - scroll - rows; below > 0 {
+	if below := len(all) - vp.YOffset() - vp.Height(); below > 0 {
 		more = append(more, pr.T("↓ %d lines", below))
 	}
-	lines = append(lines, "    "+st.Subtle.Render(strings.Join(more, " · ")+" · "+pr.T("pgup/pgdn scroll")))
-	return lines, scroll
+	if len(more) > 0 {
+		more = append(more, pr.T("pgup/pgdn scroll"))
+	}
+	if wide {
+		more = append(more, pr.T("←/→ sideways · c copies the fix"))
+	}
+	lines = append(lines, "    "+st.Subtle.Render(strings.Join(more, " · ")))
+	return lines, vp.YOffset(), vp.XOffset()
 }
 
 func statusStyle(st Styles, s checks.Status) lipgloss.Style {

@@ -11,7 +11,7 @@ type keyMap struct {
 	Up, Down, Details, Fix, Mirrors, Install, Why, Rerun, Help, Back, Yes, No, Quit key.Binding
 	// ScrollUp and ScrollDown page through the selected finding's details;
 	// Copy puts its first fix command on the clipboard (OSC 52).
-	ScrollUp, ScrollDown, Scroll, Copy key.Binding
+	ScrollUp, ScrollDown, Scroll, Left, Right, Sideways, Copy key.Binding
 	// Use, Choose and Trace are enter on the mirror, install and why
 	// screens, said as what it does there; NoKeys is n/esc under a question.
 	Use, Choose, Trace, NoKeys key.Binding
@@ -33,6 +33,9 @@ func defaultKeys(pr i18n.Printer) keyMap {
 		ScrollUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", pr.T("scroll up"))),
 		ScrollDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", pr.T("scroll down"))),
 		Scroll:     key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", pr.T("scroll"))),
+		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←", pr.T("sideways"))),
+		Right:      key.NewBinding(key.WithKeys("right"), key.WithHelp("→", pr.T("sideways"))),
+		Sideways:   key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", pr.T("sideways"))),
 		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", pr.T("copy fix"))),
 		Use:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("use"))),
 		Choose:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", pr.T("install"))),
@@ -71,7 +74,7 @@ func (k keyMap) short(s screen, confirming bool) []key.Binding {
 
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Details, k.ScrollUp, k.ScrollDown, k.Copy},
+		{k.Up, k.Down, k.Details, k.ScrollUp, k.ScrollDown, k.Sideways, k.Copy},
 		{k.Fix, k.Mirrors, k.Install, k.Why, k.Rerun},
 		{k.Yes, k.No, k.Back},
 		{k.Help, k.Quit, k.Interrupt},

@@ -336,14 +336,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.list = m.list.move(1)
 	case key.Matches(msg, m.keys.Details):
 		m.list = m.list.toggle()
-	case key.Matches(msg, m.keys.ScrollUp):
-		_, _, pane := m.checksHeights()
-		_, m.list.scroll = m.list.detailPane(m.styles, m.pr(), m.width, pane)
-		m.list.scroll = max(m.list.scroll-max(pane-1, 1), 0)
-	case key.Matches(msg, m.keys.ScrollDown):
-		_, _, pane := m.checksHeights()
-		_, m.list.scroll = m.list.detailPane(m.styles, m.pr(), m.width, pane)
-		m.list.scroll += max(pane-1, 1)
+	case key.Matches(msg, m.keys.ScrollUp, m.keys.ScrollDown, m.keys.Left, m.keys.Right):
+		m.list = m.scrollDetails(msg)
 	case key.Matches(msg, m.keys.Copy):
 		return m.copyFix()
 	case key.Matches(msg, m.keys.Rerun):
@@ -386,6 +380,27 @@ func shellFiles(sys *system.System, e change.Entry) []string {
 		}
 	}
 	return out
+}
+
+// scrollDetails pages the details pane up or down, or moves it sideways,
+// within what it holds.
+func (m Model) scrollDetails(msg tea.KeyPressMsg) checkList {
+	_, _, pane := m.checksHeights()
+	l := m.list
+	_, l.scroll, l.xscroll = l.detailPane(m.styles, m.pr(), m.width, pane)
+	page := max(pane-1, 1)
+	switch {
+	case key.Matches(msg, m.keys.ScrollUp):
+		l.scroll -= page
+	case key.Matches(msg, m.keys.ScrollDown):
+		l.scroll += page
+	case key.Matches(msg, m.keys.Left):
+		l.xscroll -= max(m.width/2, 8)
+	case key.Matches(msg, m.keys.Right):
+		l.xscroll += max(m.width/2, 8)
+	}
+	_, l.scroll, l.xscroll = l.detailPane(m.styles, m.pr(), m.width, pane) // clamped
+	return l
 }
 
 // copyFix puts the selected finding's first fix command on the clipboard,
@@ -596,7 +611,7 @@ func (m Model) frame() string {
 	default:
 		_, listH, paneH := m.checksHeights()
 		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width, listH)
-		if pane, _ := m.list.detailPane(m.styles, m.pr(), m.width, paneH); len(pane) > 0 {
+		if pane, _, _ := m.list.detailPane(m.styles, m.pr(), m.width, paneH); len(pane) > 0 {
 			body += "\n" + strings.Join(pane, "\n") + "\n"
 		}
 	}

@@ -410,6 +410,15 @@ func TestListScrollsAndDetailsReachEveryLine(t *testing.T) {
 				t.Errorf("a command wrapped: %q", l)
 			}
 		}
+		// Sideways to the end of the command.
+		seen.Reset()
+		for range 6 {
+			m = update(m, tea.KeyPressMsg{Code: tea.KeyRight})
+			seen.WriteString(plain(m))
+		}
+		if !strings.Contains(seen.String(), `go/bin:$PATH"`) {
+			t.Errorf("%dx%d: → did not reach the command's end:\n%s", size.Width, size.Height, seen.String())
+		}
 		next, cmd := m.Update(press("c"))
 		if cmd == nil || !strings.Contains(next.(Model).status, "/tmp/a-very-long-directory-name-for-testing/x-y/go/bin") {
 			t.Errorf("c: %q", next.(Model).status)
