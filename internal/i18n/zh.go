@@ -520,4 +520,5 @@ var zh = map[string]string{
 	"%s cannot be used: %s":           "%s 不能使用：%s",
 	"←/→ sideways · c copies the fix": "←/→ 左右滚动 · c 复制修复命令",
 	"sideways":                        "左右滚动",
+	"f fixes the selected finding":    "按 f 修复所选问题",
 }

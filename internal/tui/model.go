@@ -73,6 +73,9 @@ type Model struct {
 	// re-run of that check should say once it finishes.
 	fixing  string
 	outcome *fixOutcome
+	// stopChecks and stopMirrors cancel the latest run of the checks and
+	// of the benchmark: starting one again stops the one before.
+	stopChecks, stopMirrors context.CancelFunc
 	// interrupted is set by Ctrl-C: godoctor ends as the command line does
 	// when interrupted, work cancelled and cleaned up, exit 130.
 	interrupted bool
@@ -158,7 +161,12 @@ func (m Model) rerun() (Model, tea.Cmd) {
 			m.list.rows[i].previous = &res
 		}
 	}
-	m.events = checks.Run(m.ctx, m.cfg.Checks, m.cfg.Sys, m.cfg.Options)
+	if m.stopChecks != nil {
+		m.stopChecks()
+	}
+	var ctx context.Context
+	ctx, m.stopChecks = context.WithCancel(m.ctx)
+	m.events = checks.Run(ctx, m.cfg.Checks, m.cfg.Sys, m.cfg.Options)
 	return m, waitForEvent(m.run, m.events)
 }
 
@@ -222,6 +230,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.plan.Empty():
 			return m.say(m.T("%s: nothing to change, already so", msg.plan.Title), false), nil
 		}
+		m.status = "" // the question replaces "planning…"
 		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(), onYes: applyCmd(m.cfg.Sys, msg.plan)}
 		return m, nil
 	case appliedMsg:
@@ -268,16 +277,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		preview := m.T("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
 			msg.plan.Source, redact.URL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
 		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
+		m.status = "" // the question replaces "resolving…"
 		return m, nil
 	case installStartedMsg:
-		m.install.stage, m.install.err = installRunning, nil
+		m.install.stage, m.install.err, m.status = installRunning, nil, ""
 		m.install.events, m.install.done, m.install.finished = msg.progress, msg.done, msg.finished
 		return m, waitInstall(msg.progress, msg.done)
 	case installProgressMsg:
 		m.install.last = installer.Progress(msg)
 		return m, waitInstall(m.install.events, m.install.done)
 	case installDoneMsg:
-		m.install.stage = installFinished
+		m.install.stage, m.status = installFinished, ""
 		switch {
 		case msg.err == nil || errors.Is(msg.err, installer.ErrAlreadyInstalled):
 			m.install.result = m.T("Installed %s in %s. Make it the go of your shells: godoctor install %s --default",
@@ -532,8 +542,18 @@ func (m Model) openMirrors() (tea.Model, tea.Cmd) {
 	if m.mirrors.list != nil && m.mirrors.report == nil && m.mirrors.err == nil {
 		return m, nil // already running
 	}
+	return m.startMirrors()
+}
+
+// startMirrors starts the benchmark, stopping one still running.
+func (m Model) startMirrors() (tea.Model, tea.Cmd) {
+	if m.stopMirrors != nil {
+		m.stopMirrors()
+	}
+	var ctx context.Context
+	ctx, m.stopMirrors = context.WithCancel(m.ctx)
 	m.mirrors = mirrorView{}
-	return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
+	return m, startMirrorsCmd(ctx, m.cfg.Sys, m.cfg.Options.Timeout)
 }
 
 func (m Model) openInstall(preset []versionChoice) (tea.Model, tea.Cmd) {
@@ -556,8 +576,7 @@ func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Down):
 		m.mirrors = m.mirrors.move(1)
 	case key.Matches(msg, m.keys.Rerun):
-		m.mirrors = mirrorView{}
-		return m, startMirrorsCmd(m.ctx, m.cfg.Sys, m.cfg.Options.Timeout)
+		return m.startMirrors()
 	case key.Matches(msg, m.keys.Details):
 		r, ok := m.mirrors.selected()
 		switch {
@@ -648,6 +667,10 @@ func (m Model) statusLine() string {
 		words[i] = style.Render(words[i])
 	}
 	s := strings.Join(words, m.styles.Subtle.Render(" · "))
+	if m.list.finished() && m.screen == screenChecks && c[checks.Warn]+c[checks.Fail] > 0 {
+		// What to do next, where there is something to do.
+		s += m.styles.Subtle.Render(" · ") + m.styles.Strong.Render(m.T("f fixes the selected finding"))
+	}
 	if !m.list.finished() {
 		s = m.styles.Subtle.Render(m.T("checking…")+" ") + s
 	}
