@@ -478,7 +478,8 @@ func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, 
 	defer cancel()
 	releases, err := toolchain.ProxyReleases(ctx, p.web(), proxy, p.Sys.GOOS, p.Sys.GOARCH)
 	if err != nil {
-		res.Details = append(res.Details, p.T("not compared with the newest release: %s", err.Error()))
+		// Not a ✓: whether this Go is supported and current is unknown.
+		setFirst(res, Warn, p.T("%s runs; whether it is still supported could not be checked: the proxy's release list did not come (%s)", local, err.Error()))
 		return
 	}
 	compareWithReleases(res, p, local, releases)

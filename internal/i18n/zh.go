@@ -260,7 +260,6 @@ var zh = map[string]string{
 	"no working go command":                                                "没有可用的 go 命令",
 	"not changed":                                                          "未改动",
 	"not compared with the newest release (--offline)":                     "未与最新发行版本比较（--offline）",
-	"not compared with the newest release: %s":                             "未与最新发行版本比较：%s",
 	"not compared with the newest release: no module proxy to ask":         "未与最新发行版本比较：没有可询问的模块代理",
 	"not installed":                                                        "未安装",
 	"not on the proxy: %s":                                                 "代理上没有：%s",
@@ -521,4 +520,5 @@ var zh = map[string]string{
 	"←/→ sideways · c copies the fix": "←/→ 左右滚动 · c 复制修复命令",
 	"sideways":                        "左右滚动",
 	"f fixes the selected finding":    "按 f 修复所选问题",
+	"%s runs; whether it is still supported could not be checked: the proxy's release list did not come (%s)": "正在运行 %s；无法确认它是否仍受支持：没有取得代理的发行版本列表（%s）",
 }
