@@ -52,6 +52,11 @@ type explained struct {
 	Route *report.Why `json:"route,omitempty"`
 }
 
+// maxTraces bounds the modules explain traces: a log of a broken set-up
+// can name hundreds, and each trace asks the network; the first few tell
+// the cause.
+const maxTraces = 3
+
 // fetchFamilies are the failures of fetching a module, which why traces.
 var fetchFamilies = map[string]bool{
 	"proxy-not-found": true, "proxy-unreachable": true, "http-proxy-unreachable": true, "x509-unknown-authority": true,
@@ -127,6 +132,7 @@ func explainHits(ctx context.Context, a *app, hits []failure.Hit, f checkFlags) 
 	results := runChecks(ctx, a.sys, list, opts)
 
 	var out []explained
+	traced := 0
 	for _, h := range hits {
 		e := explained{
 			Family: h.Family.ID, Quote: h.Quote, Line: h.Line, Module: h.Module, Version: h.Version,
@@ -157,7 +163,12 @@ func explainHits(ctx context.Context, a *app, hits []failure.Hit, f checkFlags) 
 			confirmInCache(ctx, a, env, f, h, &e)
 		}
 		if fetchFamilies[h.Family.ID] && h.Module != "" && module.Check(h.Module, h.Version) == nil {
-			traceHit(ctx, a, env, f, h, &e)
+			if traced < maxTraces {
+				traceHit(ctx, a, env, f, h, &e)
+				traced++
+			} else {
+				e.Advice += " " + a.T("(not traced here: godoctor why %s@%s traces it)", h.Module, h.Version)
+			}
 		}
 		out = append(out, e)
 	}

@@ -334,3 +334,23 @@ func TestExplainBadInput(t *testing.T) {
 		t.Errorf("binary: exit %d", code)
 	}
 }
+
+// TestExplainTracesAFewModules: a log that names many modules gets the
+// first few traced and a pointer to why for the rest, in bounded time.
+func TestExplainTracesAFewModules(t *testing.T) {
+	r := newRealMachine(t)
+	r.sys.Env["GOPROXY"] = "off"
+	var log strings.Builder
+	for _, m := range []string{"a", "b", "c", "d", "e"} {
+		log.WriteString("go: example.com/" + m + "@v1.0.0: module lookup disabled by GOPROXY=off\n")
+	}
+	found, code := r.explain(t, log.String(), "--offline")
+	if code != 0 || len(found) != 5 {
+		t.Fatalf("exit %d, %d findings", code, len(found))
+	}
+	for i, e := range found {
+		if traced := e.Route != nil; traced != (i < maxTraces) || !traced && !strings.Contains(e.Advice, "godoctor why example.com/") {
+			t.Errorf("finding %d: traced %v, advice %q", i, traced, e.Advice)
+		}
+	}
+}

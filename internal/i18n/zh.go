@@ -521,4 +521,5 @@ var zh = map[string]string{
 	"sideways":                        "左右滚动",
 	"f fixes the selected finding":    "按 f 修复所选问题",
 	"%s runs; whether it is still supported could not be checked: the proxy's release list did not come (%s)": "正在运行 %s；无法确认它是否仍受支持：没有取得代理的发行版本列表（%s）",
+	"(not traced here: godoctor why %s@%s traces it)":                                                         "（此处未追踪：可用 godoctor why %s@%s 追踪）",
 }
