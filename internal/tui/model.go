@@ -722,16 +722,19 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Options.Timeout == 0 {
 		cfg.Options.Timeout = 5 * time.Second
 	}
-	events := checks.Run(ctx, cfg.Checks, cfg.Sys, cfg.Options)
-	final, err := tea.NewProgram(New(ctx, cfg, events), tea.WithContext(ctx)).Run()
+	// The first run has its own context too, so that r stops it.
+	firstCtx, stopFirst := context.WithCancel(ctx)
+	m := New(ctx, cfg, checks.Run(firstCtx, cfg.Checks, cfg.Sys, cfg.Options))
+	m.stopChecks = stopFirst
+	final, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err
 	}
-	m, ok := final.(Model)
+	last, ok := final.(Model)
 	if !ok {
 		return nil
 	}
-	return m.finish(cancel, cfg.Out, errors.Is(err, tea.ErrProgramKilled))
+	return last.finish(cancel, cfg.Out, errors.Is(err, tea.ErrProgramKilled))
 }
 
 // cleanupWait bounds how long the way out waits for running work to clean
