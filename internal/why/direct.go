@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -232,16 +233,31 @@ func credentials(ctx context.Context, o Options, u string) string {
 	}
 	if o.Git != nil {
 		if out, err := o.Git(ctx, "config", "--get-urlmatch", "credential.helper", u); err == nil && strings.TrimSpace(string(out)) != "" {
-			found = append(found, fmt.Sprintf("git credential helper %q", strings.TrimSpace(string(out))))
+			found = append(found, "git credential helper "+helperName(string(out)))
 		}
 	}
 	if auth := o.Env.Value("GOAUTH"); auth != "" && auth != "netrc" && auth != "off" {
-		found = append(found, "GOAUTH="+redact.Text(auth))
+		// Only the kind: a GOAUTH command's arguments may hold a token.
+		found = append(found, "GOAUTH "+strings.Fields(auth)[0])
 	}
 	if len(found) == 0 {
 		return "credentials: none for " + host + " (no .netrc entry, no git credential helper); a private repository will answer 'terminal prompts disabled'"
 	}
 	return "credentials: " + strings.Join(found, ", ")
+}
+
+// helperName names a credential helper without its arguments or, for a
+// shell helper ("!f() { echo password=...; }; f"), its body: either can
+// hold a secret.
+func helperName(config string) string {
+	f := strings.Fields(config)
+	switch {
+	case len(f) == 0:
+		return ""
+	case strings.HasPrefix(f[0], "!"):
+		return "(a shell command)"
+	}
+	return strconv.Quote(f[0])
 }
 
 // netrcLogin finds the login of the .netrc entry for host (a machine

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
@@ -33,7 +34,8 @@ func checkSum(ctx context.Context, o Options, t *Trace, db gosettings.SumDB) {
 	lines, err := checksumdb.Client{Web: o.Web, DB: db, Route: route, State: o.SumDB}.Lookup(ctx, t.Module, version)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		h.Status, h.Detail = Fail, fmt.Sprintf("%s does not know %s@%s (a private module, or a version that does not exist)", db.Name, t.Module, version)
+		h.Status, h.notFound = Fail, true
+		h.Detail = fmt.Sprintf("%s does not know %s@%s (a private module, or a version that does not exist)", db.Name, t.Module, version)
 		return
 	case err != nil:
 		h.Status, h.Detail = Fail, err.Error()
@@ -63,7 +65,7 @@ func goSumLine(o Options, path, version string) (file, hash string) {
 	if m == nil || m.GoModFile == "" {
 		return "", ""
 	}
-	file = strings.TrimSuffix(m.GoModFile, "go.mod") + "go.sum"
+	file = filepath.Join(filepath.Dir(m.GoModFile), "go.sum")
 	f, err := os.Open(file)
 	if err != nil {
 		return "", ""

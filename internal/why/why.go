@@ -48,6 +48,9 @@ type Hop struct {
 	Detail string `json:"detail,omitempty"`
 	// MS is how long its requests took, 0 when none were made.
 	MS int64 `json:"ms,omitempty"`
+	// notFound is set when the hop answered that it does not have the
+	// version (a 404 or 410, or a database that does not know it).
+	notFound bool
 }
 
 // Setting is a setting change that would let the go command fetch the
@@ -218,7 +221,7 @@ func probe(ctx context.Context, o Options, t *Trace, entries []gosettings.ProxyE
 			markUnused(t, i+1, len(entries), "not tried: an earlier hop answered")
 			return
 		}
-		h.Status = Fail
+		h.Status, h.notFound = Fail, errors.Is(err, fs.ErrNotExist)
 		h.Detail = joinDetail(err.Error(), h.Detail)
 		if e.Kind == gosettings.ProxyURL && !e.FallbackOnAnyError && !errors.Is(err, fs.ErrNotExist) {
 			t.Decider = i
@@ -323,15 +326,14 @@ func verdict(t *Trace, path, proxyRule, sumRule string) {
 		if h.URL == "" {
 			t.Reason = fmt.Sprintf("the %s hop fails: %s", h.Kind, h.Detail)
 		}
-		notFound := strings.Contains(h.Detail, "404") || strings.Contains(h.Detail, "410")
-		if h.Kind == KindProxy && notFound && proxyRule == "" {
+		if h.Kind == KindProxy && h.notFound && proxyRule == "" {
 			if p := privatePrefix(path); p != "" {
 				t.Try = append(t.Try, Setting{Name: "GOPRIVATE", Value: p, Why: "fetch it directly from its repository, not through the proxy, and skip the public checksum database"})
 			}
 		}
 	case sum.Kind == KindSumDB && sum.Status == Fail:
 		t.Reason = "the checksum database does not vouch for it: " + sum.Detail
-		if strings.Contains(sum.Detail, "not know") && sumRule == "" {
+		if sum.notFound && sumRule == "" {
 			if p := privatePrefix(path); p != "" {
 				t.Try = append(t.Try, Setting{Name: "GOPRIVATE", Value: p, Why: "a private module is not in the public checksum database"})
 			}

@@ -68,3 +68,17 @@ func FuzzOutsideInput(f *testing.F) {
 		infoVersion(info)
 	})
 }
+
+// TestHelperNameHoldsNoSecret: a credential helper's arguments and a shell
+// helper's body are never shown.
+func TestHelperNameHoldsNoSecret(t *testing.T) {
+	for config, want := range map[string]string{
+		"store --file /home/me/.git-token\n":      `"store"`,
+		"!f() { echo password=ghp_s3cret; }; f\n": "(a shell command)",
+		"manager-core": `"manager-core"`,
+	} {
+		if got := helperName(config); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("%q: %q, want %q", config, got, want)
+		}
+	}
+}
