@@ -57,12 +57,6 @@ type explained struct {
 // the cause.
 const maxTraces = 3
 
-// fetchFamilies are the failures of fetching a module, which why traces.
-var fetchFamilies = map[string]bool{
-	"proxy-not-found": true, "proxy-unreachable": true, "http-proxy-unreachable": true, "x509-unknown-authority": true,
-	"sumdb-unreachable": true, "private-repo-auth": true, "unknown-revision": true, "goproxy-off": true,
-}
-
 func runExplain(ctx context.Context, a *app, args []string) error {
 	var f checkFlags
 	fs := newFlagSet("explain", a.stderr, a.T(explainHelp))
@@ -162,7 +156,7 @@ func explainHits(ctx context.Context, a *app, hits []failure.Hit, f checkFlags) 
 		if h.Family.ID == "checksum-mismatch" && !e.Confirmed && h.Module != "" {
 			confirmInCache(ctx, a, env, f, h, &e)
 		}
-		if fetchFamilies[h.Family.ID] && h.Module != "" && module.Check(h.Module, h.Version) == nil {
+		if h.Family.Fetch && h.Module != "" && module.Check(h.Module, h.Version) == nil {
 			if traced < maxTraces {
 				traceHit(ctx, a, env, f, h, &e)
 				traced++

@@ -39,6 +39,9 @@ type Family struct {
 	Evidence []Evidence
 	// Advice is what to do when no check shows the cause.
 	Advice string
+	// Fetch marks a failure to fetch a module: explain traces the module
+	// the error names with godoctor why.
+	Fetch bool
 }
 
 // Families lists every family, in the order a line is tried against them:
@@ -58,6 +61,7 @@ var Families = []*Family{
 		Checks:   []string{"env.goproxy", "env.source"},
 		Evidence: []Evidence{{"env.goproxy", "warn"}, {"env.source", "warn"}},
 		Advice:   "Set a GOPROXY that can reach the module: godoctor mirrors, then godoctor use NAME.",
+		Fetch:    true,
 	},
 	{
 		ID:     "invalid-goproxy",
@@ -87,6 +91,7 @@ var Families = []*Family{
 		Checks:   []string{"env.goproxy", "net.proxy"},
 		Evidence: []Evidence{{"env.goproxy", "warn"}, {"net.proxy", "fail"}},
 		Advice:   "Start the HTTP proxy, or stop exporting HTTPS_PROXY and HTTP_PROXY, or list the module proxy's host in NO_PROXY.",
+		Fetch:    true,
 	},
 	{
 		ID:     "x509-unknown-authority",
@@ -102,6 +107,7 @@ var Families = []*Family{
 		Checks:   []string{"net.proxy", "net.sumdb"},
 		Evidence: []Evidence{{"net.proxy", "fail"}, {"net.sumdb", "fail"}},
 		Advice:   "Point SSL_CERT_FILE at a bundle that holds your company's root certificate; never turn verification off.",
+		Fetch:    true,
 	},
 	{
 		ID:     "checksum-mismatch",
@@ -133,6 +139,7 @@ var Families = []*Family{
 		Checks:   []string{"net.sumdb", "env.gosumdb"},
 		Evidence: []Evidence{{"net.sumdb", "fail"}, {"env.gosumdb", "fail"}},
 		Advice:   "Use a mirror that relays the checksum database (godoctor mirrors shows which do), or a GOSUMDB reachable from here. Do not set GOSUMDB=off.",
+		Fetch:    true,
 	},
 	{
 		ID:     "proxy-not-found",
@@ -148,6 +155,7 @@ var Families = []*Family{
 		Checks:   []string{"env.private", "env.goproxy"},
 		Evidence: []Evidence{{"env.private", "warn"}, {"env.goproxy", "warn"}},
 		Advice:   "For a private module set GOPRIVATE to its host or owner (go env -w GOPRIVATE=host/owner); otherwise check that the version exists: godoctor why MODULE@VERSION.",
+		Fetch:    true,
 	},
 	{
 		ID:     "proxy-unreachable",
@@ -163,6 +171,7 @@ var Families = []*Family{
 		Checks:   []string{"net.proxy", "env.goproxy"},
 		Evidence: []Evidence{{"net.proxy", "fail"}},
 		Advice:   "godoctor mirrors shows which mirrors answer from here; godoctor use NAME takes one.",
+		Fetch:    true,
 	},
 	{
 		ID:       "toolchain-unavailable",
@@ -222,6 +231,7 @@ var Families = []*Family{
 		Checks:   []string{"tools.vcs", "env.private"},
 		Evidence: []Evidence{{"tools.vcs", "fail"}},
 		Advice:   "Give git access to the host: a .netrc line (machine HOST login USER password TOKEN), a credential helper, or an ssh key with url.\"git@HOST:\".insteadOf; godoctor why MODULE shows which one the go command would use.",
+		Fetch:    true,
 	},
 	{
 		ID:       "unknown-revision",
@@ -233,6 +243,7 @@ var Families = []*Family{
 		Checks:   []string{"env.private", "tools.vcs"},
 		Evidence: []Evidence{{"env.private", "warn"}},
 		Advice:   "Check that the tag exists and is pushed (git ls-remote REPO); godoctor why MODULE@VERSION tries each hop.",
+		Fetch:    true,
 	},
 }
 
