@@ -11,17 +11,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godoctorhq/godoctor/checks"
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
-	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/installer"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // changer applies plans the same way for use, fix, install and undo:

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/mod/module"
 
-	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/failure"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/modcache"

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 const mirrorsHelp = `Usage: godoctor mirrors [flags]

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/report"
 
 	"github.com/godoctorhq/godoctor/internal/testproxy"

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
-	"github.com/godoctorhq/godoctor/internal/tui"
+	"github.com/godoctorhq/godoctor/tui"
 )
 
 const usage = `godoctor diagnoses and repairs a Go development machine.

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 var probe = testproxy.Module{Path: "example.com/probe", Version: "v1.0.0", Files: map[string]string{

@@ -15,13 +15,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
-	"github.com/godoctorhq/godoctor/internal/installer"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // Journal is the change journal under the user config directory.

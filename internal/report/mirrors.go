@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // MirrorsReport is the JSON document of godoctor mirrors.

@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 

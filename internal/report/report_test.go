@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godoctorhq/godoctor/internal/checks"
+	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 

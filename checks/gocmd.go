@@ -458,13 +458,6 @@ func orEmpty(v string) string {
 	return v
 }
 
-func moduleName(m *goenv.Module) string {
-	if m.Path != "" {
-		return m.Path
-	}
-	return m.GoModFile
-}
-
 // releasesOf compares the running Go with the releases that the first
 // proxy of GOPROXY lists.
 func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, local string) {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/fakesys"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // probeModule stands in for the real probe module on loopback proxies.

@@ -1,10 +1,10 @@
 package tui
 
 import (
+	"github.com/godoctorhq/godoctor/checks"
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
-	"github.com/godoctorhq/godoctor/internal/checks"
-	"github.com/godoctorhq/godoctor/internal/installer"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // checkEventMsg carries one event of the check engine.

@@ -7,8 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/installer"
 )
 
 // versionChoice is one line of the install picker.

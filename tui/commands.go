@@ -10,17 +10,17 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/godoctorhq/godoctor/checks"
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
-	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/installer"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/toolchain"
 	"github.com/godoctorhq/godoctor/internal/web"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // Every command below captures the values it needs; none reads the model.

@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // mirrorView is the live mirror benchmark: rows fill in as mirrors are

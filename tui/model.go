@@ -19,15 +19,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/godoctorhq/godoctor/checks"
+	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
-	"github.com/godoctorhq/godoctor/internal/checks"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/i18n"
-	"github.com/godoctorhq/godoctor/internal/installer"
-	"github.com/godoctorhq/godoctor/internal/mirrors"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // Config is what the TUI needs to run.
