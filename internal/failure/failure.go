@@ -247,16 +247,6 @@ var Families = []*Family{
 	},
 }
 
-// ByID returns the family with that id, or nil.
-func ByID(id string) *Family {
-	for _, f := range Families {
-		if f.ID == id {
-			return f
-		}
-	}
-	return nil
-}
-
 // Hit is a failure found in a text.
 type Hit struct {
 	Family *Family

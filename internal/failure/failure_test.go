@@ -84,7 +84,7 @@ func TestTroubleshootingDocument(t *testing.T) {
 			}
 			want := map[string]bool{}
 			for _, f := range id.FindAllStringSubmatch(m[1], -1) {
-				if ByID(f[1]) == nil {
+				if byID(f[1]) == nil {
 					t.Errorf("%s: unknown family %s", name, f[1])
 				}
 				want[f[1]], documented[f[1]] = true, true
@@ -149,4 +149,14 @@ func BenchmarkRecogniseBuildLog(b *testing.B) {
 			b.Fatal("the failures were not found")
 		}
 	}
+}
+
+// byID returns the family with that id, or nil.
+func byID(id string) *Family {
+	for _, f := range Families {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
 }

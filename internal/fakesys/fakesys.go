@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
@@ -64,7 +63,6 @@ func New(t testing.TB) *Machine {
 		HTTP:   gosandbox.LoopbackClient(),
 		// Plenty of room unless a test says otherwise.
 		FreeSpace: func(string) (uint64, error) { return 100 << 30, nil },
-		Now:       func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 	}
 	return m
 }

@@ -1,8 +1,7 @@
-// Package goenv models the Go environment the way the go command sees it:
-// which go binaries are on PATH and which one wins, the layered settings
-// (process environment, the go env file, $GOROOT/go.env, built-in defaults)
-// with the source of every value, and the go command's own parsing of
-// GOPROXY, GOSUMDB and the GOPRIVATE family.
+// Package system is godoctor's one seam to the machine: the process
+// environment, the home and working directories, a root for machine-wide
+// paths, the program runner, the HTTP client (with the machine's HTTP
+// proxies), free disk space, locks and the Windows user environment.
 //
 // Every side effect goes through a System value, so tests can describe a
 // whole machine with a map and a few temporary directories.
@@ -20,7 +19,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"time"
 
 	"golang.org/x/net/http/httpproxy"
 )
@@ -43,7 +41,6 @@ type System struct {
 	// FreeSpace reports the bytes available on the file system of a path.
 	FreeSpace func(path string) (uint64, error)
 	HTTP      *http.Client
-	Now       func() time.Time
 	// UserEnv is the user's persistent environment outside files (the
 	// Windows registry); nil on Unix.
 	UserEnv UserEnv
@@ -68,7 +65,6 @@ func OS() *System {
 		Run:       ExecRunner,
 		FreeSpace: diskFree,
 		HTTP:      nil, // set below: its proxies come from this System's environment
-		Now:       time.Now,
 		UserEnv:   osUserEnv(),
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
