@@ -294,6 +294,9 @@ func TestExplainChecksumMismatchInThePollutedCache(t *testing.T) {
 func TestExplainMatchesNoOrdinaryFailure(t *testing.T) {
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
+	// A build and a test compile the standard library: the build cache
+	// go test uses already holds it.
+	r.sys.Env["GOCACHE"] = sharedBuildCache(t)
 	dir := filepath.Join(r.home, "m")
 	writeModule(t, dir, "1.21")
 	os.WriteFile(filepath.Join(dir, "m.go"), []byte("package m\n\nfunc F() int { return undefinedThing }\n"), 0o644)
