@@ -28,16 +28,18 @@ type Confirmed struct {
 // git run as the go command runs it) and confirms, with the go command,
 // the settings the trace suggests.
 func TraceModule(ctx context.Context, sys *system.System, env *goenv.Snapshot, path, version, from string, offline bool, timeout time.Duration) (*why.Trace, []Confirmed) {
-	o := why.Options{Env: env, Web: web.Client{HTTP: sys.HTTP, Idle: timeout}, Offline: offline, Netrc: netrc(sys)}
+	o := why.Options{Env: env, Web: web.Client{HTTP: sys.HTTP, Idle: timeout, Total: timeout}, Offline: offline, Netrc: netrc(sys)}
 	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
 		o.SumDB = SumDBState(sys, env, db.Name)
 	}
 	if git := sys.LookPath("git"); git != "" {
+		env := gitEnv(sys)
 		o.Git = func(ctx context.Context, args ...string) ([]byte, error) {
 			ctx, cancel := context.WithTimeout(ctx, 4*timeout)
 			defer cancel()
-			// As the go command runs git: no prompt may wait for a person.
-			return sys.Run(ctx, sys.Dir, sys.Environ("GIT_TERMINAL_PROMPT=0", "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes"), git, args...)
+			// The transport that runs a program (ext::) is off whatever
+			// the configuration says: no module is fetched through it.
+			return sys.Run(ctx, sys.Dir, env, git, append([]string{"-c", "protocol.ext.allow=never"}, args...)...)
 		}
 	}
 	t := why.Run(ctx, o, path, version, from)
@@ -88,4 +90,21 @@ func netrc(sys *system.System) string {
 	}
 	data, _ := os.ReadFile(file)
 	return string(data)
+}
+
+// gitEnv is the environment git runs in, as the go command sets it up
+// (modload.Init): no prompt may wait for a person (GIT_TERMINAL_PROMPT=0,
+// GCM_INTERACTIVE=never), and ssh asks nothing (BatchMode) unless the user
+// chose their own ssh command. The user's own url.insteadOf rewrites (to a
+// mirror on disk, say) work as they do for the go command; a repository
+// root from a meta tag was held to the go command's schemes before.
+func gitEnv(sys *system.System) []string {
+	vars := []string{"GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never"}
+	if v := sys.Getenv("GIT_TERMINAL_PROMPT"); v != "" {
+		vars[0] = "GIT_TERMINAL_PROMPT=" + v // the go command keeps an explicit 1
+	}
+	if sys.Getenv("GIT_SSH") == "" && sys.Getenv("GIT_SSH_COMMAND") == "" {
+		vars = append(vars, "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")
+	}
+	return sys.Environ(vars...)
 }

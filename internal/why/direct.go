@@ -54,6 +54,9 @@ func repoRoot(ctx context.Context, o Options, path string, insecure bool) (root,
 		}
 		for _, m := range goImports(string(body)) {
 			if m.prefix == path || strings.HasPrefix(path, m.prefix+"/") {
+				if err := validateRepoRoot(m.repo, m.vcs, insecure); err != nil {
+					return "", "", "", "", fmt.Errorf("%s: invalid repo root %q: %w", redact.URL(u), redact.URL(m.repo), err)
+				}
 				return m.prefix, m.vcs, m.repo, fmt.Sprintf("%s says: go-import %q %s %s", redact.URL(u), m.prefix, m.vcs, redact.URL(m.repo)), nil
 			}
 		}
@@ -63,6 +66,43 @@ func repoRoot(ctx context.Context, o Options, path string, insecure bool) (root,
 }
 
 type goImport struct{ prefix, vcs, repo string }
+
+// gitSchemes are the schemes the go command lets git fetch from
+// (cmd/go/internal/vcs: vcsGit.Scheme), and the ones among them it takes
+// without GOINSECURE (defaultSecureScheme).
+var (
+	gitSchemes    = map[string]bool{"https": true, "http": true, "git": true, "ssh": true, "git+ssh": true}
+	secureSchemes = map[string]bool{"https": true, "ssh": true, "git+ssh": true}
+)
+
+// validateRepoRoot refuses a repository root from a meta tag as the go
+// command does (cmd/go/internal/vcs: validateRepoRoot: "no scheme", "file
+// scheme disallowed"), and goes further where godoctor runs git with it:
+// a scheme git may fetch from, secure unless GOINSECURE covers the module,
+// and nothing git could read as an option.
+func validateRepoRoot(repo, vcs string, insecure bool) error {
+	if strings.HasPrefix(repo, "-") || strings.ContainsAny(repo, " \t\r\n\x00") {
+		return errors.New("not a URL")
+	}
+	u, err := url.Parse(repo)
+	switch {
+	case err != nil:
+		return err
+	case u.Scheme == "":
+		return errors.New("no scheme")
+	case u.Scheme == "file":
+		return errors.New("file scheme disallowed")
+	case vcs == "git" && !gitSchemes[u.Scheme]:
+		return fmt.Errorf("git does not fetch %s:// for the go command", u.Scheme)
+	case vcs == "git" && !secureSchemes[u.Scheme] && !insecure:
+		return fmt.Errorf("%s:// is insecure and GOINSECURE does not cover the module", u.Scheme)
+	case vcs == "mod" && u.Scheme != "https" && !(u.Scheme == "http" && insecure):
+		return fmt.Errorf("a module proxy at %s://", u.Scheme)
+	case u.Host == "" || strings.HasPrefix(u.Host, "-"):
+		return errors.New("no host")
+	}
+	return nil
+}
 
 var (
 	metaTag   = regexp.MustCompile(`(?is)<meta\s[^>]*>`)
@@ -117,7 +157,9 @@ func probeDirect(ctx context.Context, o Options, t *Trace, h *Hop, insecure bool
 		notes = append(notes, fmt.Sprintf("git rewrites %s to %s (url.%s.insteadOf)", redact.URL(from), redact.URL(to), redact.URL(to)))
 	}
 	notes = append(notes, credentials(ctx, o, fetchURL))
-	out, err := o.Git(ctx, "ls-remote", "-q", repo)
+	// --end-of-options, as the go command passes it: the repository is
+	// never read as an option, whatever validation let through.
+	out, err := o.Git(ctx, "ls-remote", "-q", "--end-of-options", repo)
 	if err != nil {
 		return fmt.Errorf("git ls-remote %s: %w", redact.URL(repo), err)
 	}
@@ -232,7 +274,7 @@ func credentials(ctx context.Context, o Options, u string) string {
 		found = append(found, fmt.Sprintf(".netrc entry for %s (login %s)", host, login))
 	}
 	if o.Git != nil {
-		if out, err := o.Git(ctx, "config", "--get-urlmatch", "credential.helper", u); err == nil && strings.TrimSpace(string(out)) != "" {
+		if out, err := o.Git(ctx, "config", "--get-urlmatch", "--end-of-options", "credential.helper", u); err == nil && strings.TrimSpace(string(out)) != "" {
 			found = append(found, "git credential helper "+helperName(string(out)))
 		}
 	}
