@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/net/http/httpproxy"
 )
@@ -97,21 +98,60 @@ func (s *System) either(name string) string {
 	return s.Getenv(strings.ToLower(name))
 }
 
-// ExecRunner runs a program with os/exec.
+// Bounds of every program godoctor runs: its output (a go list of a few
+// thousand modules is a few MB), and how long the pipes of a killed
+// program may stay open.
+const (
+	maxStdout = 64 << 20
+	maxStderr = 1 << 20
+	waitDelay = time.Second
+)
+
+// ExecRunner runs a program with os/exec, in a process group of its own
+// that is killed as a whole when ctx ends (a deadline, Ctrl-C), with its
+// output capped.
 func ExecRunner(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	ownGroup(cmd)
+	cmd.WaitDelay = waitDelay
+	stdout := &capped{max: maxStdout}
+	stderr := &capped{max: maxStderr}
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	err := cmd.Run()
+	if ctx.Err() != nil && err != nil {
+		err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
+	}
+	for _, c := range []*capped{stdout, stderr} {
+		if c.over && err == nil {
+			err = fmt.Errorf("more than %d bytes of output", c.max)
+		}
+	}
+	if err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
 			return stdout.Bytes(), fmt.Errorf("%s: %w: %s", name, err, msg)
 		}
 		return stdout.Bytes(), fmt.Errorf("%s: %w", name, err)
 	}
 	return stdout.Bytes(), nil
+}
+
+// capped is a buffer that keeps at most max bytes and notes what it drops.
+type capped struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - c.Len(); len(p) > room {
+		c.over = true
+		c.Buffer.Write(p[:max(room, 0)])
+		return len(p), nil // keep reading, so that the program is not stopped by a full pipe
+	}
+	return c.Buffer.Write(p)
 }
 
 // Getenv returns the value of an environment variable, "" if unset. On
