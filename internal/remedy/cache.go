@@ -41,7 +41,7 @@ func CacheOptions(ctx context.Context, sys *system.System, env *goenv.Snapshot, 
 		}
 		return ""
 	}
-	client := web.Client{HTTP: sys.HTTP, Idle: timeout}
+	client := web.Client{HTTP: sys.HTTP, Idle: timeout, Total: timeout}
 	proxies, _ := gosettings.ParseProxyList(env.Value("GOPROXY"))
 	resolveCtx, cancel := context.WithTimeout(ctx, 4*timeout)
 	defer cancel()

@@ -35,6 +35,10 @@ type Client struct {
 	// Idle ends a request when no byte (of the headers or the body) has
 	// arrived for this long; 0 means DefaultIdle.
 	Idle time.Duration
+	// Total, when set, ends a Fetch or Get that has not read its whole
+	// answer in this long, however steadily the bytes trickle in: a server
+	// that sends one byte a second never trips Idle.
+	Total time.Duration
 }
 
 func (c Client) idle() time.Duration {
@@ -88,6 +92,16 @@ func (e *StallError) Error() string {
 	return fmt.Sprintf("%s: stalled for %s after %d bytes", e.Host, e.Idle, e.Bytes)
 }
 
+// DeadlineError ends a request that did not finish within Client.Total.
+type DeadlineError struct {
+	Host  string
+	Total time.Duration
+}
+
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("%s: no whole answer within %s", e.Host, e.Total)
+}
+
 // TooLargeError is a body longer than the cap.
 type TooLargeError struct {
 	URL   string
@@ -108,20 +122,28 @@ type Response struct {
 // Fetch GETs url and reads its body, at most limit bytes, whatever the
 // status; only a failure to get an answer is an error.
 func (c Client) Fetch(ctx context.Context, rawURL string, limit int64) (*Response, error) {
+	parent := ctx
+	if c.Total > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Total)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, redact.Error(err)
 	}
 	resp, err := c.Open(req, limit)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		defer resp.Body.Close()
+		var body []byte
+		if body, err = io.ReadAll(resp.Body); err == nil {
+			return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+		}
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
+	if ctx.Err() != nil && parent.Err() == nil {
+		return nil, &DeadlineError{Host: req.URL.Host, Total: c.Total}
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return nil, err
 }
 
 // Get GETs url and returns its body: a 200 answer, at most limit bytes.
