@@ -220,10 +220,10 @@ func runUse(ctx context.Context, a *app, args []string) error {
 		return overridden(a, err)
 	}
 	for _, l := range action.CommentOut {
-		fmt.Fprint(a.stdout, a.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, redact.List(strings.TrimSpace(l.Text))))
+		fmt.Fprint(a.stdout, a.T("%s:%d exports a value that overrides go env -w: %s\n", l.File, l.Line, redact.ExportLine(strings.TrimSpace(l.Text))))
 	}
 	for _, name := range action.UnsetUserVars {
-		fmt.Fprint(a.stdout, a.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, system.UserEnvLocation, name, redact.List(env.Settings[name].Process)))
+		fmt.Fprint(a.stdout, a.T("%s in your user environment (%s) overrides go env -w: %s=%s\n", name, system.UserEnvLocation, name, redact.Setting(name, env.Settings[name].Process)))
 	}
 	c, err := newChanger(a, dryRun, yes)
 	if err != nil {

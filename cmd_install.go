@@ -135,7 +135,7 @@ func installVersion(ctx context.Context, a *app, env *goenv.Snapshot, c *changer
 		}
 		start := time.Now()
 		err = installer.Install(ctx, p, o)
-		fmt.Fprint(a.stderr, clearLine(a))
+		clearLine(a)
 		if err != nil && !errors.Is(err, installer.ErrAlreadyInstalled) {
 			return "", errors.New(c.pr.T("install %s: %v", p.Version, err))
 		}
@@ -265,15 +265,15 @@ func progressPrinter(a *app) func(installer.Progress) {
 		if p.Remaining > 0 {
 			line += fmt.Sprintf("  %s left", p.Remaining.Round(time.Second))
 		}
-		fmt.Fprintf(w, "\r%-90s", line)
+		w.Raw(fmt.Sprintf("\r%-90s", line)) // its own terminal control, nothing from outside
 	}
 }
 
-func clearLine(a *app) string {
+// clearLine blanks the progress line, on a terminal.
+func clearLine(a *app) {
 	if a.errTerm {
-		return "\r" + strings.Repeat(" ", 90) + "\r"
+		a.stderr.Raw("\r" + strings.Repeat(" ", 90) + "\r")
 	}
-	return ""
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

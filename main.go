@@ -120,10 +120,15 @@ func run(ctx context.Context, sys *system.System, args []string, stdin io.Reader
 	a := &app{sys: sys, pr: i18n.Printer{Lang: l}, stdin: stdin, stdout: redact.NewWriter(stdout), stderr: redact.NewWriter(stderr),
 		term: interactive(stdin, stdout, sys.Getenv), errTerm: interactive(stderr, stderr, sys.Getenv), noColor: noColor}
 	defer a.stderr.Flush()
-	defer a.stdout.Flush()
 	err = dispatch(ctx, a, args)
 	if ctx.Err() != nil {
+		a.stdout.Flush()
 		return &exitError{code: exitInterrupted, err: errors.New(a.T("interrupted"))}
+	}
+	// Output that did not reach its file (a full disk, a closed pipe) is a
+	// failure, whatever the command found.
+	if werr := a.stdout.Flush(); werr != nil && err == nil {
+		return &exitError{code: exitFailed, err: errors.New(a.T("writing the output: %v", werr))}
 	}
 	return err
 }

@@ -164,10 +164,10 @@ var envSource = &Check{
 				continue
 			}
 			counts[st.Source]++
-			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, redact.List(st.Value), sourceAt(p, env, st)))
+			res.Details = append(res.Details, fmt.Sprintf("%s=%s  (%s)", name, redact.Setting(name, st.Value), sourceAt(p, env, st)))
 			if st.InProcess && st.InFile && st.Process != st.File {
 				res.worsen(Warn)
-				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, redact.List(st.Process), name, redact.List(st.File)))
+				res.Details = append(res.Details, p.T("  the environment's %s=%s overrides %s=%s written by go env -w", name, redact.Setting(name, st.Process), name, redact.Setting(name, st.File)))
 				res.Details = append(res.Details, whereSet(p, st)...)
 				fixUnset(&res, p, "unset-"+strings.ToLower(name), p.T("Let the go env file's %s take effect", name), name)
 			}
@@ -244,7 +244,7 @@ func whereSet(p *Pass, st goenv.Setting) []string {
 	}
 	var out []string
 	for _, l := range shell.FindExports(p.Sys, st.Name) {
-		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, redact.List(strings.TrimSpace(l.Text))))
+		out = append(out, p.T("  exported at %s:%d: %s", l.File, l.Line, redact.ExportLine(strings.TrimSpace(l.Text))))
 	}
 	return out
 }

@@ -635,8 +635,11 @@ func (m Model) frame() string {
 		}
 	}
 	body = cutLines(strings.TrimRight(body, "\n"), room)
-	// Every frame passes the credential masker, whatever a finding holds.
-	return fitWidth(redact.Text(header+"\n\n"+body+"\n\n"+foot), m.width)
+	// Every frame passes the output layer, whatever a finding, a server or
+	// a file holds: credentials masked, control characters shown as
+	// escapes (only lipgloss's colours are kept), before lines are cut to
+	// the width.
+	return fitWidth(redact.Escape(redact.Text(header+"\n\n"+body+"\n\n"+foot), redact.AnySGR), m.width)
 }
 
 func lipglossHeight(s string) int { return strings.Count(s, "\n") + 1 }
@@ -711,7 +714,7 @@ func (m Model) summary() string {
 			}
 		}
 	}
-	return redact.Text(b.String())
+	return redact.Display(b.String())
 }
 
 // Run starts the engine and the TUI and returns when the user quits.

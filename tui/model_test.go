@@ -545,3 +545,36 @@ func TestMirrorRowsKeepTheirPlace(t *testing.T) {
 		t.Errorf("columns do not line up:\n%s\n%s", header, row)
 	}
 }
+
+// TestEscapesFromOutsideAreShown: a finding that holds a stranger's escape
+// sequences (a proxy's error body, a file name) is drawn with them visible,
+// on every frame and in the summary left in the scrollback; the frame keeps
+// its own colours.
+func TestEscapesFromOutsideAreShown(t *testing.T) {
+	const hostile = "\x1b]52;c;ZXZpbA==\a \x1b]0;owned\a \x1b[2J \u202eexe"
+	m := New(context.Background(), Config{Checks: testChecks, Version: "v0.0.0-test"}, nil)
+	res := checks.Result{Status: checks.Fail, Summary: "proxy said " + hostile, Details: []string{"body: " + hostile},
+		Fixes: []checks.Fix{{ID: "x", Title: "Use " + hostile, Command: "go env -w GOPROXY=" + hostile}}}
+	m = update(m, checkEventMsg{ev: checks.Event{Kind: checks.Finished, Index: 1, Check: testChecks[1], Result: res}})
+	m.list.cursor, m.list.expanded, m.list.moved = 1, true, true
+	m = m.say("cannot plan the change: "+hostile, true)
+	frame := m.frame()
+	for i := 0; i < len(frame); i++ {
+		switch c := frame[i]; {
+		case c == 0x1b:
+			if !strings.HasPrefix(frame[i:], "\x1b[") || strings.IndexByte(frame[i:], 'm') < 0 || strings.ContainsAny(frame[i:i+strings.IndexByte(frame[i:], 'm')], "]J") {
+				t.Fatalf("the frame passes an escape sequence at %d: %q", i, frame[max(0, i-20):min(len(frame), i+30)])
+			}
+		case c < 0x20 && c != '\n' || c == 0x7f:
+			t.Fatalf("the frame passes %q at %d", c, i)
+		}
+	}
+	if strings.Contains(frame, "\u202e") || !strings.Contains(frame, `\x1b]52`) {
+		t.Errorf("the escapes are not shown:\n%s", frame)
+	}
+	var out strings.Builder
+	m.finish(func() {}, &out, false)
+	if !strings.Contains(out.String(), `\x1b]0;owned`) {
+		t.Errorf("summary:\n%q", out.String())
+	}
+}

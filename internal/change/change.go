@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -81,7 +82,9 @@ func (p Plan) Preview() string {
 			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Name(), e.Name())
 		}
 		for _, l := range diff(string(e.Before), string(e.After)) {
-			b.WriteString(l + "\n")
+			// A line of the user's file may set a credential (a GOAUTH
+			// command with its token): masked like every shown value.
+			b.WriteString(l[:2] + redact.ExportLine(l[2:]) + "\n")
 		}
 	}
 	for _, n := range p.Notes {

@@ -235,6 +235,7 @@ var zh = map[string]string{
 	"installed now (reinstall into ~/sdk)": "当前已安装（重新安装到 ~/sdk）",
 	"internal error in check %s: %v":       "检查 %s 内部出错：%v",
 	"interrupted":                          "已中断",
+	"writing the output: %v":               "写出输出失败：%v",
 	"is not a valid glob (path.Match syntax), so the go command ignores it": "不是有效的通配模式（path.Match 语法），因此 go 命令会忽略它",
 	"keys": "按键",
 	"language: en or zh (default from LC_ALL, LC_MESSAGES, LANG)": "界面语言：en 或 zh（默认取自 LC_ALL、LC_MESSAGES、LANG）",
