@@ -137,16 +137,18 @@ func SetAction(sys *system.System, snap *goenv.Snapshot, set map[string]string) 
 	a := &Action{Set: maps.Clone(set)}
 	var names, unreachable []string
 	for _, name := range sortedKeys(set) {
-		if !snap.Settings[name].InProcess {
-			continue
-		}
+		// What overrides the go env file is what a new shell exports, not
+		// only what this process was started with: godoctor may run from
+		// an IDE, cron or a login shell that skips .bashrc.
 		if inUserEnv(sys, name) {
 			a.UnsetUserVars = append(a.UnsetUserVars, name)
 			continue
 		}
 		lines := shell.FindExports(sys, name)
 		if len(lines) == 0 {
-			unreachable = append(unreachable, name)
+			if snap.Settings[name].InProcess {
+				unreachable = append(unreachable, name)
+			}
 			continue
 		}
 		a.CommentOut = append(a.CommentOut, lines...)
@@ -185,7 +187,7 @@ func keepPair(sys *system.System, snap *goenv.Snapshot, a *Action) []string {
 	var moved []string
 	for _, name := range sortedKeys(map[string]string(pairsOf(moving))) {
 		partner := pairs[name]
-		if moving[partner] || a.Set[partner] != "" || slices.Contains(a.Unset, partner) || !snap.Settings[partner].InProcess {
+		if moving[partner] || a.Set[partner] != "" || slices.Contains(a.Unset, partner) {
 			continue
 		}
 		var same []shell.Line
@@ -197,8 +199,16 @@ func keepPair(sys *system.System, snap *goenv.Snapshot, a *Action) []string {
 		if len(same) == 0 {
 			continue
 		}
+		// The value a new shell would have: this process's, or, when it was
+		// not started from such a shell, the literal value of the line.
+		value, known := snap.Settings[partner].Process, snap.Settings[partner].InProcess
+		if !known {
+			value, known = shell.Value(same[len(same)-1], partner)
+		}
+		if !known {
+			continue
+		}
 		a.CommentOut = append(a.CommentOut, same...)
-		value := snap.Settings[partner].Process
 		if checkValues(map[string]string{partner: value}) == nil {
 			if a.Set == nil {
 				a.Set = map[string]string{}
@@ -234,17 +244,17 @@ func UnsetAction(sys *system.System, snap *goenv.Snapshot, name string) (*Action
 	if st.InFile {
 		a.Unset = []string{name}
 	}
-	if st.InProcess {
-		if inUserEnv(sys, name) {
-			a.UnsetUserVars = []string{name}
-			return a, nil
-		}
-		lines := shell.FindExports(sys, name)
-		if len(lines) == 0 {
-			return nil, &OverriddenError{Names: []string{name}}
-		}
+	if inUserEnv(sys, name) {
+		a.UnsetUserVars = []string{name}
+		return a, nil
+	}
+	lines := shell.FindExports(sys, name)
+	switch {
+	case len(lines) > 0:
 		a.CommentOut = lines
 		a.Why = strings.Join(append([]string{name}, keepPair(sys, snap, a)...), ", ") + " now left to go env"
+	case st.InProcess:
+		return nil, &OverriddenError{Names: []string{name}}
 	}
 	return a, nil
 }

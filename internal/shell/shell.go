@@ -87,6 +87,33 @@ func FindExports(sys *system.System, name string) []Line {
 	return found
 }
 
+// Value is the literal value that an export line gives a variable
+// ("export NAME='a,b'", "NAME=x", fish's "set -gx NAME x"), and whether it
+// has one: a value that expands anything ($, backquotes) or holds more
+// than one word is not literal, and only a shell knows it.
+func Value(l Line, name string) (string, bool) {
+	t := strings.TrimSpace(l.Text)
+	if i := strings.Index(t, name+"="); i >= 0 {
+		t = t[i+len(name)+1:]
+	} else if i := strings.Index(t, name+" "); i >= 0 {
+		t = strings.TrimSpace(t[i+len(name):])
+	} else {
+		return "", false
+	}
+	if i := strings.Index(t, " #"); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	switch {
+	case len(t) >= 2 && t[0] == '\'' && t[len(t)-1] == '\'' && !strings.Contains(t[1:len(t)-1], "'"):
+		return t[1 : len(t)-1], true
+	case len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' && !strings.ContainsAny(t[1:len(t)-1], "\"$`\\"):
+		return t[1 : len(t)-1], true
+	case !strings.ContainsAny(t, " \t'\"$`\\;&|()<>"):
+		return t, true
+	}
+	return "", false
+}
+
 // Quote quotes a word for sh when it holds anything but plain characters
 // ("|" in GOPROXY would otherwise start a pipeline).
 func Quote(s string) string {
