@@ -72,28 +72,43 @@ func TestHelpPerCommandAndLanguage(t *testing.T) {
 	}
 }
 
-// A password in GOPROXY, in the go env file or exported by .bashrc, or in
-// an argument, never reaches the screen: previews, reports, errors.
+// A password in GOPROXY (with a scheme or without one, which the go
+// command accepts and prefixes with https://), in the go env file or
+// exported by .bashrc, a GOAUTH command's token, or a password in an
+// argument, never reaches the screen: previews, reports, errors, traces.
 func TestNoCredentialIsPrinted(t *testing.T) {
 	const secret = "S3CRETPW"
-	r := newRealMachine(t)
-	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
-	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY=https://alice:"+secret+"@corp.example/proxy,direct\nGONOSUMDB=corp.example\n"), 0o600)
-	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY=https://bob:"+secret+"@other.example,direct\n"), 0o644)
-	r.sys.Env["GOPROXY"] = "https://bob:" + secret + "@other.example,direct"
-	for _, args := range [][]string{
-		{"use", "https://goproxy.cn", "--dry-run"},
-		{"fix", "--dry-run", "--timeout", "1s"},
-		{"check", "--offline", "-v"},
-		{"check", "--offline", "--json"},
-		{"mirrors", "--mirror", "x=ftp://u:" + secret + "@host"},
-		{"mirrors", "--mirror", "x=https://u:" + secret + "/x@host", "--only", "x", "--timeout", "1s"},
-		{"use", "https://u:" + secret + "/x@host"},
-		{"use", "https://u:" + secret + "@host:port/"},
+	for _, m := range []struct{ envFile, exported string }{
+		{"GOPROXY=https://alice:" + secret + "@corp.example/proxy,direct\nGONOSUMDB=corp.example\n", "https://bob:" + secret + "@other.example,direct"},
+		{"GOAUTH=netrc;/usr/local/bin/corp-auth --token=" + secret + " https://corp.example\nGOPROXY=carol:" + secret + "@corp.example/mirror,direct\n", "dave:" + secret + "@other.example/mirror|direct"},
 	} {
-		out, _ := r.run(t, "", args...)
-		if strings.Contains(out, secret) {
-			t.Errorf("%q prints the password:\n%s", args, out)
+		r := newRealMachine(t)
+		os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
+		os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte(m.envFile), 0o600)
+		os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY="+m.exported+"\n"), 0o644)
+		r.sys.Env["GOPROXY"] = m.exported
+		for _, c := range []struct {
+			stdin string
+			args  []string
+		}{
+			{"", []string{"use", "https://goproxy.cn", "--dry-run"}},
+			{"", []string{"fix", "--dry-run", "--timeout", "1s"}},
+			{"", []string{"check", "--offline", "-v"}},
+			{"", []string{"check", "--offline", "--json"}},
+			{"", []string{"check", "--timeout", "1s", "-v"}},
+			{"", []string{"why", "corp.example/lib@v1.0.0", "--timeout", "1s"}},
+			{"", []string{"why", "corp.example/lib@v1.0.0", "--json", "--offline"}},
+			{"go: corp.example/lib@v1.0.0: GOPROXY=" + m.exported + ": reading https://bob:" + secret + "@other.example/corp.example/lib/@v/v1.0.0.info: 404 Not Found\n", []string{"explain", "--offline"}},
+			{"", []string{"mirrors", "--mirror", "x=ftp://u:" + secret + "@host"}},
+			{"", []string{"mirrors", "--mirror", "x=https://u:" + secret + "/x@host", "--only", "x", "--timeout", "1s"}},
+			{"", []string{"use", "https://u:" + secret + "/x@host"}},
+			{"", []string{"use", "https://u:" + secret + "@host:port/"}},
+			{"", []string{"use", "u:" + secret + "@host.example"}},
+		} {
+			out, _ := r.run(t, c.stdin, c.args...)
+			if strings.Contains(out, secret) {
+				t.Errorf("%q prints the password:\n%s", c.args, out)
+			}
 		}
 	}
 }
@@ -260,5 +275,31 @@ func TestFixCommandsRunAsPrinted(t *testing.T) {
 	}
 	if got := r.goEnv(t, "GOPROXY"); got != "https://alice:S3CRET@corp.example/p,direct" {
 		t.Errorf("after the printed command, go env GOPROXY = %q", got)
+	}
+}
+
+// TestFullDiskIsAFailure: with standard output on a full disk (/dev/full),
+// no command claims success: the final flush of its output is checked. (On
+// /dev/null each of these exits 0.)
+func TestFullDiskIsAFailure(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	r := newRealMachine(t)
+	for _, args := range [][]string{
+		{"version"}, {"help"}, {"check", "--offline"}, {"check", "--offline", "--json"},
+		{"why", "--offline", "example.com/m@v1.0.0"}, {"explain", "--offline", "go: parsing $GOFLAGS: unknown flag -x"},
+		{"cache", "--offline"}, {"cache", "clean", "--offline", "--dry-run"}, {"use", "https://goproxy.cn", "--dry-run"},
+	} {
+		cmd := r.command(t, args...)
+		cmd.Stdout = full
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code == exitOK {
+			t.Errorf("%v with stdout on a full disk: exit 0\n%s", args, stderr.String())
+		}
 	}
 }
