@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -77,7 +76,7 @@ func ReadConfig(sys *system.System) ([]Mirror, error) {
 	if err != nil {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := system.ReadFile(path, system.MaxSettingsFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -115,7 +115,7 @@ func goEnvWrite(ctx context.Context, sys *system.System, gobin string, before []
 			return nil, fmt.Errorf("go env -u refused: %v", redactTemp(err, tmp))
 		}
 	}
-	after, err := os.ReadFile(tmp)
+	after, err := system.ReadFile(tmp, system.MaxSettingsFile)
 	if os.IsNotExist(err) {
 		return []byte{}, nil
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // target returns the file that a change of path changes: path itself, or
@@ -45,7 +47,10 @@ func readFile(path string) ([]byte, fs.FileMode, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	data, err := os.ReadFile(t)
+	// A user's file is read only when it is a regular file of a sane size:
+	// a profile that is a FIFO would block, and a change must not be
+	// planned over what cannot be read whole.
+	data, err := system.ReadFile(t, system.MaxSettingsFile)
 	if notExist(err) {
 		return nil, 0, nil
 	}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
 
@@ -275,7 +275,8 @@ func (o *clientOps) ReadCache(file string) ([]byte, error) {
 		return data, nil
 	}
 	if o.cacheDir != "" && filepath.IsLocal(file) {
-		return os.ReadFile(filepath.Join(o.cacheDir, filepath.FromSlash(file)))
+		// Inside the module cache: no link is followed out of it.
+		return system.ReadFileNoFollow(filepath.Join(o.cacheDir, filepath.FromSlash(file)), web.SmallLimit)
 	}
 	return nil, errors.New("not cached")
 }

@@ -3,7 +3,6 @@ package goenv
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
@@ -35,12 +34,12 @@ func readEnvFile(path string) EnvFile {
 	if path == "" {
 		return f
 	}
-	data, err := os.ReadFile(path)
+	data, err := system.ReadFile(path, system.MaxSettingsFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return f
 	case err != nil:
-		f.Err = err
+		f.Exists, f.Err = true, err
 		return f
 	}
 	f.Exists = true

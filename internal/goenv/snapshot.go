@@ -7,10 +7,10 @@
 package goenv
 
 import (
-	"bufio"
 	"context"
 	"debug/buildinfo"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -130,14 +130,21 @@ func Load(ctx context.Context, sys *system.System) *Snapshot {
 			snap.Process[k] = v
 		}
 	}
-	if len(snap.Binaries) > 0 {
-		snap.Go = &snap.Binaries[0]
-		snap.GoEnv, snap.GoEnvErr = goEnv(ctx, sys, snap.Go.Path)
-	}
-
 	path, off, err := UserEnvFile(sys)
 	snap.UserFileOff, snap.UserFileErr = off, err
 	snap.UserFile = readEnvFile(path)
+	if len(snap.Binaries) > 0 {
+		snap.Go = &snap.Binaries[0]
+		var notRegular *system.NotRegularError
+		if errors.As(snap.UserFile.Err, &notRegular) {
+			// Every go command reads the go env file whole before anything
+			// else: a FIFO blocks it, a device never ends. Asking it would
+			// hang until the timeout and prove nothing more.
+			snap.GoEnvErr = fmt.Errorf("the go env file %v: every go command reads it first, and would wait on it forever or never finish reading it", notRegular)
+		} else {
+			snap.GoEnv, snap.GoEnvErr = goEnv(ctx, sys, snap.Go.Path)
+		}
+	}
 	snap.RootFile = readEnvFile(snap.rootEnvFile(sys))
 	snap.Settings = snap.resolve(sys)
 	snap.Module, snap.ModuleErr = snap.findModule(sys)
@@ -303,16 +310,12 @@ func inspectGo(s *system.System, path string) (Binary, bool) {
 // ReadVersionFile returns the first line of GOROOT/VERSION ("go1.21.5"),
 // "" when there is none. Reading it is much cheaper than running go.
 func ReadVersionFile(goroot string) string {
-	f, err := os.Open(filepath.Join(goroot, "VERSION"))
+	data, err := system.ReadFile(filepath.Join(goroot, "VERSION"), 64<<10)
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	if sc.Scan() {
-		return strings.TrimSpace(sc.Text())
-	}
-	return ""
+	line, _, _ := strings.Cut(string(data), "\n")
+	return strings.TrimSpace(line)
 }
 
 // UsualGoInstalls returns go binaries in the places Go is usually installed,
@@ -372,7 +375,7 @@ func (snap *Snapshot) findModule(sys *system.System) (*Module, error) {
 	if gomod == "" || gomod == os.DevNull {
 		return nil, nil
 	}
-	data, err := os.ReadFile(gomod)
+	data, err := system.ReadFile(gomod, system.MaxModFile)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +425,7 @@ func (snap *Snapshot) findWork(sys *system.System) (*Workspace, error) {
 	if file == "" || file == "off" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := system.ReadFile(file, system.MaxModFile)
 	if err != nil {
 		return &Workspace{File: file}, err
 	}

@@ -95,7 +95,7 @@ func VerifyingSumDB(env *goenv.Snapshot) (gosettings.SumDB, string) {
 func SumDBState(sys *system.System, env *goenv.Snapshot, name string) checksumdb.State {
 	var st checksumdb.State
 	if gopath := system.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 && name != "" {
-		st.Known, _ = os.ReadFile(filepath.Join(gopath[0], "pkg", "sumdb", name, "latest"))
+		st.Known, _ = system.ReadFile(filepath.Join(gopath[0], "pkg", "sumdb", name, "latest"), 64<<10)
 	}
 	if mc := env.Value("GOMODCACHE"); filepath.IsAbs(mc) {
 		st.CacheDir = filepath.Join(mc, "cache", "download", "sumdb")
@@ -199,7 +199,7 @@ func Confirm(ctx context.Context, sys *system.System, env *goenv.Snapshot, a cha
 		delete(vars, name)
 	}
 	if path, off, err := goenv.UserEnvFile(sys); err == nil && !off {
-		content, _ := os.ReadFile(path)
+		content, _ := system.ReadFile(path, system.MaxSettingsFile)
 		for _, e := range plan.Edits {
 			if e.Path == path && !e.UserVar {
 				content = e.After

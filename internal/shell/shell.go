@@ -5,7 +5,6 @@
 package shell
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,17 +71,17 @@ func FindExports(sys *system.System, name string) []Line {
 	re := regexp.MustCompile(`^\s*(?:(?:export|declare\s+-x|typeset\s+-x)\s+` + q + `=|` + q + `=|set\s+(?:-[a-zA-Z]+\s+)*` + q + `(?:\s|$))`)
 	var found []Line
 	for _, p := range startupFiles(sys) {
-		f, err := os.Open(p)
+		// A profile that is a FIFO or huge is not read (nor, by the
+		// change package, edited).
+		data, err := system.ReadFile(p, system.MaxSettingsFile)
 		if err != nil {
 			continue
 		}
-		sc := bufio.NewScanner(f)
-		for n := 1; sc.Scan(); n++ {
-			if re.MatchString(sc.Text()) {
-				found = append(found, Line{File: p, Line: n, Text: sc.Text()})
+		for n, text := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			if re.MatchString(text) {
+				found = append(found, Line{File: p, Line: n + 1, Text: strings.TrimSuffix(text, "\r")})
 			}
 		}
-		f.Close()
 	}
 	return found
 }

@@ -2,11 +2,12 @@ package why
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/godoctorhq/godoctor/internal/system"
 	"golang.org/x/mod/module"
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
@@ -45,7 +46,7 @@ func Required(env *goenv.Snapshot, path string) (version, file string) {
 		}
 	}
 	for _, file := range files {
-		data, err := os.ReadFile(file)
+		data, err := system.ReadFile(file, system.MaxModFile)
 		if err != nil {
 			continue
 		}

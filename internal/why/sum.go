@@ -1,17 +1,16 @@
 package why
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // checkSum asks the checksum database for the version as the go command
@@ -66,14 +65,12 @@ func goSumLine(o Options, path, version string) (file, hash string) {
 		return "", ""
 	}
 	file = filepath.Join(filepath.Dir(m.GoModFile), "go.sum")
-	f, err := os.Open(file)
+	data, err := system.ReadFile(file, system.MaxSumFile)
 	if err != nil {
 		return "", ""
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if l := strings.Fields(sc.Text()); len(l) == 3 && l[0] == path && l[1] == version {
+	for _, line := range strings.Split(string(data), "\n") {
+		if l := strings.Fields(line); len(l) == 3 && l[0] == path && l[1] == version {
 			return file, l[2]
 		}
 	}
