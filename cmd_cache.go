@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +103,7 @@ func runCache(ctx context.Context, a *app, args []string) error {
 }
 
 // moduleVersions parses MODULE@VERSION arguments.
+// A version named twice is one version.
 func moduleVersions(a *app, args []string) ([]module.Version, error) {
 	var out []module.Version
 	for _, arg := range args {
@@ -110,7 +112,9 @@ func moduleVersions(a *app, args []string) ([]module.Version, error) {
 		if !ok || module.Check(path, vers) != nil {
 			return nil, usageError("%s", a.T("%q is not MODULE@VERSION (for example golang.org/x/text@v0.14.0)", arg))
 		}
-		out = append(out, mv)
+		if !slices.Contains(out, mv) {
+			out = append(out, mv)
+		}
 	}
 	return out, nil
 }

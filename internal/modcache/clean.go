@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -39,6 +40,11 @@ func Find(root string, mv module.Version) (Held, error) {
 		return h, err
 	}
 	dir := filepath.Join(root, "cache", "download", filepath.FromSlash(escPath), "@v")
+	// The scan's rule: nothing is reached through a link. A linked @v
+	// directory holds no file of the cache's, whatever it is named.
+	if err := system.NoLinkBelow(root, dir); err != nil {
+		return h, fmt.Errorf("%w: godoctor does not follow links out of the module cache", err)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return h, err
@@ -53,7 +59,7 @@ func Find(root string, mv module.Version) (Held, error) {
 			h.Bytes += info.Size()
 		}
 	}
-	tree, unfinished := extracted(root, escPath, escVers)
+	tree, unfinished, _ := treesOf(root, escPath).of(escVers)
 	if tree != "" {
 		h.Trees = append(h.Trees, tree)
 	}
@@ -96,14 +102,22 @@ func Remove(root string, h Held) error {
 		return err
 	}
 	dir := filepath.Join(root, "cache", "download", filepath.FromSlash(escPath), "@v")
+	if err := system.NoLinkBelow(root, dir); err != nil {
+		return fmt.Errorf("%w: godoctor does not follow links out of the module cache", err)
+	}
 	lock, err := system.LockFile(filepath.Join(dir, escVers+".lock"), lockWait)
-	if err != nil {
-		return fmt.Errorf("%s: a go command is using it: %w", h.Version, err)
+	switch {
+	case errors.Is(err, system.ErrLocked):
+		return fmt.Errorf("a go command is using it (it holds %s.lock); try again when it is done", escVers)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("the module cache is read-only here (%v): nothing was removed", err)
+	case err != nil:
+		return err
 	}
 	defer lock.Close()
 	partial := filepath.Join(dir, escVers+".partial")
 	if len(h.Trees) > 0 {
-		if err := os.WriteFile(partial, nil, 0o666); err != nil {
+		if err := markPartial(partial); err != nil {
 			return err
 		}
 	}
@@ -124,6 +138,21 @@ func Remove(root string, h Held) error {
 		return err
 	}
 	return nil
+}
+
+// markPartial writes the .partial marker afresh: whatever stands at its
+// name (a marker, or a link someone put there) is removed first, and the
+// new file is created only if nothing is there (O_EXCL, which refuses a
+// link too), so that no write goes through a link out of the cache.
+func markPartial(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // removeTree removes an extracted tree, which the go command makes

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // hasher computes the go command's h1: hashes (dirhash.Hash1) of zips and
@@ -32,15 +34,11 @@ func newHasher() *hasher {
 
 // hashZip is dirhash.HashZip.
 func (hs *hasher) hashZip(file string) (string, error) {
-	f, err := os.Open(file)
+	f, fi, err := system.OpenRegular(file, false)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
 	hs.window.reset(f)
 	z, err := zip.NewReader(&hs.window, fi.Size())
 	if err != nil {
@@ -68,7 +66,11 @@ func (hs *hasher) hashDir(dir, prefix string) (string, error) {
 		return "", err
 	}
 	return hs.hash1(files, func(name string) (io.ReadCloser, error) {
-		return os.Open(filepath.Join(dir, strings.TrimPrefix(name, prefix)))
+		// The go command extracts regular files only: a link, a FIFO or a
+		// device in a tree is no file of the module, and is never followed
+		// or waited on.
+		f, _, err := system.OpenRegular(filepath.Join(dir, strings.TrimPrefix(name, prefix)), false)
+		return f, err
 	})
 }
 

@@ -11,7 +11,7 @@
 package modcache
 
 import (
-	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -29,6 +29,8 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/godoctorhq/godoctor/internal/system"
 )
 
 // Status says what is wrong with a module version in the cache.
@@ -40,10 +42,12 @@ const (
 	Altered Status = "altered"
 	// Incomplete: a download or an extraction that did not finish.
 	Incomplete Status = "incomplete"
-	// Mismatch: the bytes differ from the checksum database or a go.sum.
+	// Mismatch: the bytes differ from the checksum database or a go.sum,
+	// or the database refused to vouch for a version it should know (one
+	// outside GONOSUMDB), which the go command refuses too.
 	Mismatch Status = "mismatch"
-	// Unverified: nothing can vouch for it (GONOSUMDB, GOSUMDB=off, or
-	// unknown to the database); not bad, reported apart.
+	// Unverified: nothing is asked to vouch for it (GONOSUMDB,
+	// GOSUMDB=off); not bad, reported apart.
 	Unverified Status = "unverified"
 )
 
@@ -98,7 +102,8 @@ type Options struct {
 	GoSums []string
 	// Lookup returns the go.sum lines the checksum database holds for
 	// path@version, verified; nil checks nothing against a database. An
-	// error that Is fs.ErrNotExist means the database does not know it.
+	// error that Is fs.ErrNotExist means the database does not know it:
+	// a mismatch, as the go command sees it.
 	Lookup func(path, version string) ([]string, error)
 	// Unchecked names the setting that keeps path out of the database
 	// (GONOSUMDB=..., GOSUMDB=off), "" when it is checked.
@@ -119,6 +124,7 @@ type version struct {
 	dir      string   // .../cache/download/ESCAPED/@v
 	base     string   // ESCAPED-VERSION
 	tree     string   // extracted tree, "" when absent
+	treeLink bool     // the tree is a symbolic link
 	treeTmp  []string // extraction directories of old go commands
 	has      map[string]bool
 	bytes    int64
@@ -131,6 +137,36 @@ func (v *version) path(ext string) string { return filepath.Join(v.dir, v.base+"
 
 func (v *version) add(status Status, format string, args ...any) {
 	v.problems = append(v.problems, Entry{Module: v.mv.Path, Version: v.mv.Version, Status: status, Reason: fmt.Sprintf(format, args...)})
+}
+
+// entry is the version's one entry of the report: the gravest status of
+// its problems, with every reason; false when nothing is wrong.
+func (v *version) entry() (Entry, bool) {
+	if len(v.problems) == 0 {
+		return Entry{}, false
+	}
+	e := v.problems[0]
+	for _, p := range v.problems[1:] {
+		if gravity(p.Status) > gravity(e.Status) {
+			e.Status = p.Status
+		}
+		e.Reason += "; " + p.Reason
+	}
+	return e, true
+}
+
+// gravity orders statuses: bytes that differ from what vouches for them,
+// then bytes that disagree with themselves, then an unfinished download.
+func gravity(s Status) int {
+	switch s {
+	case Mismatch:
+		return 3
+	case Altered:
+		return 2
+	case Incomplete:
+		return 1
+	}
+	return 0
 }
 
 // Scan checks every module version in the cache. A cancelled ctx stops it
@@ -202,7 +238,9 @@ feed:
 	for _, v := range versions {
 		r.Modules++
 		r.Bytes += v.bytes
-		r.Entries = append(r.Entries, v.problems...)
+		if e, ok := v.entry(); ok {
+			r.Entries = append(r.Entries, e)
+		}
 		if v.mv.Path == "golang.org/toolchain" && v.has["zip"] {
 			r.Toolchains = append(r.Toolchains, Toolchain{Version: v.mv.Version, Bytes: v.bytes})
 		}
@@ -308,8 +346,13 @@ func sorted(byKey map[string]*version) []*version {
 // cacheExts are the files the go command keeps for a version.
 var cacheExts = []string{"info", "mod", "zip", "ziphash", "partial"}
 
-// collect adds the versions of one @v directory to byKey.
+// collect adds the versions of one @v directory to byKey. A directory
+// reached through a link is not read: the scan, like cache clean, never
+// follows a link out of the cache (system.NoLinkBelow).
 func collect(root, dir, path string, byKey map[string]*version) error {
+	if err := system.NoLinkBelow(root, dir); err != nil {
+		return nil
+	}
 	names, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -329,11 +372,7 @@ func collect(root, dir, path string, byKey map[string]*version) error {
 	}
 	for _, n := range names {
 		name := n.Name()
-		if n.IsDir() || name == "list" || name == "list.lock" {
-			continue
-		}
-		info, err := n.Info()
-		if err != nil {
+		if name == "list" || name == "list.lock" {
 			continue
 		}
 		base, kind, ok := fileOf(name)
@@ -344,20 +383,92 @@ func collect(root, dir, path string, byKey map[string]*version) error {
 		if v == nil {
 			continue
 		}
-		v.bytes += info.Size()
-		if kind == "tmp" {
+		info, err := n.Info()
+		if err != nil {
+			continue
+		}
+		switch {
+		case !info.Mode().IsRegular() && kind != "tmp":
+			// The go command writes only files here: a directory, a link
+			// or a FIFO named like one is no download of its, and reading
+			// it could block or lead out of the cache.
+			v.add(Altered, "%s is %s, not a file the go command wrote", name, system.Describe(info.Mode()))
+		case kind == "tmp":
+			v.bytes += info.Size()
 			v.add(Incomplete, "a download that did not finish left %s", name)
-		} else {
+		default:
+			v.bytes += info.Size()
 			v.has[kind] = true
 		}
 	}
+	escPath, err := module.EscapePath(path)
+	if err != nil {
+		return nil
+	}
+	// The extracted trees of every version of the module sit side by side
+	// in one directory: it is listed once, not once per version.
+	trees := treesOf(root, escPath)
 	for _, v := range byKey {
 		if v.dir == dir {
-			escPath, _ := module.EscapePath(v.mv.Path)
-			v.tree, v.treeTmp = extracted(root, escPath, v.base)
+			v.tree, v.treeTmp, v.treeLink = trees.of(v.base)
 		}
 	}
 	return nil
+}
+
+// moduleTrees are the extracted trees of one module's versions: the
+// entries of the directory that holds them, by name.
+type moduleTrees struct {
+	dir     string
+	entries map[string]fs.DirEntry
+	names   []string // sorted
+}
+
+// treesOf lists the directory that holds a module's extracted trees
+// (ROOT/ESCAPED-PARENT), once. A link on the way is not followed.
+func treesOf(root, escPath string) moduleTrees {
+	full := filepath.Join(root, filepath.FromSlash(escPath))
+	t := moduleTrees{dir: filepath.Dir(full), entries: map[string]fs.DirEntry{}}
+	if system.NoLinkBelow(root, t.dir) != nil {
+		return t
+	}
+	list, _ := os.ReadDir(t.dir)
+	prefix := filepath.Base(full) + "@"
+	for _, e := range list {
+		if strings.HasPrefix(e.Name(), prefix) {
+			t.entries[e.Name()] = e
+			t.names = append(t.names, e.Name())
+		}
+	}
+	return t
+}
+
+// of returns a version's extracted tree, "" when there is none, the
+// extraction directories that old go commands left beside it
+// (TREE.tmp-*), and whether the tree is a link (which the go command never
+// makes). The names were listed once: Glob cannot escape a module path's
+// characters on Windows, and a glob per version is quadratic.
+func (t moduleTrees) of(escVers string) (tree string, unfinished []string, link bool) {
+	if len(t.names) == 0 {
+		return "", nil, false
+	}
+	// The module's base name is the part of every listed name before "@".
+	base, _, _ := strings.Cut(t.names[0], "@")
+	name := base + "@" + escVers
+	if e, ok := t.entries[name]; ok {
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			tree, link = filepath.Join(t.dir, name), true
+		case e.IsDir():
+			tree = filepath.Join(t.dir, name)
+		}
+	}
+	prefix := name + ".tmp-"
+	i := sort.SearchStrings(t.names, prefix)
+	for ; i < len(t.names) && strings.HasPrefix(t.names[i], prefix); i++ {
+		unfinished = append(unfinished, filepath.Join(t.dir, t.names[i]))
+	}
+	return tree, unfinished, link
 }
 
 // tmpOf splits a download's temporary file name, VERSION.EXT<digits>.tmp.
@@ -388,25 +499,6 @@ func fileOf(name string) (base, kind string, ok bool) {
 	return name[:i], name[i+1:], true
 }
 
-// extracted returns a version's extracted tree, "" when there is none,
-// and the extraction directories that old go commands left beside it
-// (TREE.tmp-*). The parent is listed rather than globbed: Glob cannot
-// escape a module path's characters on Windows.
-func extracted(root, escPath, escVers string) (tree string, unfinished []string) {
-	full := filepath.Join(root, filepath.FromSlash(escPath)+"@"+escVers)
-	if fi, err := os.Lstat(full); err == nil && fi.IsDir() {
-		tree = full
-	}
-	siblings, _ := os.ReadDir(filepath.Dir(full))
-	prefix := filepath.Base(full) + ".tmp-"
-	for _, e := range siblings {
-		if strings.HasPrefix(e.Name(), prefix) {
-			unfinished = append(unfinished, filepath.Join(filepath.Dir(full), e.Name()))
-		}
-	}
-	return tree, unfinished
-}
-
 // goSums maps "path version" and "path version/go.mod" to the hashes the
 // go.sum files in reach give, with the file each comes from.
 type goSums map[string][]sumLine
@@ -428,27 +520,20 @@ func (sums goSums) versions() []module.Version {
 func readGoSums(files []string) (goSums, error) {
 	sums := goSums{}
 	for _, file := range files {
-		f, err := os.Open(file)
+		data, err := system.ReadFile(file, system.MaxSumFile)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("reading %w", err)
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
+		for _, line := range strings.Split(string(data), "\n") {
+			fields := strings.Fields(line)
 			if len(fields) != 3 {
 				continue // the go command reports malformed lines itself
 			}
 			key := fields[0] + " " + fields[1]
 			sums[key] = append(sums[key], sumLine{hash: fields[2], file: file})
-		}
-		err = sc.Err()
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", file, err)
 		}
 	}
 	return sums, nil
@@ -470,6 +555,11 @@ func check(v *version, sums goSums, hs *hasher) {
 	if v.has["zip"] && !v.has["ziphash"] {
 		v.add(Incomplete, "the zip has no .ziphash")
 	}
+	if v.treeLink {
+		// go mod verify follows it and hashes whatever it leads to; the
+		// go command never makes one.
+		v.add(Altered, "its extracted tree %s is a symbolic link", filepath.Base(v.tree))
+	}
 	if v.tree != "" && !v.has["ziphash"] && !v.has["partial"] {
 		v.add(Incomplete, "an extracted tree without .ziphash")
 	}
@@ -489,7 +579,8 @@ func check(v *version, sums goSums, hs *hasher) {
 	if !v.has["ziphash"] {
 		return
 	}
-	data, err := os.ReadFile(v.path("ziphash"))
+	// A .ziphash is one line of 47 bytes; a read stops well past that.
+	data, err := system.ReadFileNoFollow(v.path("ziphash"), 1<<10)
 	want := strings.TrimSpace(string(data))
 	if err != nil || !strings.HasPrefix(want, "h1:") || strings.ContainsAny(want, " \n") {
 		v.add(Altered, "its .ziphash is not a hash: %.80q", data)
@@ -497,6 +588,10 @@ func check(v *version, sums goSums, hs *hasher) {
 	}
 	v.sumZip = want
 	if v.has["zip"] {
+		if fi, err := os.Lstat(v.path("zip")); err == nil && fi.Size() > modzip.MaxZipFile {
+			v.add(Altered, "the zip is larger than a module zip may be (%d bytes)", modzip.MaxZipFile)
+			return
+		}
 		if _, err := modzip.CheckZip(v.mv, v.path("zip")); err != nil {
 			v.add(Altered, "the zip is not a valid module zip: %v", err)
 			return
@@ -527,7 +622,11 @@ func check(v *version, sums goSums, hs *hasher) {
 
 // hashMod is the go.sum hash of a go.mod file.
 func hashMod(file string) (string, error) {
-	return dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(file) })
+	data, err := system.ReadFileNoFollow(file, modzip.MaxGoMod)
+	if err != nil {
+		return "", err
+	}
+	return dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 }
 
 func compareSums(v *version, sums goSums, vers, have string) {

@@ -22,7 +22,11 @@ func truth(o Options, v *version) error {
 	}
 	lines, err := o.Lookup(v.mv.Path, v.mv.Version)
 	if errors.Is(err, fs.ErrNotExist) {
-		v.add(Unverified, "the checksum database does not know this version")
+		// The go command refuses a version outside GONOSUMDB that the
+		// database does not know ("verifying module: ... 404 Not Found"):
+		// so does the scan. A relay that denies every lookup must not turn
+		// a rewritten version into a pass.
+		v.add(Mismatch, "the checksum database refused to vouch for it: %v", err)
 		return nil
 	}
 	if err != nil {

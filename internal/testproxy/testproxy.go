@@ -72,6 +72,10 @@ type Fault struct {
 	// NoSumDB makes /sumdb/NAME/supported answer 404, as a mirror that
 	// does not proxy the database does.
 	NoSumDB bool
+	// DenyLookups answers every /lookup of the relayed checksum database
+	// 404 (tiles and /supported still answer), as a relay that lies about
+	// what the database knows.
+	DenyLookups bool
 	// ForkSumDB serves a second log signed with the database's own key,
 	// whose records come in the order they are asked for there: once it
 	// and the true log have answered different first lookups, their trees
@@ -407,6 +411,9 @@ func (s *Server) answer(r *http.Request, f Fault) (int, string, []byte) {
 	if rest, ok := strings.CutPrefix(p, "/sumdb/"+s.SumDBName+"/"); ok && s.ProxiesSumDB && !f.NoSumDB {
 		if rest == "supported" {
 			return http.StatusOK, "text/plain", nil
+		}
+		if f.DenyLookups && strings.HasPrefix(rest, "lookup/") {
+			return http.StatusNotFound, "text/plain", []byte("not found\n")
 		}
 		db := s.sumdb
 		switch {
