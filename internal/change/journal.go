@@ -101,6 +101,9 @@ var idPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}-[0-9a-f]{8}$`)
 // lock serialises every change of files between godoctor processes, from
 // re-reading the files to writing the journal.
 func (j Journal) lock() (func(), error) {
+	if err := j.own(); err != nil {
+		return nil, err
+	}
 	wait := j.LockWait
 	if wait == 0 {
 		wait = 5 * time.Second
@@ -113,6 +116,19 @@ func (j Journal) lock() (func(), error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	return func() { f.Close() }, nil
+}
+
+// own refuses a journal directory, or the godoctor directory that holds
+// it, that is a symbolic link (kept in a dotfiles repository, say): undo
+// removes entries there, and must never reach a directory of the user's.
+func (j Journal) own() error {
+	for _, dir := range []string{filepath.Dir(j.Dir), j.Dir} {
+		fi, err := os.Lstat(dir)
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("journal: %s is a symbolic link; godoctor keeps its backups only in a directory of its own (move the link away)", dir)
+		}
+	}
+	return nil
 }
 
 // Apply makes a plan's edits: every file is backed up into a new journal
@@ -212,9 +228,9 @@ func (j Journal) newest() (Entry, string, error) {
 	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
 	for _, id := range ids {
 		dir := filepath.Join(j.Dir, id)
-		data, err := os.ReadFile(filepath.Join(dir, "entry.json"))
+		data, err := system.ReadFileNoFollow(filepath.Join(dir, "entry.json"), maxEntry)
 		if errors.Is(err, fs.ErrNotExist) {
-			os.RemoveAll(dir)
+			removeUnfinished(dir)
 			continue
 		}
 		if err != nil {
@@ -228,7 +244,7 @@ func (j Journal) newest() (Entry, string, error) {
 			if !f.Existed {
 				continue
 			}
-			b, err := os.ReadFile(filepath.Join(dir, f.Backup))
+			b, err := system.ReadFileNoFollow(filepath.Join(dir, f.Backup), maxBackup)
 			switch {
 			case err != nil:
 				return e, dir, &DamagedError{Dir: dir, Reason: fmt.Sprintf("the backup of %s cannot be read (%v)", f.Name(), err)}
@@ -239,6 +255,38 @@ func (j Journal) newest() (Entry, string, error) {
 		return e, dir, nil
 	}
 	return Entry{}, "", ErrNothingToUndo
+}
+
+// Bounds of what the journal reads back: an entry names a few files, and
+// a backup is of a file that the change package read under its own cap.
+const (
+	maxEntry  = 1 << 20
+	maxBackup = system.MaxSettingsFile
+)
+
+// backupName is the name Apply gives a backup: the edit's index, a dash,
+// the file's base name.
+var backupName = regexp.MustCompile(`^[0-9]+-[^/\\]+$`)
+
+// removeUnfinished removes an entry directory that an Apply left without
+// its entry.json, but only when it holds nothing but what Apply writes
+// (backups and their temporary files): a directory that merely looks like
+// an entry is left alone.
+func removeUnfinished(dir string) {
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() {
+		return
+	}
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		if !n.Type().IsRegular() || !backupName.MatchString(n.Name()) && !strings.Contains(n.Name(), ".godoctor-") {
+			return
+		}
+	}
+	os.RemoveAll(dir)
 }
 
 var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -335,7 +383,7 @@ func (j Journal) restore(dir string, files []FileRecord) error {
 			err = j.remove(f.UserVar, f.Path)
 		} else {
 			var data []byte
-			if data, err = os.ReadFile(filepath.Join(dir, f.Backup)); err == nil {
+			if data, err = system.ReadFileNoFollow(filepath.Join(dir, f.Backup), maxBackup); err == nil {
 				err = j.write(f.UserVar, f.Path, data, f.Mode)
 			}
 		}
