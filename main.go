@@ -84,6 +84,13 @@ func main() {
 	// Ctrl-C, a kill and a closed terminal or ssh session all end the
 	// work the same way: cancelled, cleaned up, exit 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// The first signal stops the work and lets it clean up; the next one
+	// gets the default action and ends godoctor at once, as the go command
+	// and cargo do when a clean-up itself hangs.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, system.OS(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
