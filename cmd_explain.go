@@ -205,7 +205,7 @@ func confirmInCache(ctx context.Context, a *app, env *goenv.Snapshot, f checkFla
 // fails now confirms the failure, and the settings the go command
 // confirmed are fixes.
 func traceHit(ctx context.Context, a *app, env *goenv.Snapshot, f checkFlags, h failure.Hit, e *explained) {
-	t, confirmed := remedy.TraceModule(ctx, a.sys, env, h.Module, h.Version, a.T("named in the error"), f.offline, f.timeout)
+	t, confirmed := remedy.TraceNamed(ctx, a.sys, env, h.Module, h.Version, a.T("named in the error"), f.offline, f.timeout)
 	r := report.NewWhy(a.pr, t, confirmed)
 	e.Route = &r
 	if !r.Probed || r.Fetchable || r.Decider < 0 {

@@ -167,12 +167,26 @@ func TestWhyPrivateModuleThroughAPublicProxy(t *testing.T) {
 	if code != 1 || len(rep.Fixes) != 1 || rep.Fixes[0].Command != "go env -w GOPRIVATE=github.com/corp" || rep.Fixes[0].Verified == "" {
 		t.Fatalf("exit %d, fixes %+v, reason %s\n%+v", code, rep.Fixes, rep.Reason, rep.Route)
 	}
-	// explain ties the go command's own error to the same hop and fix.
+	// explain ties the go command's own error to the same hop and fix, for
+	// a module the project requires.
 	said := r.goFails(t, r.home, "mod", "download", "github.com/corp/lib@v1.0.0")
+	project := filepath.Join(r.home, "project")
+	writeModule(t, project, "1.21")
+	os.WriteFile(filepath.Join(project, "go.mod"), []byte("module example.com/project\n\ngo 1.21\n\nrequire github.com/corp/lib v1.0.0\n"), 0o644)
+	r.sys.Dir = project
 	found, _ := r.explain(t, said)
 	if len(found) != 1 || found[0].Family != "proxy-not-found" || !found[0].Confirmed || found[0].Route == nil ||
 		!slices.ContainsFunc(found[0].Fixes, func(f checks.Fix) bool { return f.Command == "go env -w GOPRIVATE=github.com/corp" }) {
 		t.Errorf("explain: %+v\nfor:\n%s", found, said)
+	}
+	// A module that only the text names: the configured proxy is asked,
+	// its host is not (no meta tag, no git), and no setting that would
+	// send the go command there is tried.
+	r.sys.Dir = r.home
+	found, _ = r.explain(t, said)
+	if len(found) != 1 || !found[0].Confirmed || found[0].Route == nil || len(found[0].Route.Fixes) != 0 ||
+		!strings.Contains(found[0].Route.Reason, "godoctor why github.com/corp/lib confirms it") {
+		t.Errorf("explain of a module the project does not require: %+v", found)
 	}
 
 	// The fix, in the same sandbox: the go command downloads it.

@@ -2,7 +2,6 @@ package remedy
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -28,7 +27,20 @@ type Confirmed struct {
 // git run as the go command runs it) and confirms, with the go command,
 // the settings the trace suggests.
 func TraceModule(ctx context.Context, sys *system.System, env *goenv.Snapshot, path, version, from string, offline bool, timeout time.Duration) (*why.Trace, []Confirmed) {
-	o := why.Options{Env: env, Web: web.Client{HTTP: sys.HTTP, Idle: timeout, Total: timeout}, Offline: offline, Netrc: netrc(sys)}
+	return traceModule(ctx, sys, env, path, version, from, why.Options{Offline: offline}, timeout)
+}
+
+// TraceNamed is TraceModule for a module that a pasted text names: unless
+// the current go.mod or go.work requires it, only the hosts the user
+// configured are asked (why.Options.ConfiguredOnly), never the host the
+// text names.
+func TraceNamed(ctx context.Context, sys *system.System, env *goenv.Snapshot, path, version, from string, offline bool, timeout time.Duration) (*why.Trace, []Confirmed) {
+	required, _ := why.Required(env, path)
+	return traceModule(ctx, sys, env, path, version, from, why.Options{Offline: offline, ConfiguredOnly: required == ""}, timeout)
+}
+
+func traceModule(ctx context.Context, sys *system.System, env *goenv.Snapshot, path, version, from string, o why.Options, timeout time.Duration) (*why.Trace, []Confirmed) {
+	o.Env, o.Web, o.Netrc = env, web.Client{HTTP: sys.HTTP, Idle: timeout, Total: timeout}, netrc(sys)
 	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil {
 		o.SumDB = SumDBState(sys, env, db.Name)
 	}
@@ -45,6 +57,12 @@ func TraceModule(ctx context.Context, sys *system.System, env *goenv.Snapshot, p
 	t := why.Run(ctx, o, path, version, from)
 	var confirmed []Confirmed
 	for _, s := range t.Try {
+		if o.ConfiguredOnly {
+			// Confirming it would make the go command fetch the module
+			// from the host the text names.
+			t.Reason += "; " + s.Name + "=" + s.Value + " may help: godoctor why " + path + " confirms it with the go command"
+			continue
+		}
 		c, err := confirmSetting(ctx, sys, env, s, t, timeout)
 		if err != nil {
 			t.Reason += "; " + s.Name + "=" + s.Value + " would not help: " + err.Error()
@@ -88,7 +106,7 @@ func netrc(sys *system.System) string {
 		}
 		file = filepath.Join(sys.Home, name)
 	}
-	data, _ := os.ReadFile(file)
+	data, _ := system.ReadFile(file, system.MaxSettingsFile)
 	return string(data)
 }
 

@@ -91,6 +91,11 @@ type Options struct {
 	SumDB checksumdb.State
 	// Netrc is the content of the user's .netrc, "" when there is none.
 	Netrc string
+	// ConfiguredOnly probes only the hosts the user configured (GOPROXY's
+	// proxies, the checksum database): the direct hop, which would ask the
+	// host a module path names for its meta tag and run git there, is left
+	// out. explain sets it for a module that only a pasted text names.
+	ConfiguredOnly bool
 }
 
 // GitRunner runs git with the user's configuration and prompts disabled,
@@ -208,6 +213,11 @@ func probe(ctx context.Context, o Options, t *Trace, entries []gosettings.ProxyE
 		case gosettings.ProxyURL:
 			err = probeProxy(ctx, o, t, h, e.URL)
 		case gosettings.ProxyDirect:
+			if o.ConfiguredOnly {
+				h.Detail = joinDetail("not probed: the module is named only in the text, not required by this project; godoctor why "+t.Module+" probes its host", h.Detail)
+				err = errNotProbed
+				break
+			}
 			err = probeDirect(ctx, o, t, h, insecure)
 		}
 		h.MS = time.Since(start).Milliseconds()
