@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +124,44 @@ func TestUndoLeavesALinkedJournalAlone(t *testing.T) {
 	r.run(t, "", "undo", "--yes")
 	if _, err := os.Stat(filepath.Join(own, "notes.md")); err != nil {
 		t.Fatalf("a directory that looks like an entry was removed: %v", err)
+	}
+}
+
+// TestCacheCountsAndWords: a version with two problems is one bad version,
+// a version named twice is removed once, and a cache that cannot be
+// written is said to be read-only, not in use by a go command.
+func TestCacheCountsAndWords(t *testing.T) {
+	c := newCacheMachine(t)
+	atV := filepath.Join(c.cache, "cache", "download", "example.com", "killed", "@v")
+	os.WriteFile(filepath.Join(atV, "v1.0.0.zip12345.tmp"), []byte("half"), 0o644) // a second problem
+	r, _, _ := c.report(t, "--offline")
+	seen := map[string]int{}
+	for _, e := range r.Entries {
+		seen[e.Module+"@"+e.Version]++
+	}
+	if seen["example.com/killed@v1.0.0"] != 1 {
+		t.Errorf("entries per version: %v\n%+v", seen, r.Entries)
+	}
+	out, _ := c.run(t, "", "cache", "--offline")
+	if !strings.Contains(out, "3 bad version(s)") {
+		t.Errorf("count:\n%s", out)
+	}
+	out, code := c.run(t, "", "cache", "clean", "--offline", "--dry-run", "example.com/clean@v1.0.0", "example.com/clean@v1.0.0")
+	if code != exitOK || strings.Count(out, "example.com/clean@v1.0.0 (") != 1 {
+		t.Errorf("named twice: exit %d\n%s", code, out)
+	}
+	// Read-only: for root, whom modes do not stop, the immutable
+	// attribute does.
+	os.Chmod(atV, 0o555)
+	defer os.Chmod(atV, 0o755)
+	if os.Getuid() == 0 {
+		if err := exec.Command("chattr", "+i", atV).Run(); err != nil {
+			t.Skip("root writes into read-only directories, and chattr +i is not available:", err)
+		}
+		defer exec.Command("chattr", "-i", atV).Run()
+	}
+	out, code = c.run(t, "", "cache", "clean", "--offline", "--yes", "example.com/killed@v1.0.0")
+	if code != exitFailed || !strings.Contains(out, "read-only") || strings.Contains(out, "using it") {
+		t.Errorf("read-only: exit %d\n%s", code, out)
 	}
 }

@@ -136,11 +136,13 @@ func Load(ctx context.Context, sys *system.System) *Snapshot {
 	if len(snap.Binaries) > 0 {
 		snap.Go = &snap.Binaries[0]
 		var notRegular *system.NotRegularError
-		if errors.As(snap.UserFile.Err, &notRegular) {
+		var tooLarge *system.TooLargeError
+		if errors.As(snap.UserFile.Err, &notRegular) || errors.As(snap.UserFile.Err, &tooLarge) {
 			// Every go command reads the go env file whole before anything
-			// else: a FIFO blocks it, a device never ends. Asking it would
-			// hang until the timeout and prove nothing more.
-			snap.GoEnvErr = fmt.Errorf("the go env file %v: every go command reads it first, and would wait on it forever or never finish reading it", notRegular)
+			// else: a FIFO blocks it, a device never ends, a huge file
+			// costs its size in memory. Asking it would hang until the
+			// timeout and prove nothing more.
+			snap.GoEnvErr = fmt.Errorf("the go env file: %v: every go command reads it whole first, and would wait on it forever or take its size in memory", snap.UserFile.Err)
 		} else {
 			snap.GoEnv, snap.GoEnvErr = goEnv(ctx, sys, snap.Go.Path)
 		}

@@ -93,6 +93,15 @@ const lockWait = 10 * time.Second
 // that is killed half way leaves a version the go command extracts again,
 // never a half-deleted tree that it would trust.
 func Remove(root string, h Held) error {
+	err := remove(root, h)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// Not "in use": nothing can write here at all.
+		return fmt.Errorf("the module cache is read-only here: %w", err)
+	}
+	return err
+}
+
+func remove(root string, h Held) error {
 	escPath, err := module.EscapePath(h.Version.Path)
 	if err != nil {
 		return err
@@ -109,8 +118,6 @@ func Remove(root string, h Held) error {
 	switch {
 	case errors.Is(err, system.ErrLocked):
 		return fmt.Errorf("a go command is using it (it holds %s.lock); try again when it is done", escVers)
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
-		return fmt.Errorf("the module cache is read-only here (%v): nothing was removed", err)
 	case err != nil:
 		return err
 	}
