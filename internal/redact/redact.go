@@ -177,7 +177,7 @@ func withoutScheme(s string) string {
 // endsWord reports the characters that end the user information of a URL
 // without a scheme, looking back from its "@".
 func endsWord(c byte) bool {
-	return endsURL(rune(c)) || strings.IndexByte("/@=([{", c) >= 0
+	return endsURL(rune(c)) || strings.IndexByte("/@=([{#?", c) >= 0
 }
 
 // hostChar reports a character a host name can start with.
