@@ -14,6 +14,7 @@ import (
 var layers = [][]string{
 	{"redact", "i18n", "suggest", "failure"},
 	{"gosettings", "system"},
+	{"gocmd"},
 	{"goenv", "shell", "web"},
 	{"change", "checksumdb", "modcache", "toolchain"},
 	{"mirrors", "installer", "why"},

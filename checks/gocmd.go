@@ -2,7 +2,6 @@ package checks
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"go/version"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
@@ -241,11 +241,7 @@ func installedToolchain(p *Pass, env *goenv.Snapshot, name string) string {
 func askToolchain(ctx context.Context, res *Result, p *Pass, name, gobin string) {
 	ctx, cancel := context.WithTimeout(ctx, max(p.Options.Timeout, 5*time.Second))
 	defer cancel()
-	out, err := p.Sys.Run(ctx, p.Sys.Dir, p.Sys.Environ("GOTOOLCHAIN=local"), gobin, "env", "-json", "GOVERSION", "GOROOT")
-	var info struct{ GOVERSION, GOROOT string }
-	if err == nil {
-		err = json.Unmarshal(out, &info)
-	}
+	info, err := gocmd.Runner{Sys: p.Sys, Go: gobin}.Env(ctx, "GOVERSION", "GOROOT")
 	if err != nil {
 		setFirst(res, Fail, p.T("%s, the toolchain every go command runs from here, does not run: %s", name, firstLine(err.Error())))
 		if strings.HasSuffix(filepath.Base(gobin), name+p.Sys.ExeSuffix()) {
@@ -253,7 +249,7 @@ func askToolchain(ctx context.Context, res *Result, p *Pass, name, gobin string)
 		}
 		return
 	}
-	res.Details = append(res.Details, p.T("%s is on this machine (%s) and answers: %s, GOROOT %s", name, gobin, info.GOVERSION, info.GOROOT))
+	res.Details = append(res.Details, p.T("%s is on this machine (%s) and answers: %s, GOROOT %s", name, gobin, info["GOVERSION"], info["GOROOT"]))
 }
 
 // toolchainDownload checks, as far as it can be from here, that the go

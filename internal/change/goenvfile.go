@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
@@ -98,22 +98,12 @@ func goEnvWrite(ctx context.Context, sys *system.System, gobin string, before []
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	env := sys.Environ("GOENV="+tmp, "GOTOOLCHAIN=local")
-	if len(set) > 0 {
-		args := []string{"env", "-w"}
-		for _, k := range sortedKeys(set) {
-			args = append(args, k+"="+set[k])
+	if err := (gocmd.Runner{Sys: sys, Go: gobin}).WriteEnv(ctx, tmp, set, sortedKeys(set), unset); err != nil {
+		var ge *gocmd.Error
+		if errors.As(err, &ge) {
+			return nil, fmt.Errorf("go %s refused: %v", strings.Join(ge.Args[:2], " "), redactTemp(errors.New(ge.Said()), tmp))
 		}
-		if _, err := sys.Run(ctx, dir, env, gobin, args...); err != nil {
-			return nil, fmt.Errorf("go env -w refused: %v", redactTemp(err, tmp))
-		}
-	}
-	if len(unset) > 0 {
-		if _, err := sys.Run(ctx, dir, env, gobin, append([]string{"env", "-u"}, unset...)...); err != nil {
-			return nil, fmt.Errorf("go env -u refused: %v", redactTemp(err, tmp))
-		}
+		return nil, err
 	}
 	after, err := system.ReadFile(tmp, system.MaxSettingsFile)
 	if os.IsNotExist(err) {

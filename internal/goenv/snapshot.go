@@ -9,7 +9,6 @@ package goenv
 import (
 	"context"
 	"debug/buildinfo"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +19,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
@@ -158,16 +158,16 @@ func Load(ctx context.Context, sys *system.System) *Snapshot {
 // and GOVERSION and GOMOD, by name: asked for everything, the go command
 // also works out CGO_CFLAGS, GOGCCFLAGS and the like by running the C
 // compiler, 70 ms in a fresh GOCACHE, for values godoctor does not use.
-var goEnvArgs = func() []string {
+var goEnvNames = func() []string {
 	costly := map[string]bool{"CGO_CFLAGS": true, "CGO_CPPFLAGS": true, "CGO_CXXFLAGS": true,
 		"CGO_FFLAGS": true, "CGO_LDFLAGS": true, "PKG_CONFIG": true, "GOGCCFLAGS": true}
-	args := []string{"env", "-json", "GOVERSION", "GOMOD"}
+	names := []string{"GOVERSION", "GOMOD"}
 	for _, name := range gosettings.KnownEnvNames() {
 		if !costly[name] {
-			args = append(args, name)
+			names = append(names, name)
 		}
 	}
-	return args
+	return names
 }()
 
 // goEnv runs `go env -json`. GOTOOLCHAIN=local keeps the go command from
@@ -177,12 +177,8 @@ var goEnvArgs = func() []string {
 func goEnv(ctx context.Context, s *system.System, gobin string) (map[string]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, goEnvTimeout)
 	defer cancel()
-	out, err := s.Run(ctx, s.Dir, s.Environ("GOTOOLCHAIN=local"), gobin, goEnvArgs...)
+	env, err := gocmd.Runner{Sys: s, Go: gobin}.Env(ctx, goEnvNames...)
 	if err != nil {
-		return nil, fmt.Errorf("go env -json: %w", err)
-	}
-	env := map[string]string{}
-	if err := json.Unmarshal(out, &env); err != nil {
 		return nil, fmt.Errorf("go env -json: %w", err)
 	}
 	return env, nil

@@ -130,13 +130,27 @@ func ExecRunner(ctx context.Context, dir string, env []string, name string, args
 		}
 	}
 	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return stdout.Bytes(), fmt.Errorf("%s: %w: %s", name, err, msg)
-		}
-		return stdout.Bytes(), fmt.Errorf("%s: %w", name, err)
+		return stdout.Bytes(), &RunError{Name: name, Err: err, Stderr: strings.TrimSpace(stderr.String())}
 	}
 	return stdout.Bytes(), nil
 }
+
+// RunError is a program that failed: its exit status (or why it did not
+// run) and what it wrote to its standard error.
+type RunError struct {
+	Name   string
+	Err    error
+	Stderr string
+}
+
+func (e *RunError) Error() string {
+	if e.Stderr != "" {
+		return fmt.Sprintf("%s: %v: %s", e.Name, e.Err, e.Stderr)
+	}
+	return fmt.Sprintf("%s: %v", e.Name, e.Err)
+}
+
+func (e *RunError) Unwrap() error { return e.Err }
 
 // capped is a buffer that keeps at most max bytes and notes what it drops.
 type capped struct {
