@@ -17,6 +17,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
 
 // Every mistake on the command line is exit 2 with an example, and
@@ -246,10 +247,15 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 // value it was meant to write.
 func TestFixCommandsRunAsPrinted(t *testing.T) {
 	r := newRealMachine(t)
+	// A company proxy over https that wants a password in its URL, and has
+	// the module that proves the fix.
+	proxy := testproxy.NewTLS(t, "sum.test", testproxy.Module{Path: "golang.org/x/sys", Version: "v0.38.0", Files: map[string]string{"unix/unix.go": "package unix\n"}})
+	r.sys.Env["SSL_CERT_FILE"] = testproxy.TrustFile(t, proxy.Server, r.home)
+	withPassword := strings.Replace(proxy.URL, "https://", "https://alice:S3CRET@", 1) + "/p"
 	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
-	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY=https://alice:S3CRET@corp.example/p\n"), 0o600)
+	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY="+strings.TrimSuffix(withPassword, "/p")+"\nGOSUMDB="+proxy.SumDBKey+"\n"), 0o600)
 	var out, errb bytes.Buffer
-	run(context.Background(), r.sys, []string{"check", "--offline", "--json"}, strings.NewReader(""), &out, &errb)
+	run(context.Background(), r.sys, []string{"check", "--timeout", "2s", "--json"}, strings.NewReader(""), &out, &errb)
 	if strings.Contains(out.String(), "S3CRET") {
 		t.Fatalf("the report holds the password:\n%s", out.String())
 	}
@@ -273,7 +279,7 @@ func TestFixCommandsRunAsPrinted(t *testing.T) {
 	if out, err := sh.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", command, err, out)
 	}
-	if got := r.goEnv(t, "GOPROXY"); got != "https://alice:S3CRET@corp.example/p,direct" {
+	if got := r.goEnv(t, "GOPROXY"); got != strings.TrimSuffix(withPassword, "/p")+",direct" {
 		t.Errorf("after the printed command, go env GOPROXY = %q", got)
 	}
 }

@@ -16,7 +16,7 @@ var layers = [][]string{
 	{"gosettings", "system"},
 	{"gocmd"},
 	{"goenv", "shell", "web"},
-	{"change", "checksumdb", "modcache", "toolchain"},
+	{"change", "checksumdb", "modcache", "toolchain", "project"},
 	{"mirrors", "installer", "why"},
 	{"remedy"},
 	{"checks"},

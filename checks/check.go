@@ -6,10 +6,13 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/project"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/system"
@@ -35,9 +38,11 @@ type Fix struct {
 	// Action is what godoctor fix does; nil when the fix is for a person
 	// to make (the command says what).
 	Action *remedy.Action `json:"-"`
-	// Verified is the go command operation that succeeded on a scratch
-	// copy of the machine with the fix applied, "" when not tried.
+	// Verified is the go command operation that succeeded on the next
+	// shell with the fix made (remedy.NextShell), "" when not tried.
 	Verified string `json:"verified,omitempty"`
+	// Op is that operation, for godoctor fix to prove its whole plan.
+	Op *remedy.Operation `json:"-"`
 }
 
 // Result is what a check found.
@@ -76,14 +81,76 @@ type Options struct {
 }
 
 // Pass is what a running check gets: the system, the options and the
-// shared snapshot of the Go environment.
+// shared snapshot of the Go environment, project and operations.
 type Pass struct {
 	Sys      *system.System
 	Options  Options
 	snapshot func() *goenv.Snapshot
+	shared   *shared
 	// ctx is the run's: the work a check starts besides its own (a fix
 	// confirmed with the go command) stops with it.
 	ctx context.Context
+}
+
+// shared is what the checks of one run share: the project, loaded once,
+// and the outcome of every operation run, by name, so that two checks that
+// ask the same question of the go command run it once.
+type shared struct {
+	project func() *project.Project
+	mu      sync.Mutex
+	ops     map[string]*opResult
+}
+
+type opResult struct {
+	once sync.Once
+	err  error
+}
+
+func newShared(ctx context.Context, sys *system.System, snapshot func() *goenv.Snapshot) *shared {
+	return &shared{
+		project: sync.OnceValue(func() *project.Project {
+			env := snapshot()
+			if env.Go == nil || env.GoEnvErr != nil {
+				return &project.Project{Dir: sys.Dir}
+			}
+			return project.Load(ctx, gocmd.Runner{Sys: sys, Go: env.Go.Path}, env)
+		}),
+		ops: map[string]*opResult{},
+	}
+}
+
+// Project returns the working directory's module or workspace as the go
+// command lists it, loaded once per run; empty outside one.
+func (p *Pass) Project() *project.Project {
+	if p.shared == nil {
+		p.shared = newShared(p.context(), p.Sys, p.snapshot)
+	}
+	return p.shared.project()
+}
+
+// Fails runs an operation on this machine, once per run whichever check
+// asks, and returns its error: nil when the go command succeeds.
+func (p *Pass) Fails(op remedy.Operation) error {
+	if p.shared == nil {
+		p.shared = newShared(p.context(), p.Sys, p.snapshot)
+	}
+	key := op.Name + "\x00" + op.Dir
+	p.shared.mu.Lock()
+	r := p.shared.ops[key]
+	if r == nil {
+		r = &opResult{}
+		p.shared.ops[key] = r
+	}
+	p.shared.mu.Unlock()
+	r.once.Do(func() {
+		env := p.Env()
+		if env.Go == nil {
+			r.err = errors.New("no go command on PATH")
+			return
+		}
+		r.err = op.Run(p.context(), gocmd.Runner{Sys: p.Sys, Go: env.Go.Path})
+	})
+	return r.err
 }
 
 // T translates a message into the run's language (i18n.Printer.T).

@@ -38,6 +38,7 @@ func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <
 	}
 	sem := make(chan struct{}, max(limit, 1))
 	snapshot := newSnapshot(ctx, sys, opts.Env)
+	shared := newShared(ctx, sys, snapshot)
 
 	finished := make(chan struct{}, len(list))
 	for i, c := range list {
@@ -56,7 +57,7 @@ func Run(ctx context.Context, list []*Check, sys *system.System, opts Options) <
 			defer func() { <-sem }()
 			events <- Event{Kind: Started, Index: i, Check: c}
 			start := time.Now()
-			res := runOne(ctx, c, &Pass{Sys: sys, Options: opts, snapshot: snapshot, ctx: ctx})
+			res := runOne(ctx, c, &Pass{Sys: sys, Options: opts, snapshot: snapshot, shared: shared, ctx: ctx})
 			events <- Event{Kind: Finished, Index: i, Check: c, Result: res, Duration: time.Since(start)}
 		}()
 	}

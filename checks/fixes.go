@@ -1,15 +1,18 @@
 package checks
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // fixSet offers the fix that gives a variable a new value where the go
@@ -56,26 +59,107 @@ func currentValue(sys *system.System, env *goenv.Snapshot, name string) string {
 	return "$" + name
 }
 
-// confirmed asks the go command, on a scratch copy of the machine, whether
-// a fix makes it work (remedy.Confirm): its operation succeeds after the
-// change, or no longer fails over the variable. A fix it does not confirm
-// is not proposed; the result says why.
+// confirmed proves a fix before it is proposed: the next shell that the
+// change leaves (remedy.NextShell) runs the operation the setting breaks
+// (opFor). It is proposed when the operation succeeds there, or, for an
+// operation that needs no network, when it no longer fails over the
+// variable (another setting may still stop it; godoctor fix proves its
+// whole plan). A fix it does not prove is not proposed; the result says
+// why. Offline, a fix whose operation is a download is not proposed.
 func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string) bool {
-	env := p.Env()
-	op := []string{"list", "runtime"}
-	if env.Module != nil {
-		op = []string{"list", "-m"}
-	}
-	timeout := p.Options.Timeout
-	if timeout <= 0 {
-		timeout = 5 * time.Second
-	}
-	if err := remedy.Confirm(p.context(), p.Sys, env, a, op, name, timeout); err != nil {
-		res.Details = append(res.Details, p.T("not proposed: %s, after which the go command still fails: %s", f.Title, firstLine(err.Error())))
+	op := p.opFor(name)
+	if op.Fetch && p.Options.Offline {
+		res.Details = append(res.Details, p.T("not proposed offline: %s is proven with a download first (godoctor check, or godoctor fix)", f.Title))
 		return false
 	}
-	f.Verified = "go " + strings.Join(op, " ")
+	m, err := remedy.NextShell(p.context(), p.Sys, p.Env(), a)
+	if err != nil {
+		res.Details = append(res.Details, p.T("not proposed: %s: %v", f.Title, err))
+		return false
+	}
+	defer m.Remove()
+	err = op.Run(p.context(), m.Runner())
+	var ge *gocmd.Error
+	if err != nil && !op.Fetch && errors.As(err, &ge) && !strings.Contains(ge.Stderr, name) {
+		err = nil // this failure is gone; another one is another finding's
+	}
+	if err != nil {
+		res.Details = append(res.Details, p.T("not proposed: %[1]s, after which %[2]s still fails: %[3]s", f.Title, op.Name, said(err)))
+		return false
+	}
+	f.Verified, f.Op = op.Name, &op
 	return true
+}
+
+// said is the go command's own words in an operation's error.
+func said(err error) string {
+	var ge *gocmd.Error
+	if errors.As(err, &ge) {
+		return ge.Said()
+	}
+	return firstLine(err.Error())
+}
+
+// opFor is the operation a setting can break, the one that proves its
+// fix: a download for what routes modules, the toolchain switch for
+// GOTOOLCHAIN, a build, a run or an install for the settings only those
+// read, else the module graph of the project (outside one, a package
+// load).
+func (p *Pass) opFor(name string) remedy.Operation {
+	dir := p.Project().Dir
+	if !p.Project().In() {
+		dir = ""
+	}
+	switch upper := strings.ToUpper(name); {
+	case name == "GOPROXY", name == "GOSUMDB", name == "GOPRIVATE", name == "GONOPROXY", name == "GONOSUMDB",
+		name == "GOINSECURE", name == "GOAUTH", upper == "HTTP_PROXY", upper == "HTTPS_PROXY", upper == "NO_PROXY",
+		name == "SSL_CERT_FILE", name == "SSL_CERT_DIR":
+		return p.fetchOp()
+	case name == "GOTOOLCHAIN":
+		return remedy.OpToolchain(dir)
+	case name == "GO111MODULE":
+		return remedy.OpGet
+	case name == "GOCACHE", name == "GOTMPDIR":
+		return remedy.OpBuild
+	case name == "CC", name == "CXX", strings.HasPrefix(name, "CGO_"):
+		return remedy.OpBuildNet
+	case name == "GOBIN":
+		return remedy.OpInstall
+	case name == "GOOS", name == "GOARCH", name == "GOEXPERIMENT":
+		return remedy.OpRun
+	case name == "PATH":
+		return remedy.OpVersion
+	case dir != "":
+		return remedy.OpGraph(dir)
+	}
+	return remedy.OpList
+}
+
+// fetchOp is the download that proves a change of how modules are found:
+// a module the project still lacks, else one of its build list (into a
+// scratch cache, so the route is really taken), else, outside a project,
+// the module the mirror benchmark probes.
+func (p *Pass) fetchOp() remedy.Operation {
+	timeout := 4 * p.timeout()
+	proj := p.Project()
+	if proj.In() {
+		for _, list := range [][]gocmd.Module{proj.Missing(), proj.Modules} {
+			for _, m := range list {
+				if path, version := m.Fetched(); version != "" && !m.Local() {
+					return remedy.OpDownload(proj.Dir, path+"@"+version, timeout)
+				}
+			}
+		}
+	}
+	return remedy.OpDownload("", mirrors.DefaultProbe.String(), timeout)
+}
+
+// timeout is the bound of one network operation.
+func (p *Pass) timeout() time.Duration {
+	if p.Options.Timeout > 0 {
+		return p.Options.Timeout
+	}
+	return 5 * time.Second
 }
 
 // fixUnset offers the fix that takes a variable back to the toolchain's

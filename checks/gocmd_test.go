@@ -127,18 +127,28 @@ func TestFixesAreConfirmed(t *testing.T) {
 	m := healthy(t)
 	m.UserEnvFile("GOSUMDB=off")
 	res := runCheck(t, m, "env.gosumdb", Options{})
-	if len(res.Fixes) != 1 || res.Fixes[0].Verified != "go list runtime" || res.Fixes[0].Action == nil {
+	if len(res.Fixes) != 1 || res.Fixes[0].Verified != "go mod download golang.org/x/sys@v0.38.0" || res.Fixes[0].Action == nil {
 		t.Fatalf("a confirmed fix: %+v", res.Fixes)
 	}
-	m.GoListErr = errors.New("go: still refusing: GOSUMDB")
+	// Offline, a fix that only a download proves is not proposed.
+	res = runCheck(t, m, "env.gosumdb", Options{Offline: true})
+	if len(res.Fixes) != 0 || !strings.Contains(strings.Join(res.Details, "\n"), "not proposed offline") {
+		t.Errorf("offline: %+v\n%q", res.Fixes, res.Details)
+	}
+	m.GoErr = errors.New("go: still refusing: GOSUMDB")
 	res = runCheck(t, m, "env.gosumdb", Options{})
-	if len(res.Fixes) != 0 || !strings.Contains(strings.Join(res.Details, "\n"), "not proposed: Restore the default GOSUMDB, after which the go command still fails") {
+	if len(res.Fixes) != 0 || !strings.Contains(strings.Join(res.Details, "\n"), "not proposed: Restore the default GOSUMDB, after which go mod download golang.org/x/sys@v0.38.0 still fails: go: still refusing: GOSUMDB") {
 		t.Errorf("an unconfirmed fix: %+v\n%q", res.Fixes, res.Details)
 	}
-	// Another problem stops the go command, but no longer this variable:
-	// confirmed.
-	m.GoListErr = errors.New("go: unknown GOEXPERIMENT bogus")
-	if res = runCheck(t, m, "env.gosumdb", Options{}); len(res.Fixes) != 1 {
+	// A download must work; an operation that needs no network only has to
+	// stop failing over the variable: another problem stops the go
+	// command, but no longer GOFLAGS.
+	m.GoErr = errors.New("go: unknown GOEXPERIMENT bogus")
+	if res = runCheck(t, m, "env.gosumdb", Options{}); len(res.Fixes) != 0 {
+		t.Errorf("a download that still fails: %+v", res.Fixes)
+	}
+	m.UserEnvFile("GOFLAGS=-nosuchflag")
+	if res = runCheck(t, m, "env.flags", Options{}); len(res.Fixes) != 1 || res.Fixes[0].Verified != "go list" {
 		t.Errorf("a fix that removes its own problem: %+v", res.Fixes)
 	}
 }

@@ -7,6 +7,7 @@ package fakesys
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,8 +30,9 @@ type Machine struct {
 	GoEnv map[string]string
 	// GoEnvErr makes `go env -json` fail.
 	GoEnvErr error
-	// GoListErr makes `go list` fail (fixes are confirmed with it).
-	GoListErr error
+	// GoErr makes every go command but go env fail, with its text as
+	// the go command's error output (fixes are proven with them).
+	GoErr error
 	// Commands answers other programs: name (base) -> output.
 	Commands map[string]string
 
@@ -221,8 +223,11 @@ func (m *Machine) run(ctx context.Context, dir string, env []string, name string
 	if filepath.Base(name) == "go" && len(args) >= 2 && args[0] == "env" && (args[1] == "-w" || args[1] == "-u") {
 		return nil, editEnvFile(env, args[1] == "-w", args[2:])
 	}
-	if filepath.Base(name) == "go" && len(args) > 0 && args[0] == "list" {
-		return nil, m.GoListErr
+	if filepath.Base(name) == "go" && len(args) > 0 {
+		if m.GoErr != nil {
+			return nil, &system.RunError{Name: name, Err: errors.New("exit status 1"), Stderr: m.GoErr.Error()}
+		}
+		return nil, nil
 	}
 	if out, ok := m.Commands[filepath.Base(name)]; ok {
 		return []byte(out), nil

@@ -230,15 +230,14 @@ type Download struct {
 }
 
 // Download runs go mod download -json for the module versions (path@v) in
-// dir, into modcache when it is not "" (a scratch module cache that
-// godoctor removes: its files are made writable), the way the go command
-// fetches and verifies them: every route, the checksum database and
-// go.sum included. The error is that of the whole run; each Download says
-// its own.
+// dir, into modcache when it is not "" (a scratch module cache, which
+// Scratch.Remove can remove), the way the go command fetches and verifies
+// them: every route, the checksum database and go.sum included. The error
+// is that of the whole run; each Download says its own.
 func (r Runner) Download(ctx context.Context, dir, modcache string, timeout time.Duration, versions ...string) ([]Download, error) {
 	inv := Invocation{Args: append([]string{"mod", "download", "-json"}, versions...), Dir: dir, Timeout: timeout}
 	if modcache != "" {
-		inv.Env = []string{"GOMODCACHE=" + modcache, "GOFLAGS=" + strings.TrimSpace(r.Sys.Getenv("GOFLAGS")+" -modcacherw")}
+		inv.Env = []string{"GOMODCACHE=" + modcache}
 	}
 	out, err := r.Run(ctx, inv)
 	downloads, derr := decodeAll[Download](out)
@@ -300,10 +299,10 @@ func (s *Scratch) Remove() {
 	os.RemoveAll(s.Dir)
 }
 
-// Module writes a module of one main package into the scratch directory
-// and returns its directory: where godoctor runs go build, go run or go
+// Module writes a module of one main package (source, else an empty main)
+// into the scratch directory and returns its directory: where godoctor runs go build, go run or go
 // install to see what the machine does to any program.
-func (s *Scratch) Module(goLine string) (string, error) {
+func (s *Scratch) Module(goLine, source string) (string, error) {
 	dir := filepath.Join(s.Dir, "m")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -311,5 +310,8 @@ func (s *Scratch) Module(goLine string) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module godoctor.example/probe\n\ngo "+goLine+"\n"), 0o644); err != nil {
 		return "", err
 	}
-	return dir, os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	if source == "" {
+		source = "package main\n\nfunc main() {}\n"
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.go"), []byte(source), 0o644)
 }

@@ -18,8 +18,12 @@ type Pattern struct {
 
 // The problems ParsePatterns finds.
 const (
-	ProblemSpaces  = "has spaces around it, which the go command keeps, so it matches no module path"
-	ProblemBadGlob = "is not a valid glob (path.Match syntax), so the go command ignores it"
+	ProblemSpaces    = "has spaces around it, which the go command keeps, so it matches no module path"
+	ProblemBadGlob   = "is not a valid glob (path.Match syntax), so the go command ignores it"
+	ProblemScheme    = "is a URL; the go command matches module paths, which have no scheme"
+	ProblemUpper     = "has upper case in its host, which no module path has: the match is case-sensitive"
+	ProblemSemicolon = "joins patterns with \";\"; the go command separates them with \",\" only, so this is one pattern that matches nothing"
+	ProblemCR        = "ends in a carriage return (a file saved with Windows line endings), which the go command keeps"
 )
 
 // ParsePatterns splits a pattern list as golang.org/x/mod/module's
@@ -34,13 +38,52 @@ func ParsePatterns(list string) []Pattern {
 			continue
 		}
 		p := Pattern{Raw: raw, Glob: glob}
+		host, _, _ := strings.Cut(strings.TrimSpace(glob), "/")
 		switch {
+		case strings.HasSuffix(glob, "\r"):
+			p.Problem = ProblemCR
 		case strings.TrimSpace(glob) != glob:
 			p.Problem = ProblemSpaces
+		case strings.Contains(glob, "://"):
+			p.Problem = ProblemScheme
+		case strings.Contains(glob, ";"):
+			p.Problem = ProblemSemicolon
+		case strings.ToLower(host) != host:
+			p.Problem = ProblemUpper
 		case !validGlob(glob):
 			p.Problem = ProblemBadGlob
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// Meant is what a pattern with a problem was meant to be: the globs the
+// go command would match as its author intended (the scheme and a
+// carriage return dropped, spaces trimmed, the host in lower case, ";"
+// read as ","); nil for a glob that cannot be mended.
+func (p Pattern) Meant() []string {
+	if p.Problem == "" {
+		return []string{p.Glob}
+	}
+	if p.Problem == ProblemBadGlob {
+		return nil
+	}
+	var out []string
+	for _, g := range strings.Split(p.Glob, ";") {
+		g = strings.TrimSpace(g)
+		if _, rest, ok := strings.Cut(g, "://"); ok {
+			g = rest
+		}
+		g = strings.TrimSuffix(g, "/")
+		host, path, hasPath := strings.Cut(g, "/")
+		g = strings.ToLower(host)
+		if hasPath {
+			g += "/" + path
+		}
+		if g != "" && validGlob(g) {
+			out = append(out, g)
+		}
 	}
 	return out
 }
@@ -54,6 +97,25 @@ func validGlob(glob string) bool {
 // with the go command's semantics.
 func MatchPatterns(list, modulePath string) bool {
 	return module.MatchPrefixPatterns(list, modulePath)
+}
+
+// Rule names the setting and pattern that match path, "NAME=PATTERN", or
+// "" when none does: the first setting when it is set, else the second, as
+// the go command defaults GONOPROXY and GONOSUMDB to GOPRIVATE.
+func Rule(path, name, list, fallbackName, fallback string) string {
+	if list == "" || list == fallback {
+		// go env reports the default as the setting's value.
+		name, list = fallbackName, fallback
+	}
+	if name == "" {
+		return ""
+	}
+	for _, p := range ParsePatterns(list) {
+		if p.Problem == "" && p.Glob != "" && module.MatchPrefixPatterns(p.Glob, path) {
+			return name + "=" + p.Raw
+		}
+	}
+	return ""
 }
 
 // PublicHosts are code hosts whose modules are public almost without

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -170,65 +169,4 @@ func InstallOptions(sys *system.System, env *goenv.Snapshot, o installer.Options
 		o.LockDir = filepath.Join(cache, "godoctor")
 	}
 	return o
-}
-
-// Confirm tries a change on a scratch copy of the machine and asks the go
-// command whether it then works: the go env file as the change leaves it
-// (a temporary GOENV), the environment a new shell would have (the
-// exports it comments out and the user variables it removes gone, the
-// directories it puts on PATH first), and op run by the go that PATH then
-// finds, in the working directory, within timeout. It is confirmed when
-// the go command succeeds, or, with gone set, when its output no longer
-// holds gone (another problem may still stop it). Nothing of the user's
-// is written.
-func Confirm(ctx context.Context, sys *system.System, env *goenv.Snapshot, a change.Action, op []string, gone string, timeout time.Duration) error {
-	plan, err := Plan(ctx, sys, env, "confirm", a)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "godoctor-confirm-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	vars := make(map[string]string, len(sys.Env)+1)
-	for k, v := range sys.Env {
-		vars[k] = v
-	}
-	for _, name := range a.Exported() {
-		delete(vars, name)
-	}
-	if path, off, err := goenv.UserEnvFile(sys); err == nil && !off {
-		content, _ := system.ReadFile(path, system.MaxSettingsFile)
-		for _, e := range plan.Edits {
-			if e.Path == path && !e.UserVar {
-				content = e.After
-			}
-		}
-		scratch := filepath.Join(dir, "env")
-		if err := os.WriteFile(scratch, content, 0o600); err != nil {
-			return err
-		}
-		vars["GOENV"] = scratch
-	}
-	if len(a.PathDirs) > 0 {
-		vars["PATH"] = strings.Join(append(append([]string(nil), a.PathDirs...), sys.PathList()...), sys.ListSeparator())
-	}
-	next := *sys
-	next.Env = vars
-	gobin := next.LookPath("go")
-	if gobin == "" {
-		return errors.New("no go command on PATH after the change")
-	}
-	environ := make([]string, 0, len(vars))
-	for k, v := range vars {
-		environ = append(environ, k+"="+v)
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	out, err := sys.Run(ctx, sys.Dir, environ, gobin, op...)
-	if err == nil || gone != "" && !strings.Contains(err.Error()+string(out), gone) {
-		return nil
-	}
-	return err
 }

@@ -3,7 +3,6 @@ package remedy
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/change"
@@ -88,11 +87,16 @@ func confirmSetting(ctx context.Context, sys *system.System, env *goenv.Snapshot
 	if t.Resolved != "" {
 		version = t.Resolved
 	}
-	op := []string{"list", "-m", "-json", t.Module + "@" + version}
-	if err := Confirm(ctx, sys, env, *act, op, "", 4*timeout); err != nil {
+	m, err := NextShell(ctx, sys, env, *act)
+	if err != nil {
 		return Confirmed{}, err
 	}
-	return Confirmed{Setting: s, Value: value, Command: "go env -w " + s.Name + "=" + value, Verified: "go " + strings.Join(op, " ")}, nil
+	defer m.Remove()
+	op := OpDownload("", t.Module+"@"+version, 4*timeout)
+	if err := op.Run(ctx, m.Runner()); err != nil {
+		return Confirmed{}, err
+	}
+	return Confirmed{Setting: s, Value: value, Command: "go env -w " + s.Name + "=" + value, Verified: op.Name}, nil
 }
 
 // netrc is the user's .netrc, as the go command finds it: $NETRC, else

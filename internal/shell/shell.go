@@ -86,6 +86,33 @@ func FindExports(sys *system.System, name string) []Line {
 	return found
 }
 
+// exportLine matches a line that exports a variable, capturing its name.
+var exportLine = regexp.MustCompile(`^\s*(?:(?:export|declare\s+-x|typeset\s+-x)\s+([A-Za-z_][A-Za-z0-9_]*)=|set\s+(?:-[a-zA-Z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)(?:\s|$))`)
+
+// Exports returns the lines of the start-up files that export a variable
+// whose name keep accepts, by name, in file order: what a new shell adds
+// to the environment it inherits.
+func Exports(sys *system.System, keep func(name string) bool) map[string][]Line {
+	out := map[string][]Line{}
+	for _, p := range startupFiles(sys) {
+		data, err := system.ReadFile(p, system.MaxSettingsFile)
+		if err != nil {
+			continue
+		}
+		for n, text := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			m := exportLine.FindStringSubmatch(text)
+			if m == nil {
+				continue
+			}
+			name := m[1] + m[2]
+			if keep(name) {
+				out[name] = append(out[name], Line{File: p, Line: n + 1, Text: strings.TrimSuffix(text, "\r")})
+			}
+		}
+	}
+	return out
+}
+
 // Value is the literal value that an export line gives a variable
 // ("export NAME='a,b'", "NAME=x", fish's "set -gx NAME x"), and whether it
 // has one: a value that expands anything ($, backquotes) or holds more

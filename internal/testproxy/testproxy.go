@@ -116,8 +116,23 @@ func New(t testing.TB, name string, mods ...Module) *Server {
 	return s
 }
 
+// NewTLS is New over https, with httptest's certificate (for example.com,
+// *.example.com and loopback): the real go command trusts it through
+// SSL_CERT_FILE (TrustFile).
+func NewTLS(t testing.TB, name string, mods ...Module) *Server {
+	t.Helper()
+	s, err := start(name, true, mods...)
+	if err != nil {
+		t.Fatalf("testproxy: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
 // Start is New outside a test (for benchmarks); Close stops the server.
-func Start(name string, mods ...Module) (*Server, error) {
+func Start(name string, mods ...Module) (*Server, error) { return start(name, false, mods...) }
+
+func start(name string, tls bool, mods ...Module) (*Server, error) {
 	s := &Server{SumDBName: name, ProxiesSumDB: true, mods: map[string][]*built{}, hits: map[string]int{}, statuses: map[string][]int{}}
 	for _, m := range mods {
 		b, err := build(m)
@@ -138,13 +153,18 @@ func Start(name string, mods ...Module) (*Server, error) {
 		return nil, err
 	}
 	s.forged = sumdb.NewServer(sumdb.NewTestServer(forgedKey, s.goSum))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w}
 		s.serve(rec, r)
 		s.mu.Lock()
 		s.statuses[r.URL.Path] = append(s.statuses[r.URL.Path], rec.status)
 		s.mu.Unlock()
-	}))
+	})
+	if tls {
+		s.Server = httptest.NewTLSServer(handler)
+	} else {
+		s.Server = httptest.NewServer(handler)
+	}
 	return s, nil
 }
 

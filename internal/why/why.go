@@ -109,9 +109,9 @@ func Run(ctx context.Context, o Options, path, version, versionFrom string) *Tra
 	env := o.Env
 	private := env.Value("GOPRIVATE")
 	noProxy, noSum := env.Value("GONOPROXY"), env.Value("GONOSUMDB")
-	proxyRule := ruleFor(path, "GONOPROXY", noProxy, "GOPRIVATE", private)
-	sumRule := ruleFor(path, "GONOSUMDB", noSum, "GOPRIVATE", private)
-	insecure := ruleFor(path, "GOINSECURE", env.Value("GOINSECURE"), "", "")
+	proxyRule := gosettings.Rule(path, "GONOPROXY", noProxy, "GOPRIVATE", private)
+	sumRule := gosettings.Rule(path, "GONOSUMDB", noSum, "GOPRIVATE", private)
+	insecure := gosettings.Rule(path, "GOINSECURE", env.Value("GOINSECURE"), "", "")
 
 	// The route: GONOPROXY sends the module straight to direct; otherwise
 	// GOPROXY's entries in order.
@@ -178,25 +178,6 @@ func Run(ctx context.Context, o Options, path, version, versionFrom string) *Tra
 	}
 	verdict(t, path, proxyRule, sumRule)
 	return t
-}
-
-// ruleFor names the setting and pattern that match path: the first
-// setting when it is set, else the second, as the go command defaults
-// GONOPROXY and GONOSUMDB to GOPRIVATE.
-func ruleFor(path, name, list, fallbackName, fallback string) string {
-	if list == "" || list == fallback {
-		// go env reports the default as the setting's value.
-		name, list = fallbackName, fallback
-	}
-	if name == "" {
-		return ""
-	}
-	for _, p := range gosettings.ParsePatterns(list) {
-		if p.Problem == "" && p.Glob != "" && module.MatchPrefixPatterns(p.Glob, path) {
-			return name + "=" + p.Raw
-		}
-	}
-	return ""
 }
 
 // probe walks the fetch hops as the go command does: each proxy until

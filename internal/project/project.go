@@ -1,0 +1,106 @@
+// Package project is the Go project of the working directory as the go
+// command sees it: its main modules (one, or a workspace's), the go.work
+// in force, the build list with the selected version and replacement of
+// every module, which of them the next build must download, and the
+// go.sum files that vouch for them. It is read from the go command itself
+// (go list -m -e -json all, offline), never guessed from go.mod alone.
+package project
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+
+	"github.com/godoctorhq/godoctor/internal/gocmd"
+	"github.com/godoctorhq/godoctor/internal/goenv"
+)
+
+// Project is the working directory's module or workspace; the zero value
+// (no main module) is "not in a project".
+type Project struct {
+	// Dir is where the go command runs.
+	Dir string
+	// GoMod and GoWork are the files in force, "" when none.
+	GoMod, GoWork string
+	// Main are the main modules; Modules the rest of the build list, in
+	// the go command's order.
+	Main, Modules []gocmd.Module
+	// Err is why the go command could not list the build list at all
+	// (errors parsing go.mod, GOFLAGS, GO111MODULE=off...), nil otherwise.
+	Err error
+}
+
+// In reports whether the working directory is in a module or workspace.
+func (p *Project) In() bool { return p != nil && (p.GoMod != "" || p.GoWork != "") }
+
+// Load reads the project of the working directory with the go command,
+// offline: it downloads nothing, and the modules whose go.mod it would
+// have to download carry the error that says so.
+func Load(ctx context.Context, r gocmd.Runner, env *goenv.Snapshot) *Project {
+	p := &Project{Dir: r.Sys.Dir}
+	if env.Module != nil {
+		p.GoMod = env.Module.GoModFile
+	}
+	if env.Work != nil {
+		p.GoWork = env.Work.File
+	}
+	if !p.In() || r.Go == "" {
+		return p
+	}
+	mods, err := r.Modules(ctx, p.Dir, true)
+	if err != nil && len(mods) == 0 {
+		p.Err = err
+		return p
+	}
+	for _, m := range mods {
+		if m.Main {
+			p.Main = append(p.Main, m)
+		} else {
+			p.Modules = append(p.Modules, m)
+		}
+	}
+	return p
+}
+
+// Missing are the modules of the build list whose code is not in the
+// module cache, which a build that imports them downloads first: every
+// module with no extracted directory, but those a replacement makes a
+// directory of this machine (never fetched, and never "private").
+func (p *Project) Missing() []gocmd.Module {
+	var out []gocmd.Module
+	for _, m := range p.Modules {
+		if m.Local() || m.Dir != "" || m.Version == "" && m.Replace == nil {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// ModuleErr reports the first module error of the build list, as the go
+// command prints it ("go: ... module lookup disabled by GOPROXY=off").
+func (p *Project) ModuleErr() error {
+	for _, m := range p.Modules {
+		if m.Error != nil {
+			return errors.New(m.Error.Err)
+		}
+	}
+	return nil
+}
+
+// GoSums are the go.sum files that vouch for the build list: each main
+// module's, and the workspace's go.work.sum.
+func (p *Project) GoSums() []string {
+	var out []string
+	for _, m := range p.Main {
+		if m.Dir != "" {
+			out = append(out, filepath.Join(m.Dir, "go.sum"))
+		}
+	}
+	if p.GoWork != "" {
+		out = append(out, p.GoWork+".sum")
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
