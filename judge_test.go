@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,9 +41,20 @@ type judgeCase struct {
 	// download makes the judge `go mod download` a module of the
 	// machine's proxy, verified by its checksum database.
 	download bool
+	// op is the operation the machine's name is about, when it is none of
+	// the above: go get for GOFLAGS=-insecure, go run for a GOOS left set,
+	// go install for GOBIN.
+	op []string
 	// online runs godoctor's network checks too (all on loopback), for the
 	// machines whose verdict needs them: a toolchain to download, a route.
 	online bool
+	// company puts the machine behind a company network: GOPROXY is
+	// http://proxy.test:PORT (the public proxy, with the checksum
+	// database), reached through HTTP_PROXY, as are the private module
+	// corp.example.com/team/lib (served by its host's go-import meta tag
+	// as a module proxy over https) and everything else, which does not
+	// resolve. $PROXY names the public proxy there.
+	company bool
 	// unfixable: go fails and no fix can make it work offline (a named
 	// toolchain that cannot be downloaded here, say); a failing check is
 	// all that is asked.
@@ -47,6 +63,9 @@ type judgeCase struct {
 
 // netSrc uses cgo when cgo is on (net does).
 const netSrc = "package m\n\nimport \"net\"\n\nvar _ = net.IPv4len\n"
+
+// mainSrc is a program, for go run and go install.
+const mainSrc = "package main\n\nfunc main() {}\n"
 
 // judgeMachines are machines where the go command has an opinion.
 var judgeMachines = []judgeCase{
@@ -64,7 +83,6 @@ var judgeMachines = []judgeCase{
 	{name: "GO111MODULE auto", exports: map[string]string{"GO111MODULE": "auto"}, gomod: "go 1.26\n"},
 	{name: "GOFLAGS -mod=mod", exports: map[string]string{"GOFLAGS": "-mod=mod"}, gomod: "go 1.26\n"},
 	{name: "GOFLAGS two flags", exports: map[string]string{"GOFLAGS": "-mod=mod -trimpath"}, gomod: "go 1.26\n", build: true},
-	{name: "GOFLAGS -insecure", exports: map[string]string{"GOFLAGS": "-insecure"}, gomod: "go 1.26\n"},
 	{name: "GONOSUMDB alone", exports: map[string]string{"GONOSUMDB": "corp.example.com"}, gomod: "go 1.26\n"},
 	{name: "GOINSECURE alone", exports: map[string]string{"GOINSECURE": "corp.example.com"}, gomod: "go 1.26\n"},
 	{name: "GOPRIVATE", exports: map[string]string{"GOPRIVATE": "corp.example.com"}, gomod: "go 1.26\n"},
@@ -100,15 +118,21 @@ var judgeMachines = []judgeCase{
 	{name: "GOFLAGS -race, CGO off", exports: map[string]string{"GOFLAGS": "-race", "CGO_ENABLED": "0"}, gomod: "go 1.26\n", build: true},
 	{name: "GOFLAGS -modfile missing", exports: map[string]string{"GOFLAGS": "-modfile=/nonexistent/go.mod"}, gomod: "go 1.26\n"},
 	{name: "GOFLAGS in the go env file", envFile: []string{"GOFLAGS=-nosuchflag"}, gomod: "go 1.26\n"},
-	{name: "GOOS leftover", exports: map[string]string{"GOOS": "plan8"}, gomod: "go 1.26\n"},
-	{name: "GOARCH leftover", exports: map[string]string{"GOARCH": "amd65"}, gomod: "go 1.26\n"},
+	{name: "GOOS unknown", exports: map[string]string{"GOOS": "plan8"}, gomod: "go 1.26\n", build: true},
+	{name: "GOARCH unknown", exports: map[string]string{"GOARCH": "amd65"}, gomod: "go 1.26\n", build: true},
+	{name: "GOOS left set for another machine", exports: map[string]string{"GOOS": "windows"}, gomod: "go 1.26\n", src: mainSrc, op: []string{"run", "."}},
+	{name: "GOARCH left set for another machine", exports: map[string]string{"GOARCH": "arm64"}, gomod: "go 1.26\n", src: mainSrc, op: []string{"run", "."}},
+	{name: "GOARCH left set in the go env file", envFile: []string{"GOARCH=arm64"}, gomod: "go 1.26\n", src: mainSrc, op: []string{"run", "."}},
+	{name: "GOFLAGS -insecure, go get", exports: map[string]string{"GOFLAGS": "-insecure"}, gomod: "go 1.26\n", op: []string{"get", "example.com/dep@v1.0.0"}, online: true},
+	{name: "GOCACHE off", exports: map[string]string{"GOCACHE": "off"}, gomod: "go 1.26\n", build: true},
+	{name: "GO111MODULE off in a module", exports: map[string]string{"GO111MODULE": "off"}, gomod: "go 1.26\n", op: []string{"get", "example.com/dep@v1.0.0"}, online: true},
 	{name: "GOEXPERIMENT bogus", exports: map[string]string{"GOEXPERIMENT": "bogus"}, gomod: "go 1.26\n"},
 	{name: "CC missing with cgo on", exports: map[string]string{"CC": "nope-cc"}, gomod: "go 1.26\n", src: netSrc, build: true},
 	{name: "CC missing with cgo forced", exports: map[string]string{"CC": "nope-cc", "CGO_ENABLED": "1"}, gomod: "go 1.26\n", src: netSrc, build: true},
 	{name: "GOTMPDIR missing", exports: map[string]string{"GOTMPDIR": "/nonexistent/tmp"}, gomod: "go 1.26\n", build: true},
 	{name: "GOWORK names a missing file", exports: map[string]string{"GOWORK": "/nonexistent/go.work"}, gomod: "go 1.26\n"},
 	{name: "go.work uses a missing module", gomod: "go 1.26\n", gowork: "go 1.26\n\nuse ./missing\n", unfixable: true},
-	{name: "GOBIN relative", exports: map[string]string{"GOBIN": "bin"}, gomod: "go 1.26\n"},
+	{name: "GOBIN relative", exports: map[string]string{"GOBIN": "bin"}, gomod: "go 1.26\n", src: mainSrc, op: []string{"install", "."}},
 	{name: "GOCACHE relative", exports: map[string]string{"GOCACHE": "cache"}, gomod: "go 1.26\n", build: true},
 	{name: "GOPATH with ~", exports: map[string]string{"GOPATH": "~/go"}, gomod: "go 1.26\n"},
 	{name: "GOPATH relative", exports: map[string]string{"GOPATH": "go"}, gomod: "go 1.26\n"},
@@ -122,7 +146,25 @@ var judgeMachines = []judgeCase{
 	{name: "GOTOOLCHAIN equal to local", exports: map[string]string{"GOTOOLCHAIN": "go1.26.8"}, gomod: "go 1.26\n"},
 	{name: "go.work older go line", gomod: "go 1.22\n", gowork: "go 1.22\n\nuse .\n"},
 	{name: "go.work newer go line, local", exports: map[string]string{"GOTOOLCHAIN": "local"}, gomod: "go 1.22\n", gowork: "go 1.99\n\nuse .\n", unfixable: true},
+
+	// Behind a company network, with a private module the project needs
+	// and has no go.sum line for yet: the download of what the next build
+	// needs is the judge.
+	{name: "company, healthy", company: true, gomod: companyGoMod, exports: map[string]string{"GOPRIVATE": "corp.example.com"}, op: companyOp, online: true},
+	{name: "company, no GOPRIVATE", company: true, gomod: companyGoMod, op: companyOp, online: true},
+	{name: "company, GOPRIVATE with a scheme", company: true, gomod: companyGoMod, exports: map[string]string{"GOPRIVATE": "https://corp.example.com"}, op: companyOp, online: true},
+	{name: "company, GOPRIVATE in upper case", company: true, gomod: companyGoMod, exports: map[string]string{"GOPRIVATE": "Corp.Example.com"}, op: companyOp, online: true},
+	{name: "company, GOPRIVATE joined by ;", company: true, gomod: companyGoMod, exports: map[string]string{"GOPRIVATE": "other.example.com;corp.example.com"}, op: companyOp, online: true},
+	{name: "company, GOPRIVATE with CR in the go env file", company: true, gomod: companyGoMod, envFile: []string{"GOPRIVATE=corp.example.com\r"}, op: companyOp, online: true},
+	{name: "company, GOPRIVATE sends a public module direct", company: true, gomod: companyGoMod, exports: map[string]string{"GOPRIVATE": "example.com,corp.example.com"}, op: companyOp, online: true},
+	{name: "company, the private module replaced by a directory", company: true, gomod: companyGoMod + "\nreplace corp.example.com/team/lib => ./lib\n", op: companyOp, online: true},
 }
+
+// companyGoMod requires the public and the private module; companyOp is
+// what a person runs when go build says a go.sum line is missing.
+const companyGoMod = "go 1.26\n\nrequire (\n\texample.com/dep v1.0.0\n\tcorp.example.com/team/lib v1.0.0\n)\n"
+
+var companyOp = []string{"mod", "download"}
 
 // judgeMachine is a sandbox: a home with a .bashrc that exports the case's
 // variables, the go env file, a module in home/m, and the real go.
@@ -138,8 +180,12 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 	// command of the test leaves this machine, not even to download a
 	// toolchain (which this proxy does not have).
 	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
-	expand := strings.NewReplacer("$PROXY", proxy.URL, "$SUMDB", proxy.SumDBKey).Replace
 	r := newRealMachine(t)
+	proxyURL := proxy.URL
+	if c.company {
+		proxyURL = companyNetwork(t, r, proxy)
+	}
+	expand := strings.NewReplacer("$PROXY", proxyURL, "$SUMDB", proxy.SumDBKey).Replace
 	delete(r.sys.Env, "GOTOOLCHAIN") // the toolchain's own default, as on a real machine
 	// The build cache of the go test that runs this, as every machine
 	// shares one on a real computer: a cgo build costs a link, not a
@@ -159,7 +205,7 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 		r.sys.Env[k] = expand(c.exports[k])
 	}
 	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(bashrc.String()), 0o644)
-	envFile := []string{"GOPROXY=" + proxy.URL + ",direct", "GOSUMDB=" + proxy.SumDBKey}
+	envFile := []string{"GOPROXY=" + proxyURL + ",direct", "GOSUMDB=" + proxy.SumDBKey}
 	for _, l := range c.envFile {
 		envFile = append(envFile, expand(l))
 	}
@@ -177,9 +223,45 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 		if c.gowork != "" {
 			os.WriteFile(filepath.Join(j.dir, "go.work"), []byte(c.gowork), 0o644)
 		}
+		if strings.Contains(c.gomod, "=> ./lib") {
+			os.MkdirAll(filepath.Join(j.dir, "lib"), 0o755)
+			os.WriteFile(filepath.Join(j.dir, "lib", "go.mod"), []byte("module "+privateModule.Path+"\n"), 0o644)
+		}
 		r.sys.Dir = j.dir
 	}
 	return j
+}
+
+// privateModule is the company's module, which no public proxy or
+// checksum database knows.
+var privateModule = testproxy.Module{Path: "corp.example.com/team/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}
+
+// companyNetwork puts r behind an HTTP proxy that reaches the public proxy
+// as http://proxy.test:PORT and the private module's host over https, and
+// returns the public proxy's URL there. The real go command takes the same
+// route as godoctor: net/http skips HTTP_PROXY for loopback hosts only.
+func companyNetwork(t *testing.T, r *realMachine, public *testproxy.Server) string {
+	t.Helper()
+	private := testproxy.New(t, "sum.private", privateModule)
+	host := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Query().Get("go-get") == "1" {
+			fmt.Fprintf(w, `<html><meta name="go-import" content="%s mod https://corp.example.com/modules"></html>`, privateModule.Path)
+			return
+		}
+		resp, err := http.Get(private.URL + strings.TrimPrefix(req.URL.Path, "/modules"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(host.Close)
+	hp := r.reachNamedHosts(t, host, "corp.example.com")
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(public.URL, "http://"))
+	hp.Map("proxy.test", strings.TrimPrefix(public.URL, "http://"))
+	return "http://proxy.test:" + port
 }
 
 var buildCache struct {
@@ -235,6 +317,8 @@ func (j *judgeMachine) judge(t *testing.T, env []string) ([]byte, error) {
 	t.Helper()
 	args := []string{"list", "runtime"}
 	switch {
+	case j.c.op != nil:
+		args = j.c.op
 	case j.c.download:
 		args = []string{"mod", "download", "example.com/dep@v1.0.0"}
 	case j.c.build:

@@ -48,7 +48,7 @@ func TestCheckJSON(t *testing.T) {
 	if err := dec.Decode(&r); err != nil {
 		t.Fatalf("stdout is not the report: %v\n%s", err, stdout)
 	}
-	if len(r.Checks) != 13 || r.Summary.OK != 10 || r.Summary.Skip != 3 || r.Version == "" {
+	if len(r.Checks) != 14 || r.Summary.OK != 10 || r.Summary.Skip != 4 || r.Version == "" {
 		t.Errorf("report = %+v", r)
 	}
 	// Field names of the contract, and lists never null.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/modcache"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -41,7 +42,9 @@ var cacheModcache = &Check{
 				dir = layered(st)
 			}
 			if c.name == "GOCACHE" && dir == "off" {
-				setFirst(&res, Warn, p.T("GOCACHE=off: nothing is cached, and go build and go test refuse to run"))
+				if !breaks(&res, p, "GOCACHE", remedy.OpBuild, p.T("GOCACHE=off: go build, go test and go list refuse to run")) {
+					setFirst(&res, Warn, p.T("GOCACHE=off: nothing is cached"))
+				}
 				continue
 			}
 			if dir == "" {

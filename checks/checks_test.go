@@ -108,7 +108,7 @@ func TestHealthyMachine(t *testing.T) {
 	for _, c := range All() {
 		res := runCheck(t, m, c.ID, Options{Offline: true})
 		want := OK
-		if c.Network || c == cacheIntegrity { // the machine is not in a module
+		if c.Network || c == cacheIntegrity || c == projectModules { // the machine is not in a module
 			want = Skip
 		}
 		if res.Status != want {
@@ -119,7 +119,7 @@ func TestHealthyMachine(t *testing.T) {
 
 func TestAllChecksOfTheContract(t *testing.T) {
 	want := []string{"go.installed", "go.version", "go.path", "env.goproxy", "env.gosumdb", "env.private",
-		"env.source", "env.flags", "cache.modcache", "cache.integrity", "tools.vcs", "net.proxy", "net.sumdb"}
+		"env.source", "env.flags", "cache.modcache", "cache.integrity", "tools.vcs", "net.proxy", "net.sumdb", "project.modules"}
 	all := All()
 	if len(all) != len(want) {
 		t.Fatalf("%d checks, want %d", len(all), len(want))

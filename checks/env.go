@@ -13,6 +13,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 )
 
@@ -83,8 +84,17 @@ func privateEffect(p *Pass, name string) string {
 
 // patternProblem translates a goenv pattern problem.
 func patternProblem(p *Pass, problem string) string {
-	if problem == gosettings.ProblemSpaces {
+	switch problem {
+	case gosettings.ProblemSpaces:
 		return p.T("has spaces around it, which the go command keeps, so it matches no module path")
+	case gosettings.ProblemScheme:
+		return p.T("is a URL; the go command matches module paths, which have no scheme")
+	case gosettings.ProblemUpper:
+		return p.T("has upper case in its host, which no module path has: the match is case-sensitive")
+	case gosettings.ProblemSemicolon:
+		return p.T("joins patterns with \";\"; the go command separates them with \",\" only, so this is one pattern that matches nothing")
+	case gosettings.ProblemCR:
+		return p.T("ends in a carriage return (a file saved with Windows line endings), which the go command keeps")
 	}
 	return p.T("is not a valid glob (path.Match syntax), so the go command ignores it")
 }
@@ -125,10 +135,6 @@ var envPrivate = &Check{
 					res.Details = append(res.Details, p.T("%s: %q reaches beyond GOPRIVATE: modules such as %s %s although they are not private", name, pat.Glob, sample, privateEffect(p, name)))
 				}
 			}
-		}
-		if !p.Options.Offline {
-			proxy, unserved := unservedModules(ctx, p, env)
-			suggestPrivate(&res, p, env, proxy, unserved)
 		}
 		switch {
 		case res.Summary != "":
@@ -267,6 +273,7 @@ var envFlags = &Check{
 		res := ok("")
 		goflags(&res, p, env)
 		go111module(&res, p, env)
+		target(&res, p, env)
 		gotoolchain(&res, p, env)
 		workDir(&res, p, env)
 		cCompiler(&res, p, env)
@@ -275,6 +282,26 @@ var envFlags = &Check{
 		}
 		return res
 	},
+}
+
+// target checks a GOOS or GOARCH that someone set (in a profile, the go
+// env file) for another machine than this one: every go build makes
+// programs for that machine, and every go run and go test, which run what
+// they build here, fails (exec format error), unless this machine can run
+// them after all (386 on amd64, an emulator).
+func target(res *Result, p *Pass, env *goenv.Snapshot) {
+	for _, name := range []string{"GOOS", "GOARCH"} {
+		st := env.Settings[name]
+		host := map[string]string{"GOOS": p.Sys.GOOS, "GOARCH": p.Sys.GOARCH}[name]
+		if !(st.InProcess || st.InFile) || layered(st) == host {
+			continue
+		}
+		if breaks(res, p, name, remedy.OpRun, p.T("%[1]s=%[2]s is set for another machine than this %[3]s one: every go run and go test fails", name, layered(st), host)) {
+			continue
+		}
+		setFirst(res, Warn, p.T("%[1]s=%[2]s is set: every build makes programs for %[3]s/%[4]s, not for this machine", name, layered(st), env.Value("GOOS"), env.Value("GOARCH")))
+		res.Details = append(res.Details, whereSet(p, st)...)
+	}
 }
 
 // setFirst reports a finding, making it the summary if it is the worst so far.
@@ -316,7 +343,11 @@ func goflags(res *Result, p *Pass, env *goenv.Snapshot) {
 		case f.Name == "modfile":
 			setFirst(res, Warn, p.T("GOFLAGS=%s: every build reads another go.mod than the module's own", f.Word))
 		case f.Name == "insecure":
-			setFirst(res, Warn, p.T("GOFLAGS=-insecure: downloads may skip TLS and checksum checks (use GOINSECURE for just the hosts that need it)"))
+			if !breaks(res, p, "GOFLAGS", remedy.OpGet, p.T("GOFLAGS=-insecure: every go get fails (the go command no longer has the flag; GOINSECURE names the hosts that need it)")) {
+				setFirst(res, Warn, p.T("GOFLAGS=-insecure: downloads may skip TLS and checksum checks (use GOINSECURE for just the hosts that need it)"))
+				restoreDefault(res, p, "GOFLAGS")
+			}
+			continue
 		default:
 			continue
 		}
@@ -380,9 +411,11 @@ func go111module(res *Result, p *Pass, env *goenv.Snapshot) {
 	switch st.Value {
 	case "", "on", "auto":
 	case "off":
-		setFirst(res, Warn, p.T("GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off"))
-		res.Details = append(res.Details, whereSet(p, st)...)
-		restoreDefault(res, p, "GO111MODULE")
+		if !breaks(res, p, "GO111MODULE", remedy.OpGet, p.T("GO111MODULE=off: go get, go mod and go install PKG@VERSION fail, go.mod files are ignored and toolchain switching is off")) {
+			setFirst(res, Warn, p.T("GO111MODULE=off: GOPATH mode, go.mod files are ignored and toolchain switching is off"))
+			res.Details = append(res.Details, whereSet(p, st)...)
+			restoreDefault(res, p, "GO111MODULE")
+		}
 	default:
 		setFirst(res, Fail, fmt.Sprintf("go: unknown environment setting GO111MODULE=%s", st.Value))
 		res.Details = append(res.Details, whereSet(p, st)...)

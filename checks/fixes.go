@@ -21,12 +21,24 @@ func fixSet(res *Result, p *Pass, id, title, name, value string) {
 	fixSetFrom(res, p, id, title, name, value, nil)
 }
 
+// fixSetProven is fixSet proven by a given operation rather than the one
+// the setting breaks for every program (opFor): the download of the very
+// module that failed.
+func fixSetProven(res *Result, p *Pass, id, title, name, value string, op remedy.Operation) {
+	fixSetOp(res, p, id, title, name, value, nil, &op)
+}
+
 // fixSetFrom is fixSet for a value made from the current one. A value that
 // holds credentials is never printed: the command a person sees computes
 // it from the variable (derive, given the shell words that read the
 // current value), so that it runs exactly as printed; godoctor applies the
 // real value, which its previews mask.
 func fixSetFrom(res *Result, p *Pass, id, title, name, value string, derive func(current string) string) {
+	fixSetOp(res, p, id, title, name, value, derive, nil)
+}
+
+// fixSetOp is fixSetFrom proven by op, or by opFor(name) when op is nil.
+func fixSetOp(res *Result, p *Pass, id, title, name, value string, derive func(current string) string, op *remedy.Operation) {
 	env := p.Env()
 	f := Fix{ID: id, Title: title, Command: setCommand(p.Sys, env, name, value)}
 	if redact.List(value) != value {
@@ -38,7 +50,7 @@ func fixSetFrom(res *Result, p *Pass, id, title, name, value string, derive func
 		}
 	}
 	if a, err := change.SetAction(p.Sys, env, map[string]string{name: value}); err == nil {
-		if !confirmed(res, p, &f, *a, name) {
+		if !confirmed(res, p, &f, *a, name, op) {
 			return
 		}
 		f.Action = &remedy.Action{Change: a}
@@ -66,8 +78,11 @@ func currentValue(sys *system.System, env *goenv.Snapshot, name string) string {
 // variable (another setting may still stop it; godoctor fix proves its
 // whole plan). A fix it does not prove is not proposed; the result says
 // why. Offline, a fix whose operation is a download is not proposed.
-func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string) bool {
+func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string, given *remedy.Operation) bool {
 	op := p.opFor(name)
+	if given != nil {
+		op = *given
+	}
 	if op.Fetch && p.Options.Offline {
 		res.Details = append(res.Details, p.T("not proposed offline: %s is proven with a download first (godoctor check, or godoctor fix)", f.Title))
 		return false
@@ -146,12 +161,12 @@ func (p *Pass) fetchOp() remedy.Operation {
 		for _, list := range [][]gocmd.Module{proj.Missing(), proj.Modules} {
 			for _, m := range list {
 				if path, version := m.Fetched(); version != "" && !m.Local() {
-					return remedy.OpDownload(proj.Dir, path+"@"+version, timeout)
+					return remedy.OpDownload(proj.Dir, timeout, path+"@"+version)
 				}
 			}
 		}
 	}
-	return remedy.OpDownload("", mirrors.DefaultProbe.String(), timeout)
+	return remedy.OpDownload("", timeout, mirrors.DefaultProbe.String())
 }
 
 // timeout is the bound of one network operation.
@@ -165,6 +180,15 @@ func (p *Pass) timeout() time.Duration {
 // fixUnset offers the fix that takes a variable back to the toolchain's
 // default (change.UnsetAction).
 func fixUnset(res *Result, p *Pass, id, title, name string) {
+	fixUnsetOp(res, p, id, title, name, nil)
+}
+
+// fixUnsetProven is fixUnset proven by a given operation (fixSetProven).
+func fixUnsetProven(res *Result, p *Pass, id, title, name string, op remedy.Operation) {
+	fixUnsetOp(res, p, id, title, name, &op)
+}
+
+func fixUnsetOp(res *Result, p *Pass, id, title, name string, op *remedy.Operation) {
 	env := p.Env()
 	st := env.Settings[name]
 	if !st.InProcess && !st.InFile {
@@ -179,7 +203,7 @@ func fixUnset(res *Result, p *Pass, id, title, name string) {
 	}
 	f := Fix{ID: id, Title: title, Command: cmd}
 	if a, err := change.UnsetAction(p.Sys, env, name); err == nil {
-		if !confirmed(res, p, &f, *a, name) {
+		if !confirmed(res, p, &f, *a, name, op) {
 			return
 		}
 		f.Action = &remedy.Action{Change: a}

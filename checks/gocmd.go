@@ -369,7 +369,10 @@ func binOnPath(res *Result, p *Pass, env *goenv.Snapshot) {
 		bin, which = filepath.Join(gopath[0], "bin"), "GOPATH/bin"
 	}
 	if !filepath.IsAbs(bin) {
-		return // the go command refuses the setting itself (cache.modcache, env.flags)
+		if which == "GOBIN" {
+			breaks(res, p, "GOBIN", remedy.OpInstall, p.T("GOBIN=%s is not an absolute path: every go install fails", bin))
+		}
+		return // a relative GOPATH: the go command refuses it (cache.modcache)
 	}
 	for _, dir := range p.Sys.PathList() {
 		if sameDir(dir, bin) {

@@ -120,17 +120,3 @@ func TestGoVersionAgainstReleases(t *testing.T) {
 		expect{status: Warn, mention: []string{"could not be checked", "HTTP 500"}}.check(t, runCheck(t, netMachine(t, srv.URL), "go.version", netOpts))
 	})
 }
-
-func TestPrivateModulesFoundInGoMod(t *testing.T) {
-	public := testproxy.Module{Path: "github.com/public/lib", Version: "v1.0.0"}
-	srv := proxyServer(t, testproxy.Fault{}, public)
-	m := netMachine(t, srv.URL+",direct")
-	m.WriteFile(m.Home("app/go.mod"), "module example.com/app\n\ngo 1.24\n\nrequire (\n\tgithub.com/public/lib v1.0.0\n\tgithub.com/acme/secret v0.3.0\n\tgit.corp.example/team/tool v1.1.0\n\tgithub.com/other/x v1.0.0 // indirect\n)\n")
-	m.GoEnv["GOMOD"] = m.Home("app/go.mod")
-	m.Setenv("GOPRIVATE", "corp.other")
-	expect{status: Warn,
-		mention: []string{"does not serve 2 of the modules go.mod requires: private modules need GOPRIVATE=git.corp.example,github.com/acme", "not on the proxy: github.com/acme/secret"},
-		fixes:   []string{"export GOPRIVATE=corp.other,git.corp.example,github.com/acme"},
-	}.check(t, runCheck(t, m, "env.private", netOpts))
-	expect{status: OK}.check(t, runCheck(t, m, "env.private", Options{Offline: true}))
-}

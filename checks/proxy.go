@@ -231,9 +231,32 @@ func describeSource(p *Pass, st goenv.Setting) string {
 // restoreDefault offers the fix that brings a setting back to the
 // toolchain's own default, when the value was set by the user.
 func restoreDefault(res *Result, p *Pass, name string) {
+	restoreDefaultOp(res, p, name, nil)
+}
+
+// restoreDefaultOp is restoreDefault proven by op, the operation the
+// setting was seen to break, when it is not nil.
+func restoreDefaultOp(res *Result, p *Pass, name string, op *remedy.Operation) {
 	title := p.T("Restore the default %s", name)
 	if p.Env().Settings[name].InProcess {
 		title = p.T("Stop overriding %s in the environment", name)
 	}
-	fixUnset(res, p, "unset-"+strings.ToLower(name), title, name)
+	fixUnsetOp(res, p, "unset-"+strings.ToLower(name), title, name, op)
+}
+
+// breaks runs op on this machine and, when the go command fails it,
+// reports the failure as the finding: summary (what fails, in a person's
+// words) and the go command's own; the fix restores the setting's
+// default, proven by the same operation on the next shell. It reports
+// whether op failed.
+func breaks(res *Result, p *Pass, name string, op remedy.Operation, summary string) bool {
+	err := p.Fails(op)
+	if err == nil {
+		return false
+	}
+	setFirst(res, Fail, summary)
+	res.Details = append(res.Details, said(err))
+	res.Details = append(res.Details, whereSet(p, p.Env().Settings[name])...)
+	restoreDefaultOp(res, p, name, &op)
+	return true
 }

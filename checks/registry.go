@@ -6,7 +6,7 @@ func All() []*Check {
 		goInstalled, goVersion, goPath,
 		envGoproxy, envGosumdb, envPrivate, envSource, envFlags,
 		cacheModcache, cacheIntegrity, toolsVCS,
-		netProxy, netSumdb,
+		netProxy, netSumdb, projectModules,
 	}
 }
 

@@ -203,12 +203,13 @@ func (m Module) Fetched() (path, version string) {
 	return m.Path, m.Version
 }
 
-// Modules runs go list -m -e -json all in dir: the build list, each
+// Modules runs go list -m -mod=readonly -e -json all in dir: the build list, each
 // module with where its code is (Dir, when it is in the module cache) and
 // its error. Offline, GOPROXY=off keeps the go command from downloading
 // what the graph lacks; those modules then carry the error.
 func (r Runner) Modules(ctx context.Context, dir string, offline bool) ([]Module, error) {
-	inv := Invocation{Args: []string{"list", "-m", "-e", "-json", "all"}, Dir: dir}
+	// -mod=readonly: whatever GOFLAGS says, listing never rewrites go.mod.
+	inv := Invocation{Args: []string{"list", "-m", "-mod=readonly", "-e", "-json", "all"}, Dir: dir}
 	if offline {
 		inv.Env = []string{"GOPROXY=off"}
 	}
@@ -245,6 +246,18 @@ func (r Runner) Download(ctx context.Context, dir, modcache string, timeout time
 		err = derr
 	}
 	return downloads, err
+}
+
+// FirstDownloadError is the error of the first module that go mod
+// download -json could not download, "" when none says one.
+func FirstDownloadError(out []byte) string {
+	downloads, _ := decodeAll[Download](out)
+	for _, d := range downloads {
+		if d.Error != "" {
+			return d.Error
+		}
+	}
+	return ""
 }
 
 // Version is the version of the toolchain that every go command run in

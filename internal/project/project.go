@@ -9,11 +9,15 @@ package project
 import (
 	"context"
 	"errors"
+	"go/version"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/gosettings"
 )
 
 // Project is the working directory's module or workspace; the zero value
@@ -29,6 +33,12 @@ type Project struct {
 	// Err is why the go command could not list the build list at all
 	// (errors parsing go.mod, GOFLAGS, GO111MODULE=off...), nil otherwise.
 	Err error
+	// Vendored: builds read ./vendor (-mod=vendor, or a vendor directory
+	// the go line makes the default), so nothing is downloaded.
+	Vendored bool
+	// Unlisted: go.mod needs updates that the next build makes itself
+	// (-mod=mod), which godoctor does not make to list the build list.
+	Unlisted bool
 }
 
 // In reports whether the working directory is in a module or workspace.
@@ -48,7 +58,16 @@ func Load(ctx context.Context, r gocmd.Runner, env *goenv.Snapshot) *Project {
 	if !p.In() || r.Go == "" {
 		return p
 	}
+	mode := modFlag(env.Value("GOFLAGS"))
+	if p.Vendored = vendored(env, mode); p.Vendored {
+		return p
+	}
 	mods, err := r.Modules(ctx, p.Dir, true)
+	var ge *gocmd.Error
+	if err != nil && mode == "mod" && errors.As(err, &ge) && strings.Contains(ge.Stderr, "updates to go.mod needed") {
+		p.Unlisted = true
+		return p
+	}
 	if err != nil && len(mods) == 0 {
 		p.Err = err
 		return p
@@ -61,6 +80,31 @@ func Load(ctx context.Context, r gocmd.Runner, env *goenv.Snapshot) *Project {
 		}
 	}
 	return p
+}
+
+// modFlag is the -mod of GOFLAGS, "" when none.
+func modFlag(goflags string) string {
+	flags, _ := gosettings.ParseGOFLAGS(goflags)
+	mode := ""
+	for _, f := range flags {
+		if f.Name == "mod" {
+			mode = f.Value
+		}
+	}
+	return mode
+}
+
+// vendored reports builds that read ./vendor: -mod=vendor, or no -mod and
+// a vendor/modules.txt in a main module whose go line is 1.14 or newer
+// (outside a workspace), as the go command decides.
+func vendored(env *goenv.Snapshot, mode string) bool {
+	if mode != "" || env.Work != nil || env.Module == nil {
+		return mode == "vendor"
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(env.Module.GoModFile), "vendor", "modules.txt")); err != nil {
+		return false
+	}
+	return env.Module.Go != "" && version.Compare("go"+env.Module.Go, "go1.14") >= 0
 }
 
 // Missing are the modules of the build list whose code is not in the

@@ -2,6 +2,7 @@ package remedy
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"time"
@@ -65,10 +66,10 @@ func OpGraph(dir string) Operation {
 	return Operation{Name: "go list -m all", Dir: dir, Args: []string{"list", "-m", "all"}}
 }
 
-// OpDownload downloads and verifies a module version from the project in
-// dir (or a scratch module), as the next build would.
-func OpDownload(dir, pathAtVersion string, timeout time.Duration) Operation {
-	return Operation{Name: "go mod download " + pathAtVersion, Dir: dir, Args: []string{"mod", "download", "-json", pathAtVersion}, Fetch: true, Timeout: timeout}
+// OpDownload downloads and verifies module versions (path@version) from
+// the project in dir (or a scratch module), as the next build would.
+func OpDownload(dir string, timeout time.Duration, versions ...string) Operation {
+	return Operation{Name: "go mod download " + strings.Join(versions, " "), Dir: dir, Args: append([]string{"mod", "download", "-json"}, versions...), Fetch: true, Timeout: timeout}
 }
 
 // Run runs the operation with r; nil when the go command succeeds.
@@ -94,7 +95,16 @@ func (o Operation) Run(ctx context.Context, r gocmd.Runner) error {
 		// when it is removed; GOFLAGS stays the machine's own.
 		inv.Env = []string{"GOMODCACHE=" + filepath.Join(s.Dir, "modcache")}
 	}
-	_, err = r.Run(ctx, inv)
+	out, err := r.Run(ctx, inv)
+	if err != nil && o.Fetch {
+		// go mod download -json says why in its JSON, not on stderr.
+		var ge *gocmd.Error
+		if errors.As(err, &ge) && ge.Stderr == "" {
+			if d := gocmd.FirstDownloadError(out); d != "" {
+				ge.Stderr = d
+			}
+		}
+	}
 	return err
 }
 

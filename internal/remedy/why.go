@@ -92,7 +92,7 @@ func confirmSetting(ctx context.Context, sys *system.System, env *goenv.Snapshot
 		return Confirmed{}, err
 	}
 	defer m.Remove()
-	op := OpDownload("", t.Module+"@"+version, 4*timeout)
+	op := OpDownload("", 4*timeout, t.Module+"@"+version)
 	if err := op.Run(ctx, m.Runner()); err != nil {
 		return Confirmed{}, err
 	}

@@ -76,7 +76,9 @@ func writeCheck(w io.Writer, c Check, width int, pr i18n.Printer, opts TextOptio
 	fmt.Fprintf(&b, "%s %s%s  %s\n", mark, c.Title, pad, c.Summary)
 	if c.Status == checks.Warn || c.Status == checks.Fail || opts.Verbose {
 		for _, d := range c.Details {
-			fmt.Fprintf(&b, "    %s\n", d)
+			// The go command's own words may run over several lines
+			// ("\tserver response: ..."): each keeps the indent.
+			fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(strings.TrimRight(d, "\n"), "\n", "\n    "))
 		}
 	}
 	for _, f := range c.Fixes {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -332,7 +333,10 @@ func (i fileInfo) Sys() any           { return nil }
 func (s *Server) goSum(path, vers string) ([]byte, error) {
 	b := s.find(path, vers)
 	if b == nil {
-		return nil, fmt.Errorf("%s@%s: not found", path, vers)
+		// A *PathError for fs.ErrNotExist, so that x/mod's sumdb server
+		// answers 404, as the real database does for a module it cannot
+		// find (any other error is a 500).
+		return nil, &fs.PathError{Op: "lookup", Path: path + "@" + vers, Err: fs.ErrNotExist}
 	}
 	return []byte(fmt.Sprintf("%s %s %s\n%s %s/go.mod %s\n", path, vers, b.zipHash, path, vers, b.modHash)), nil
 }
