@@ -106,7 +106,7 @@ func TestUndoLeavesALinkedJournalAlone(t *testing.T) {
 	os.WriteFile(filepath.Join(mine, "notes.md"), []byte("my notes"), 0o644)
 	os.MkdirAll(filepath.Join(r.home, ".config", "godoctor"), 0o755)
 	os.Symlink(dotfiles, filepath.Join(r.home, ".config", "godoctor", "journal"))
-	for _, args := range [][]string{{"undo", "--yes"}, {"use", "https://goproxy.cn", "--yes"}} {
+	for _, args := range [][]string{{"undo", "--yes"}, {"use", "https://goproxy.cn", "--force", "--yes"}} {
 		out, code := r.run(t, "", args...)
 		if code != exitFailed || !strings.Contains(out, "symbolic link") {
 			t.Errorf("%v: exit %d\n%s", args, code, out)

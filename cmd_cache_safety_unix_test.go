@@ -54,7 +54,7 @@ func TestUnboundedFilesAreNotRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.sys.Env["GOENV"] = env
-		for _, args := range [][]string{{"check", "--offline"}, {"why", "--offline", "example.com/m@v1.0.0"}, {"use", "https://goproxy.cn", "--dry-run"}} {
+		for _, args := range [][]string{{"check", "--offline"}, {"why", "--offline", "example.com/m@v1.0.0"}, {"use", "https://goproxy.cn", "--force", "--dry-run"}} {
 			start := time.Now()
 			out, _ := c.run(t, "", args...)
 			if took := time.Since(start); took > 10*time.Second {

@@ -14,9 +14,11 @@ import (
 	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/installer"
 	"github.com/godoctorhq/godoctor/internal/change"
+	"github.com/godoctorhq/godoctor/internal/gocmd"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/project"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
@@ -138,19 +140,14 @@ func newShell(sys *system.System, gone []string) *system.System {
 
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
-func beforeAfter(ctx context.Context, a *app, sys *system.System, ids []string, before map[string]report.Check, opts checks.Options) {
-	var list []*checks.Check
-	for _, id := range ids {
-		if c := checks.ByID(id); c != nil {
-			list = append(list, c)
-		}
-	}
-	after := report.Collect(versionString(), list, checks.Run(ctx, list, sys, opts), opts.Lang)
+func beforeAfter(ctx context.Context, a *app, sys *system.System, ids []string, before map[string]report.Check, opts checks.Options) map[string]report.Check {
+	after := runChecks(ctx, sys, checksByID(ids), opts)
 	fmt.Fprintln(a.stdout, a.T("\nBefore and after:"))
-	for _, c := range after.Checks {
-		b := before[c.ID]
+	for _, id := range ids {
+		b, c := before[id], after[id]
 		fmt.Fprintf(a.stdout, "  %s %s → %s %s: %s\n", report.Marks[b.Status], c.Title, report.Marks[c.Status], c.Status, c.Summary)
 	}
+	return after
 }
 
 // withEnv runs checks on an environment already loaded, so that the go
@@ -179,17 +176,25 @@ godoctor/mirrors.json, GOPROXY's entries); a URL must be http or https
 with a host. If an exported variable overrides the go env file, the
 profile line that exports it is commented out too (after the preview).
 
+Before anything is written, the go command downloads a module through
+the mirror and its checksum route on a copy of the machine as a new shell
+will see it; a mirror that fails there (DNS, refused, TLS, 403...) is
+refused, unless --force.
+
 `
 
 func runUse(ctx context.Context, a *app, args []string) error {
 	var g globals
 	var sumdb string
-	var dryRun, yes bool
+	var dryRun, yes, force bool
+	var timeout time.Duration
 	fs := newFlagSet("use", a.stderr, a.T(useHelp))
 	g.register(fs, a.pr)
 	fs.StringVar(&sumdb, "sumdb", "", a.T("also set GOSUMDB (for example sum.golang.google.cn)"))
 	fs.BoolVar(&dryRun, "dry-run", false, a.T("print the exact change, write nothing"))
 	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompt"))
+	fs.BoolVar(&force, "force", false, a.T("write it even when the go command cannot download through it from here"))
+	durationFlag(fs, a.pr, &timeout, "timeout", 10*time.Second, a.T("bound on each network operation of the trial download"))
 	pos, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
@@ -230,8 +235,14 @@ func runUse(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	title := a.T("Use %s (%s) as the module proxy", target.Name, redact.URL(target.URL))
-	ids := []string{"env.goproxy", "env.gosumdb", "env.source"}
-	opts := checks.Options{Offline: true, Lang: a.pr.Lang}
+	if err := tryMirror(ctx, a, env, target, *action, timeout); err != nil {
+		if !force {
+			return &exitError{code: exitFailed, err: err}
+		}
+		fmt.Fprint(a.stdout, a.T("%v\nwritten anyway (--force)\n", err))
+	}
+	ids := []string{"env.goproxy", "env.gosumdb", "env.source", "net.proxy", "net.sumdb", "project.modules"}
+	opts := checks.Options{Timeout: timeout, Lang: a.pr.Lang}
 	before := runChecks(ctx, a.sys, checksByID(ids), withEnv(opts, env))
 	plan, err := remedy.Plan(ctx, a.sys, env, title, *action)
 	if err != nil {
@@ -242,6 +253,29 @@ func runUse(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	beforeAfter(ctx, a, newShell(a.sys, action.Exported()), ids, before, opts)
+	return nil
+}
+
+// tryMirror has the go command download a module through the mirror on
+// the next shell that the change leaves, before anything is written: the
+// module the project still lacks, or the one the benchmark probes.
+func tryMirror(ctx context.Context, a *app, env *goenv.Snapshot, target mirrors.Mirror, action change.Action, timeout time.Duration) error {
+	fmt.Fprint(a.stdout, a.T("trying %s: the go command downloads a module through it on a copy of the machine…\n", target.Name))
+	m, err := remedy.NextShell(ctx, a.sys, env, action)
+	if err != nil {
+		return err
+	}
+	defer m.Remove()
+	op := remedy.OpFetch(project.Load(ctx, gocmd.Runner{Sys: a.sys, Go: goCommandOf(env)}, env), 4*timeout)
+	if err := op.Run(ctx, m.Runner()); err != nil {
+		var ge *gocmd.Error
+		said := err.Error()
+		if errors.As(err, &ge) {
+			said = ge.Said()
+		}
+		return errors.New(a.T("not written: %[1]s cannot be used from here: %[2]s (%[3]s failed: %[4]s)", target.Name, remedy.Reason(a.pr, said), op.Name, said))
+	}
+	fmt.Fprint(a.stdout, a.T("  %s works through it\n", op.Name))
 	return nil
 }
 
@@ -327,40 +361,108 @@ func runFix(ctx context.Context, a *app, args []string) error {
 			targets = append(targets, c.ID)
 		}
 	}
+	if len(targets) == 0 {
+		fmt.Fprintln(a.stdout, a.T("Every check is ok: nothing to fix."))
+		return nil
+	}
 	c, err := newChanger(a, dryRun, yes)
 	if err != nil {
 		return err
 	}
-	var gone []string
+
+	// Every fix that changes settings, files or PATH joins one plan,
+	// proven as a whole on the next shell; a release to install is its own
+	// step, after it.
+	var props []remedy.Proposal
+	var installs []string
 	failed := false
-	changed := 0
 	for _, id := range targets {
 		r := before[id]
 		if len(r.Fixes) == 0 {
 			continue
 		}
-		fmt.Fprintf(a.stdout, "\n%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
+		fmt.Fprintf(a.stdout, "%s %s: %s\n", report.Marks[r.Status], r.Title, r.Summary)
 		for _, f := range r.Fixes {
-			if f.Action == nil {
+			switch {
+			case f.Action == nil:
 				fmt.Fprint(a.stdout, a.T("  by hand (%s): %s\n", f.Title, f.Command))
-				continue
-			}
-			done, exported, err := fixOne(ctx, a, c, env, f, timeout)
-			if err != nil {
-				fmt.Fprintf(a.stdout, "  %s: %v\n", f.Title, err)
-				failed = true
-			}
-			if done {
-				changed++
-				gone = append(gone, exported...)
-				env = goenv.Load(ctx, a.sys) // the next fix plans on the changed files
+			case f.Action.Install != "":
+				if !slices.Contains(installs, f.Action.Install) {
+					installs = append(installs, f.Action.Install)
+				}
+			case f.Action.FastestMirror:
+				p, err := fastestMirror(ctx, a, env, f, timeout)
+				if err != nil {
+					fmt.Fprintf(a.stdout, "  %s: %v\n", f.Title, err)
+					failed = true
+					continue
+				}
+				props = append(props, p)
+			default:
+				props = append(props, remedy.Proposal{Title: f.Title, Change: *f.Action.Change, Op: f.Op, Setting: f.Setting})
 			}
 		}
 	}
-	if len(targets) == 0 {
-		fmt.Fprintln(a.stdout, a.T("Every check is ok: nothing to fix."))
-	} else if changed > 0 {
-		beforeAfter(ctx, a, newShell(a.sys, gone), targets, before, opts)
+	var gone []string
+	changed := false
+	if len(props) > 0 {
+		fmt.Fprintln(a.stdout, a.T("\nproving the plan on the next shell…"))
+		plan, dropped := remedy.ProvePlan(ctx, a.sys, env, props)
+		for i, p := range props {
+			if err, ok := dropped[i]; ok {
+				fmt.Fprint(a.stdout, a.T("  left out: %[1]s: the go command still fails with it: %[2]s\n", p.Title, firstLine(err)))
+				failed = true
+			}
+		}
+		if len(dropped) < len(props) {
+			var titles []string
+			for i, p := range props {
+				if _, ok := dropped[i]; !ok {
+					titles = append(titles, p.Title)
+				}
+			}
+			done, exported, err := apply(ctx, c, env, strings.Join(titles, "; "), plan)
+			if err != nil {
+				fmt.Fprintf(a.stdout, "  %v\n", overridden(a, err))
+				failed = true
+			}
+			changed, gone = done, exported
+		}
+	}
+	for _, v := range installs {
+		if changed {
+			env = goenv.Load(ctx, a.sys) // the plan may have changed GOPROXY
+		}
+		spec, err := installer.ParseSpec(v)
+		if err == nil {
+			flags := installFlags{dir: filepath.Join(a.sys.Home, "sdk"), source: "proxy", listURL: installer.OfficialList, timeout: timeout}
+			var target string
+			target, err = installVersion(ctx, a, env, c, spec, flags)
+			changed = changed || target != ""
+		}
+		if err != nil {
+			fmt.Fprintf(a.stdout, "  %v\n", err)
+			failed = true
+		}
+	}
+	if !changed {
+		if failed {
+			return &exitError{code: exitFailed}
+		}
+		return nil
+	}
+	// The verdict on the machine a new shell will see: every check that
+	// was not ok, again, online; one that still fails is the exit status.
+	after := beforeAfter(ctx, a, newShell(a.sys, gone), targets, before, opts)
+	var still []string
+	for _, id := range targets {
+		if after[id].Status == checks.Fail {
+			still = append(still, id)
+		}
+	}
+	if len(still) > 0 {
+		fmt.Fprintln(a.stdout, a.T("still failing after the fix: %s (godoctor check says why)", strings.Join(still, ", ")))
+		failed = true
 	}
 	if failed {
 		return &exitError{code: exitFailed}
@@ -368,36 +470,38 @@ func runFix(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// fixOne applies one fix: installs the release it names, makes the
-// fastest verified mirror the module proxy, or plans and makes its change.
-// It reports whether the machine changed and which exports it took out of
-// new shells.
-func fixOne(ctx context.Context, a *app, c *changer, env *goenv.Snapshot, f checks.Fix, timeout time.Duration) (bool, []string, error) {
-	switch {
-	case f.Action.Install != "":
-		spec, err := installer.ParseSpec(f.Action.Install)
-		if err != nil {
-			return false, nil, err
-		}
-		flags := installFlags{dir: filepath.Join(a.sys.Home, "sdk"), source: "proxy", listURL: installer.OfficialList, timeout: timeout}
-		target, err := installVersion(ctx, a, env, c, spec, flags)
-		return target != "", nil, err
-	case f.Action.FastestMirror:
-		fmt.Fprint(a.stdout, a.T("  benchmarking the mirrors…\n"))
-		m, err := remedy.FastestMirror(ctx, a.sys, env, 3, timeout)
-		if errors.Is(err, remedy.ErrNoVerifiedMirror) {
-			return false, nil, errors.New(a.T("no mirror served content verified by the checksum database"))
-		}
-		if err != nil {
-			return false, nil, err
-		}
-		action, err := remedy.UseMirror(a.sys, env, m, "")
-		if err != nil {
-			return false, nil, overridden(a, err)
-		}
-		return apply(ctx, c, env, fmt.Sprintf("%s: %s", f.Title, m.Name), *action)
+// fastestMirror turns the fastest-mirror fix into a proposal: the
+// benchmark picks the fastest verified mirror, whose route a download
+// proves with the rest of the plan.
+func fastestMirror(ctx context.Context, a *app, env *goenv.Snapshot, f checks.Fix, timeout time.Duration) (remedy.Proposal, error) {
+	fmt.Fprint(a.stdout, a.T("  benchmarking the mirrors…\n"))
+	m, err := remedy.FastestMirror(ctx, a.sys, env, 3, timeout)
+	if errors.Is(err, remedy.ErrNoVerifiedMirror) {
+		return remedy.Proposal{}, errors.New(a.T("no mirror served content verified by the checksum database"))
 	}
-	return apply(ctx, c, env, f.Title, *f.Action.Change)
+	if err != nil {
+		return remedy.Proposal{}, err
+	}
+	action, err := remedy.UseMirror(a.sys, env, m, "")
+	if err != nil {
+		return remedy.Proposal{}, overridden(a, err)
+	}
+	op := remedy.OpFetch(project.Load(ctx, gocmd.Runner{Sys: a.sys, Go: goCommandOf(env)}, env), 4*timeout)
+	return remedy.Proposal{Title: fmt.Sprintf("%s: %s", f.Title, m.Name), Change: *action, Op: &op, Setting: "GOPROXY"}, nil
+}
+
+// goCommandOf is the go that runs, "" when none does.
+func goCommandOf(env *goenv.Snapshot) string {
+	if env.Go == nil {
+		return ""
+	}
+	return env.Go.Path
+}
+
+// firstLine is the first line of an error.
+func firstLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
 
 // apply plans a change on the machine as it is now and makes it.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,7 +98,7 @@ func sameFiles(t *testing.T, what string, a, b map[string]string) {
 }
 
 func TestUseWritesWhatGoReads(t *testing.T) {
-	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	out, code := r.run(t, "", "use", proxy.URL, "--sumdb", proxy.SumDBKey, "--yes")
 	if code != 0 {
@@ -129,9 +130,9 @@ func TestUseDryRunAndRefusalsWriteNothing(t *testing.T) {
 		stdin string
 		code  int
 	}{
-		{[]string{"use", "https://goproxy.cn", "--dry-run"}, "", 0},
-		{[]string{"use", "https://goproxy.cn"}, "n\n", 0},
-		{[]string{"use", "https://goproxy.cn"}, "", 0}, // end of input is no
+		{[]string{"use", "https://goproxy.cn", "--force", "--dry-run"}, "", 0},
+		{[]string{"use", "https://goproxy.cn", "--force"}, "n\n", 0},
+		{[]string{"use", "https://goproxy.cn", "--force"}, "", 0}, // end of input is no
 		{[]string{"use", "goproxy.example"}, "", 2},
 		{[]string{"use", "ftp://goproxy.example"}, "", 2},
 		{[]string{"use", "https://"}, "", 2},
@@ -144,7 +145,7 @@ func TestUseDryRunAndRefusalsWriteNothing(t *testing.T) {
 		}
 		sameFiles(t, strings.Join(c.args, " "), start, r.files(t))
 	}
-	if out, _ := r.run(t, "", "use", "goproxy.cn", "--dry-run"); !strings.Contains(out, "+ GOPROXY=https://goproxy.cn,direct") || !strings.Contains(out, "dry run: nothing written") {
+	if out, _ := r.run(t, "", "use", "goproxy.cn", "--force", "--dry-run"); !strings.Contains(out, "+ GOPROXY=https://goproxy.cn,direct") || !strings.Contains(out, "dry run: nothing written") {
 		t.Errorf("dry run output:\n%s", out)
 	}
 }
@@ -154,8 +155,8 @@ func TestChangesUndoneInOrder(t *testing.T) {
 	r.sys.Env["PATH"] = filepath.Dir(r.gobin) // GOPATH/bin is not on PATH
 	states := []map[string]string{r.files(t)}
 	steps := [][]string{
-		{"use", "goproxy.cn", "--yes"},
-		{"use", "https://goproxy.io", "--sumdb", "sum.golang.google.cn", "--yes"},
+		{"use", "goproxy.cn", "--force", "--yes"},
+		{"use", "https://goproxy.io", "--force", "--sumdb", "sum.golang.google.cn", "--yes"},
 		{"fix", "go.path", "--yes"},
 	}
 	for _, s := range steps {
@@ -187,7 +188,7 @@ func TestChangesUndoneInOrder(t *testing.T) {
 
 func TestUndoAsksBeforeLosingHandEdits(t *testing.T) {
 	r := newRealMachine(t)
-	if out, code := r.run(t, "", "use", "goproxy.cn", "--yes"); code != 0 {
+	if out, code := r.run(t, "", "use", "goproxy.cn", "--force", "--yes"); code != 0 {
 		t.Fatal(out)
 	}
 	envFile := filepath.Join(r.home, ".config", "go", "env")
@@ -243,7 +244,7 @@ func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
 	r.sys.Env["GOPROXY"] = "https://bad.example"
 	u.Set("GOPROXY", "https://bad.example")
 
-	out, code := r.run(t, "", "use", "https://goproxy.cn", "--yes")
+	out, code := r.run(t, "", "use", "https://goproxy.cn", "--force", "--yes")
 	if code != 0 || !strings.Contains(out, `GOPROXY in your user environment (HKCU\Environment) overrides go env -w`) || !strings.Contains(out, `HKCU\Environment\GOPROXY (removed)`) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -265,7 +266,7 @@ func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
 // keeps neither once use moves GOPROXY to the go env file: GOSUMDB goes
 // with it, with its value, and the real go command reads both from the file.
 func TestUseMovesThePairTogether(t *testing.T) {
-	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY=https://old.example\nexport GOSUMDB="+proxy.SumDBKey+"\n"), 0o644)
 	r.sys.Env["GOPROXY"], r.sys.Env["GOSUMDB"] = "https://old.example", proxy.SumDBKey
@@ -286,5 +287,90 @@ func TestUseMovesThePairTogether(t *testing.T) {
 	cmd.Dir, cmd.Env = r.home, r.sys.Environ()
 	if dl, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("go mod download in a new shell: %v\n%s", err, dl)
+	}
+}
+
+// TestUseTriesTheMirrorFirst: use has the go command download through the
+// mirror, on a copy of the machine, before it writes anything; a mirror
+// that fails there is refused with the reason (DNS, TLS, 403), and
+// --force writes it anyway. One that works is written, and the before and
+// after include the online checks.
+func TestUseTriesTheMirrorFirst(t *testing.T) {
+	good := testproxy.New(t, "sum.test", probeModule)
+	forbidden := testproxy.New(t, "sum.test", probeModule)
+	forbidden.SetFault(testproxy.Fault{Status: http.StatusForbidden})
+	untrusted := testproxy.NewTLS(t, "sum.test", probeModule)
+	r := newRealMachine(t)
+	r.sys.Env["GOSUMDB"] = good.SumDBKey
+	start := r.files(t)
+	for _, c := range []struct{ mirror, reason string }{
+		{"https://nowhere.invalid", "does not resolve"},
+		{forbidden.URL, "refuses access (403)"},
+		{untrusted.URL, "TLS certificate is not trusted"},
+	} {
+		out, code := r.run(t, "", "use", c.mirror, "--yes", "--timeout", "2s")
+		if code != exitFailed || !strings.Contains(out, "not written") || !strings.Contains(out, c.reason) {
+			t.Errorf("use %s: exit %d\n%s", c.mirror, code, out)
+		}
+		sameFiles(t, "after use "+c.mirror, start, r.files(t))
+	}
+	out, code := r.run(t, "", "use", forbidden.URL, "--yes", "--force", "--timeout", "2s")
+	if code != exitOK || !strings.Contains(out, "written anyway (--force)") || r.goEnv(t, "GOPROXY") != forbidden.URL+",direct" {
+		t.Errorf("--force: exit %d\n%s", code, out)
+	}
+	out, code = r.run(t, "", "use", good.URL, "--yes", "--timeout", "2s")
+	if code != exitOK || !strings.Contains(out, "works through it") || !strings.Contains(out, "Module proxies answer") || r.goEnv(t, "GOPROXY") != good.URL+",direct" {
+		t.Errorf("a good mirror: exit %d\n%s", code, out)
+	}
+}
+
+// TestFixMovesTheChecksumDatabaseWithTheMirror: GOPROXY's proxy and the
+// checksum database's explicit URL both do not answer; the fastest
+// verified mirror (here the user's own, from mirrors.json) becomes the
+// proxy, and GOSUMDB loses the URL that would keep it going around the
+// mirror. The plan is proven before it is written, and the go command
+// downloads in a new shell afterwards.
+func TestFixMovesTheChecksumDatabaseWithTheMirror(t *testing.T) {
+	good := testproxy.New(t, "sum.test", probeModule)
+	r := newRealMachine(t)
+	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte("GOPROXY=http://127.0.0.1:1,direct\nGOSUMDB="+good.SumDBKey+" http://127.0.0.1:1\n"), 0o644)
+	os.MkdirAll(filepath.Join(r.home, ".config", "godoctor"), 0o755)
+	os.WriteFile(filepath.Join(r.home, ".config", "godoctor", "mirrors.json"), []byte(`{"mirrors": [{"name": "company", "url": "`+good.URL+`"}]}`), 0o644)
+	delete(r.sys.Env, "GOPROXY")
+	out, code := r.run(t, "", "fix", "--yes", "--timeout", "2s")
+	if code != exitOK {
+		t.Fatalf("fix: exit %d\n%s", code, out)
+	}
+	if got := r.goEnv(t, "GOPROXY"); got != good.URL+",direct" {
+		t.Errorf("GOPROXY=%q\n%s", got, out)
+	}
+	if got := r.goEnv(t, "GOSUMDB"); got != good.SumDBKey {
+		t.Errorf("GOSUMDB=%q\n%s", got, out)
+	}
+	cmd := exec.Command(r.gobin, "mod", "download", probeModule.Path+"@"+probeModule.Version)
+	cmd.Dir, cmd.Env = r.home, r.sys.Environ()
+	if got, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download after the fix: %v\n%s", err, got)
+	}
+}
+
+// TestFixSaysWhatStillFails: a fix that mends one thing while another
+// (a go.mod only a person can mend) still stops the go command ends with
+// exit 1 and names the checks that still fail.
+func TestFixSaysWhatStillFails(t *testing.T) {
+	r := newRealMachine(t)
+	dir := filepath.Join(r.home, "m")
+	writeModule(t, dir, "1.21")
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.21\n\nrequire (\n"), 0o644)
+	r.sys.Dir = dir
+	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOFLAGS=-nosuchflag\n"), 0o644)
+	r.sys.Env["GOFLAGS"] = "-nosuchflag"
+	out, code := r.run(t, "", "fix", "--yes", "--timeout", "1s")
+	if code != exitFailed || !strings.Contains(out, "still failing after the fix") || !strings.Contains(out, "go.version") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if data, _ := os.ReadFile(filepath.Join(r.home, ".bashrc")); !strings.Contains(string(data), "# export GOFLAGS=-nosuchflag") {
+		t.Errorf("the fix that works was not made:\n%s", data)
 	}
 }

@@ -92,7 +92,7 @@ func TestNoCredentialIsPrinted(t *testing.T) {
 			stdin string
 			args  []string
 		}{
-			{"", []string{"use", "https://goproxy.cn", "--dry-run"}},
+			{"", []string{"use", "https://goproxy.cn", "--force", "--dry-run"}},
 			{"", []string{"fix", "--dry-run", "--timeout", "1s"}},
 			{"", []string{"check", "--offline", "-v"}},
 			{"", []string{"check", "--offline", "--json"}},
@@ -120,12 +120,12 @@ func TestNoLineIsPlantedWithoutGo(t *testing.T) {
 	r := newRealMachine(t)
 	r.sys.Env["PATH"] = "/nonexistent"
 	start := r.files(t)
-	out, code := r.run(t, "", "use", "https://goproxy.cn", "--sumdb", "sum.golang.org\nGOFLAGS=-toolexec=/tmp/evil", "--yes")
+	out, code := r.run(t, "", "use", "https://goproxy.cn", "--force", "--sumdb", "sum.golang.org\nGOFLAGS=-toolexec=/tmp/evil", "--yes")
 	if code != 2 {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	sameFiles(t, "after the refused use", start, r.files(t))
-	if out, code := r.run(t, "", "use", "https://goproxy.cn", "--yes"); code != 0 {
+	if out, code := r.run(t, "", "use", "https://goproxy.cn", "--force", "--yes"); code != 0 {
 		t.Fatalf("use without go: exit %d\n%s", code, out)
 	}
 	if got := r.goEnv(t, "GOPROXY"); got != "https://goproxy.cn,direct" {
@@ -145,7 +145,7 @@ func (r *realMachine) command(t *testing.T, args ...string) *exec.Cmd {
 func TestPromptFollowsCtrlC(t *testing.T) {
 	r := newRealMachine(t)
 	start := r.files(t)
-	cmd := r.command(t, "use", "https://goproxy.cn")
+	cmd := r.command(t, "use", "https://goproxy.cn", "--force")
 	stdin, _ := cmd.StdinPipe() // held open: no answer ever comes
 	defer stdin.Close()
 	stdout, _ := cmd.StdoutPipe()
@@ -208,7 +208,7 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := r.command(t, "use", m, "--yes")
+			cmd := r.command(t, "use", m, "--force", "--yes")
 			out, _ := cmd.CombinedOutput()
 			outs[i], codes[i] = string(out), cmd.ProcessState.ExitCode()
 		}()
@@ -297,7 +297,7 @@ func TestFullDiskIsAFailure(t *testing.T) {
 	for _, args := range [][]string{
 		{"version"}, {"help"}, {"check", "--offline"}, {"check", "--offline", "--json"},
 		{"why", "--offline", "example.com/m@v1.0.0"}, {"explain", "--offline", "go: parsing $GOFLAGS: unknown flag -x"},
-		{"cache", "--offline"}, {"cache", "clean", "--offline", "--dry-run"}, {"use", "https://goproxy.cn", "--dry-run"},
+		{"cache", "--offline"}, {"cache", "clean", "--offline", "--dry-run"}, {"use", "https://goproxy.cn", "--force", "--dry-run"},
 	} {
 		cmd := r.command(t, args...)
 		cmd.Stdout = full

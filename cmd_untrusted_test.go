@@ -296,7 +296,7 @@ func TestUseReachesWhatANewShellExports(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
-	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY=https://goproxy.io\nexport GOSUMDB="+proxy.SumDBKey+"\n"), 0o644)
 	delete(r.sys.Env, "GOPROXY") // not started from a shell that read .bashrc

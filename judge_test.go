@@ -147,6 +147,11 @@ var judgeMachines = []judgeCase{
 	{name: "go.work older go line", gomod: "go 1.22\n", gowork: "go 1.22\n\nuse .\n"},
 	{name: "go.work newer go line, local", exports: map[string]string{"GOTOOLCHAIN": "local"}, gomod: "go 1.22\n", gowork: "go 1.99\n\nuse .\n", unfixable: true},
 
+	// Several fixes of one machine are one plan, proven as a whole: both
+	// exports come out of .bashrc in one change, and ";" becomes ",".
+	{name: "GOPROXY joined by ;", exports: map[string]string{"GOPROXY": "$PROXY;direct"}, gomod: "go 1.26\n", download: true, online: true},
+	{name: "GOPROXY joined by ; and GOFLAGS, both exported", exports: map[string]string{"GOPROXY": "$PROXY;direct", "GOFLAGS": "-nosuchflag"}, gomod: "go 1.26\n", download: true, online: true},
+
 	// Behind a company network, with a private module the project needs
 	// and has no go.sum line for yet: the download of what the next build
 	// needs is the judge.
@@ -179,7 +184,9 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 	// The machine's own proxy and checksum database, on loopback: no go
 	// command of the test leaves this machine, not even to download a
 	// toolchain (which this proxy does not have).
-	proxy := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
+	// It holds, as every public proxy does, the module that godoctor
+	// downloads to prove a route outside a project (probeModule).
+	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	proxyURL := proxy.URL
 	if c.company {

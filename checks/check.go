@@ -41,8 +41,10 @@ type Fix struct {
 	// Verified is the go command operation that succeeded on the next
 	// shell with the fix made (remedy.NextShell), "" when not tried.
 	Verified string `json:"verified,omitempty"`
-	// Op is that operation, for godoctor fix to prove its whole plan.
-	Op *remedy.Operation `json:"-"`
+	// Op is that operation, for godoctor fix to prove its whole plan, and
+	// Setting the variable the fix is about.
+	Op      *remedy.Operation `json:"-"`
+	Setting string            `json:"-"`
 }
 
 // Result is what a check found.

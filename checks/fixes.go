@@ -12,7 +12,6 @@ import (
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
-	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 // fixSet offers the fix that gives a variable a new value where the go
@@ -94,15 +93,17 @@ func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string, given
 	}
 	defer m.Remove()
 	err = op.Run(p.context(), m.Runner())
-	var ge *gocmd.Error
-	if err != nil && !op.Fetch && errors.As(err, &ge) && !strings.Contains(ge.Stderr, name) {
-		err = nil // this failure is gone; another one is another finding's
-	}
-	if err != nil {
+	if !remedy.Proves(op, err, name) {
 		res.Details = append(res.Details, p.T("not proposed: %[1]s, after which %[2]s still fails: %[3]s", f.Title, op.Name, said(err)))
 		return false
 	}
-	f.Verified, f.Op = op.Name, &op
+	if err != nil {
+		// Something else stops the go command first (another setting,
+		// which godoctor fix mends in the same plan, or a file only a
+		// person can mend): this setting no longer does.
+		res.Details = append(res.Details, p.T("%[1]s is proven as far as the go command gets: %[2]s stops it first", f.Title, said(err)))
+	}
+	f.Verified, f.Op, f.Setting = op.Name, &op, name
 	return true
 }
 
@@ -150,24 +151,9 @@ func (p *Pass) opFor(name string) remedy.Operation {
 	return remedy.OpList
 }
 
-// fetchOp is the download that proves a change of how modules are found:
-// a module the project still lacks, else one of its build list (into a
-// scratch cache, so the route is really taken), else, outside a project,
-// the module the mirror benchmark probes.
-func (p *Pass) fetchOp() remedy.Operation {
-	timeout := 4 * p.timeout()
-	proj := p.Project()
-	if proj.In() {
-		for _, list := range [][]gocmd.Module{proj.Missing(), proj.Modules} {
-			for _, m := range list {
-				if path, version := m.Fetched(); version != "" && !m.Local() {
-					return remedy.OpDownload(proj.Dir, timeout, path+"@"+version)
-				}
-			}
-		}
-	}
-	return remedy.OpDownload("", timeout, mirrors.DefaultProbe.String())
-}
+// fetchOp is the download that proves a change of how modules are found
+// (remedy.OpFetch).
+func (p *Pass) fetchOp() remedy.Operation { return remedy.OpFetch(p.Project(), 4*p.timeout()) }
 
 // timeout is the bound of one network operation.
 func (p *Pass) timeout() time.Duration {

@@ -140,10 +140,14 @@ func TestFixesAreConfirmed(t *testing.T) {
 	if len(res.Fixes) != 0 || !strings.Contains(strings.Join(res.Details, "\n"), "not proposed: Restore the default GOSUMDB, after which go mod download golang.org/x/sys@v0.38.0 still fails: go: still refusing: GOSUMDB") {
 		t.Errorf("an unconfirmed fix: %+v\n%q", res.Fixes, res.Details)
 	}
-	// A download must work; an operation that needs no network only has to
-	// stop failing over the variable: another problem stops the go
-	// command, but no longer GOFLAGS.
+	// Another problem stops the go command before the network: the fix
+	// is proven as far as the go command gets (godoctor fix proves the
+	// whole plan); a download that fails on the network is not.
 	m.GoErr = errors.New("go: unknown GOEXPERIMENT bogus")
+	if res = runCheck(t, m, "env.gosumdb", Options{}); len(res.Fixes) != 1 || !strings.Contains(strings.Join(res.Details, "\n"), "proven as far as the go command gets") {
+		t.Errorf("another cause first: %+v\n%q", res.Fixes, res.Details)
+	}
+	m.GoErr = errors.New("go: golang.org/x/sys@v0.38.0: reading https://mirror.example/golang.org/x/sys/@v/v0.38.0.info: 403 Forbidden")
 	if res = runCheck(t, m, "env.gosumdb", Options{}); len(res.Fixes) != 0 {
 		t.Errorf("a download that still fails: %+v", res.Fixes)
 	}

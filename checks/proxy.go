@@ -25,6 +25,20 @@ var envGoproxy = &Check{
 	Run: func(ctx context.Context, p *Pass) Result {
 		env := p.Env()
 		st := env.Settings["GOPROXY"]
+		if strings.Contains(st.Value, ";") {
+			// "https://goproxy.cn;direct" is one URL to the go command
+			// (whose host is "goproxy.cn;direct", or whose port does not
+			// parse): every download fails there, and nothing after it is
+			// tried.
+			res := Result{Status: Fail, Summary: p.T("GOPROXY separates entries with \",\" or \"|\"; \";\" makes %q one URL, which no download gets through", st.Value)}
+			if _, err := gosettings.ParseProxyList(st.Value); err != nil {
+				res.Details = append(res.Details, "go: "+err.Error())
+			}
+			res.Details = append(res.Details, p.T("set by: %s", describeSource(p, st)))
+			res.Details = append(res.Details, whereSet(p, st)...)
+			fixSet(&res, p, "proxy-separator", p.T("Separate the GOPROXY entries with \",\""), "GOPROXY", strings.ReplaceAll(st.Value, ";", ","))
+			return res
+		}
 		list, err := gosettings.ParseProxyList(st.Value)
 		if err != nil {
 			return badProxy(p, st, err)

@@ -276,3 +276,68 @@ func (a *Action) Exported() []string {
 	sort.Strings(names)
 	return names
 }
+
+// Merge makes one action of several, as one plan: every setting, export
+// and PATH directory of each, once. Two actions that give one variable
+// different values, or set one that another unsets, conflict: the later
+// one is left out, and the error names the variable.
+func Merge(actions ...Action) (Action, []int, error) {
+	var m Action
+	var skipped []int
+	var conflicts []string
+	whys := map[string]bool{}
+	lines := map[string]bool{}
+	for i, a := range actions {
+		clash := ""
+		for k, v := range a.Set {
+			if old, ok := m.Set[k]; ok && old != v || slices.Contains(m.Unset, k) {
+				clash = k
+			}
+		}
+		for _, k := range a.Unset {
+			if _, ok := m.Set[k]; ok {
+				clash = k
+			}
+		}
+		if clash != "" {
+			skipped = append(skipped, i)
+			conflicts = append(conflicts, clash)
+			continue
+		}
+		for k, v := range a.Set {
+			if m.Set == nil {
+				m.Set = map[string]string{}
+			}
+			m.Set[k] = v
+		}
+		m.Unset = appendNew(m.Unset, a.Unset...)
+		m.PathDirs = appendNew(m.PathDirs, a.PathDirs...)
+		m.PathDrop = appendNew(m.PathDrop, a.PathDrop...)
+		m.UnsetUserVars = appendNew(m.UnsetUserVars, a.UnsetUserVars...)
+		for _, l := range a.CommentOut {
+			key := fmt.Sprintf("%s:%d", l.File, l.Line)
+			if !lines[key] {
+				lines[key] = true
+				m.CommentOut = append(m.CommentOut, l)
+			}
+		}
+		if a.Why != "" && !whys[a.Why] {
+			whys[a.Why] = true
+			m.Why = strings.TrimPrefix(m.Why+"; "+a.Why, "; ")
+		}
+	}
+	if len(conflicts) > 0 {
+		return m, skipped, fmt.Errorf("two fixes set %s differently; the later one is left out", strings.Join(conflicts, ", "))
+	}
+	return m, nil, nil
+}
+
+// appendNew appends the elements of more that list lacks.
+func appendNew(list []string, more ...string) []string {
+	for _, s := range more {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	return list
+}

@@ -114,9 +114,19 @@ func BenchOptions(sys *system.System, env *goenv.Snapshot, o mirrors.Options) mi
 // UseMirror is the action that makes m the module proxy, GOPROXY=URL,direct,
 // with GOSUMDB too when sumdb is set; a *change.OverriddenError when an
 // export that godoctor cannot edit would keep overriding it.
+// GOPROXY and GOSUMDB move together: a GOSUMDB that names the database's
+// URL (sum.golang.google.cn, say) would keep reaching it around the new
+// mirror, so it becomes the database's name alone, which the go command
+// reaches through the first proxy that relays it.
 func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, error) {
 	set := map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"}
-	if sumdb != "" {
+	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); sumdb == "" && err == nil && db.URL != "" {
+		sumdb = db.Name
+		if db.Key != gosettings.KnownSumDBKeys[db.Name] {
+			sumdb = db.Key
+		}
+	}
+	if sumdb != "" && sumdb != env.Value("GOSUMDB") {
 		set["GOSUMDB"] = sumdb
 	}
 	return change.SetAction(sys, env, set)
