@@ -125,19 +125,6 @@ func indent(s string) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// newShell is the system as a new shell will see it once the exports that
-// an action comments out are gone.
-func newShell(sys *system.System, gone []string) *system.System {
-	next := *sys
-	next.Env = make(map[string]string, len(sys.Env))
-	for k, v := range sys.Env {
-		if !slices.Contains(gone, k) {
-			next.Env[k] = v
-		}
-	}
-	return &next
-}
-
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
 func beforeAfter(ctx context.Context, a *app, sys *system.System, ids []string, before map[string]report.Check, opts checks.Options) map[string]report.Check {
@@ -252,7 +239,7 @@ func runUse(ctx context.Context, a *app, args []string) error {
 	if err != nil || !applied {
 		return err
 	}
-	beforeAfter(ctx, a, newShell(a.sys, action.Exported()), ids, before, opts)
+	beforeAfter(ctx, a, remedy.NewShell(a.sys, action.Exported()), ids, before, opts)
 	return nil
 }
 
@@ -453,7 +440,7 @@ func runFix(ctx context.Context, a *app, args []string) error {
 	}
 	// The verdict on the machine a new shell will see: every check that
 	// was not ok, again, online; one that still fails is the exit status.
-	after := beforeAfter(ctx, a, newShell(a.sys, gone), targets, before, opts)
+	after := beforeAfter(ctx, a, remedy.NewShell(a.sys, gone), targets, before, opts)
 	var still []string
 	for _, id := range targets {
 		if after[id].Status == checks.Fail {

@@ -1,9 +1,9 @@
 // Package project is the Go project of the working directory as the go
-// command sees it: its main modules (one, or a workspace's), the go.work
-// in force, the build list with the selected version and replacement of
-// every module, which of them the next build must download, and the
-// go.sum files that vouch for them. It is read from the go command itself
-// (go list -m -e -json all, offline), never guessed from go.mod alone.
+// command sees it: its main modules (one, or a workspace's), the go.mod
+// and go.work in force, the build list with the selected version and
+// replacement of every module, and which of them the next build must
+// download. It is read from the go command itself (go list -m -e -json
+// all, offline), never guessed from go.mod alone.
 package project
 
 import (
@@ -12,7 +12,6 @@ import (
 	"go/version"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/godoctorhq/godoctor/internal/gocmd"
@@ -120,31 +119,4 @@ func (p *Project) Missing() []gocmd.Module {
 		out = append(out, m)
 	}
 	return out
-}
-
-// ModuleErr reports the first module error of the build list, as the go
-// command prints it ("go: ... module lookup disabled by GOPROXY=off").
-func (p *Project) ModuleErr() error {
-	for _, m := range p.Modules {
-		if m.Error != nil {
-			return errors.New(m.Error.Err)
-		}
-	}
-	return nil
-}
-
-// GoSums are the go.sum files that vouch for the build list: each main
-// module's, and the workspace's go.work.sum.
-func (p *Project) GoSums() []string {
-	var out []string
-	for _, m := range p.Main {
-		if m.Dir != "" {
-			out = append(out, filepath.Join(m.Dir, "go.sum"))
-		}
-	}
-	if p.GoWork != "" {
-		out = append(out, p.GoWork+".sum")
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }

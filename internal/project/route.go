@@ -34,10 +34,3 @@ func RouteOf(env *goenv.Snapshot, path string) Route {
 	}
 	return r
 }
-
-// Direct reports a route that fetches from the module's own repository
-// first (no proxy before direct).
-func (r Route) Direct() bool {
-	list, err := gosettings.ParseProxyList(r.Proxies)
-	return err == nil && len(list) > 0 && list[0].Kind == gosettings.ProxyDirect
-}

@@ -40,6 +40,31 @@ func shellVariable(name string) bool {
 		name == "SSL_CERT_FILE" || name == "SSL_CERT_DIR"
 }
 
+// NewShell is the machine as a new shell sees it: the process environment
+// with the variables that the start-up files export and this process
+// lacks (godoctor may run from an IDE, cron or a login shell that skipped
+// ~/.bashrc), without those in gone (exports a change took out).
+func NewShell(sys *system.System, gone []string) *system.System {
+	vars := make(map[string]string, len(sys.Env)+4)
+	for k, v := range sys.Env {
+		vars[k] = v
+	}
+	for name, lines := range shell.Exports(sys, shellVariable) {
+		if _, ok := vars[name]; ok {
+			continue
+		}
+		if v, ok := shell.Value(lines[len(lines)-1], name); ok {
+			vars[name] = v
+		}
+	}
+	for _, name := range gone {
+		delete(vars, name)
+	}
+	next := *sys
+	next.Env = vars
+	return &next
+}
+
 // NextShell is the machine as a new shell will see it once action is
 // made: the process environment with the variables that the start-up
 // files export and this process lacks (godoctor may run from an IDE, cron
@@ -56,21 +81,7 @@ func NextShell(ctx context.Context, sys *system.System, env *goenv.Snapshot, a c
 	if err != nil {
 		return nil, err
 	}
-	vars := make(map[string]string, len(sys.Env)+4)
-	for k, v := range sys.Env {
-		vars[k] = v
-	}
-	for name, lines := range shell.Exports(sys, shellVariable) {
-		if _, ok := vars[name]; ok {
-			continue
-		}
-		if v, ok := shell.Value(lines[len(lines)-1], name); ok {
-			vars[name] = v
-		}
-	}
-	for _, name := range a.Exported() {
-		delete(vars, name)
-	}
+	vars := NewShell(sys, a.Exported()).Env
 	if path, off, err := goenv.UserEnvFile(sys); err == nil && !off {
 		content, _ := system.ReadFile(path, system.MaxSettingsFile)
 		for _, e := range plan.Edits {
