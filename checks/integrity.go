@@ -28,6 +28,7 @@ var cacheIntegrity = &Check{
 			o, _, _ = remedy.CacheOptions(ctx, p.Sys, env, true, p.Options.Timeout)
 		}
 		o.Summed = true
+		o.Stamps = remedy.IntegrityStamps(p.Sys, o.Root)
 		r, err := modcache.Scan(ctx, o)
 		if ctx.Err() != nil {
 			return skip(p.T("interrupted"))

@@ -172,3 +172,33 @@ func BenchmarkScanOfManyVersions(b *testing.B) {
 		})
 	}
 }
+
+// TestStampsSpareOnlyWhatDidNotChange: a second scan with stamps hashes
+// nothing that verified before; a file of a tree edited since (its size or
+// time changed) is hashed again and found.
+func TestStampsSpareOnlyWhatDidNotChange(t *testing.T) {
+	root := manyVersions(t, 3)
+	file := filepath.Join(t.TempDir(), "stamps.json")
+	scan := func() (*Report, *Stamps) {
+		st := LoadStamps(file)
+		r, err := Scan(context.Background(), Options{Root: root, Stamps: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, st
+	}
+	if r, st := scan(); len(r.Entries) != 0 || len(st.hashed) != 3 {
+		t.Fatalf("first scan: %+v, %d hashed", r.Entries, len(st.hashed))
+	}
+	if r, st := scan(); len(r.Entries) != 0 || len(st.hashed) != 0 {
+		t.Fatalf("second scan: %+v, %d hashed again", r.Entries, len(st.hashed))
+	}
+	edited := filepath.Join(root, "example.com", "m@v1.0.1", "m.go")
+	os.Chmod(filepath.Dir(edited), 0o755)
+	os.Chmod(edited, 0o644)
+	os.WriteFile(edited, []byte("package x\n"), 0o444) // same size, a new time
+	r, st := scan()
+	if len(r.Entries) != 1 || r.Entries[0].Version != "v1.0.1" || r.Entries[0].Status != Altered || len(st.hashed) != 0 {
+		t.Errorf("after an edit: %+v, %d hashed", r.Entries, len(st.hashed))
+	}
+}

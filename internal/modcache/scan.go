@@ -116,6 +116,9 @@ type Options struct {
 	Summed bool
 	// Only, when not nil, limits the scan to these versions.
 	Only []module.Version
+	// Stamps, when not nil, spare the hashing of versions whose files are
+	// as when they last verified whole (Stamps), and learn the rest.
+	Stamps *Stamps
 }
 
 // version is one module version as the cache holds it.
@@ -204,7 +207,7 @@ func Scan(ctx context.Context, o Options) (*Report, error) {
 			defer wg.Done()
 			hs := newHasher()
 			for v := range next {
-				check(v, sums, hs)
+				check(v, sums, hs, o.Stamps)
 				if (o.Lookup == nil && o.Unchecked == nil) || len(v.problems) > 0 {
 					continue
 				}
@@ -244,6 +247,13 @@ feed:
 		if v.mv.Path == "golang.org/toolchain" && v.has["zip"] {
 			r.Toolchains = append(r.Toolchains, Toolchain{Version: v.mv.Version, Bytes: v.bytes})
 		}
+	}
+	if o.Stamps != nil {
+		seen := map[string]bool{}
+		for _, v := range versions {
+			seen[v.mv.String()] = true
+		}
+		o.Stamps.Save(seen) // a stamp lost costs a hash next time, no more
 	}
 	if len(dbErrs) > 0 {
 		sort.Strings(dbErrs)
@@ -541,7 +551,7 @@ func readGoSums(files []string) (goSums, error) {
 
 // check finds what is incomplete or altered in v, and what a go.sum
 // contradicts.
-func check(v *version, sums goSums, hs *hasher) {
+func check(v *version, sums goSums, hs *hasher, stamps *Stamps) {
 	if v.has["partial"] {
 		v.add(Incomplete, "its extraction did not finish (%s.partial)", v.base)
 	}
@@ -587,6 +597,13 @@ func check(v *version, sums goSums, hs *hasher) {
 		return
 	}
 	v.sumZip = want
+	var fp string
+	if stamps != nil {
+		if fp = fingerprint(v); stamps.matches(v, fp) {
+			compareSums(v, sums, v.mv.Version, want)
+			return // hashed whole before, and no file changed since
+		}
+	}
 	if v.has["zip"] {
 		if fi, err := os.Lstat(v.path("zip")); err == nil && fi.Size() > modzip.MaxZipFile {
 			v.add(Altered, "the zip is larger than a module zip may be (%d bytes)", modzip.MaxZipFile)
@@ -616,6 +633,9 @@ func check(v *version, sums goSums, hs *hasher) {
 			v.add(Altered, "the extracted tree was modified: it hashes to %s, its zip to %s", got, want)
 			return
 		}
+	}
+	if stamps != nil {
+		stamps.verified(v, fp)
 	}
 	compareSums(v, sums, v.mv.Version, want)
 }

@@ -2,6 +2,8 @@ package remedy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -52,6 +54,19 @@ func CacheOptions(ctx context.Context, sys *system.System, env *goenv.Snapshot, 
 	session := checksumdb.Client{Web: client, DB: db, Route: route, State: SumDBState(sys, env, db.Name)}.Session(ctx)
 	o.Lookup = session.Lookup
 	return o, db.Name + " " + route.Via(), nil
+}
+
+// IntegrityStamps are the stamps of the versions that cache.integrity
+// verified whole in the module cache at root (modcache.Stamps), kept in
+// godoctor's directory of the user cache; nil when there is none, and the
+// check then hashes everything.
+func IntegrityStamps(sys *system.System, root string) *modcache.Stamps {
+	dir, err := sys.UserCacheDir()
+	if err != nil || !filepath.IsAbs(root) {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(root))
+	return modcache.LoadStamps(filepath.Join(dir, "godoctor", "verified", hex.EncodeToString(sum[:8])+".json"))
 }
 
 // goSums are the go.sum files the go command reads here: the main
