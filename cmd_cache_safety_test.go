@@ -18,6 +18,7 @@ import (
 // version a mirror rewrote (zip, .ziphash and tree agreeing, no cached
 // lookup) into a pass. The go command refuses the same 404.
 func TestCacheFailsClosedWhenTheDatabaseRefuses(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	c.proxy.SetFault(testproxy.Fault{DenyLookups: true})
 	defer c.proxy.SetFault(testproxy.Fault{})
@@ -48,6 +49,7 @@ func TestCacheFailsClosedWhenTheDatabaseRefuses(t *testing.T) {
 // written through nor emptied by cache clean; a tree that is a link and a
 // .zip that is a directory are findings, as go mod verify fails on them.
 func TestCacheNeverReachesThroughLinks(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	outside := filepath.Join(c.home, "precious.txt")
 	os.WriteFile(outside, []byte("thirty-two bytes of user's data\n"), 0o644)
@@ -99,6 +101,7 @@ func TestCacheNeverReachesThroughLinks(t *testing.T) {
 // (into a dotfiles repository) is refused, and directories there that look
 // like entries are never removed.
 func TestUndoLeavesALinkedJournalAlone(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	dotfiles := filepath.Join(r.home, "dotfiles")
 	mine := filepath.Join(dotfiles, "20260101T000000.000000000-deadbeef")
@@ -131,6 +134,7 @@ func TestUndoLeavesALinkedJournalAlone(t *testing.T) {
 // a version named twice is removed once, and a cache that cannot be
 // written is said to be read-only, not in use by a go command.
 func TestCacheCountsAndWords(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	atV := filepath.Join(c.cache, "cache", "download", "example.com", "killed", "@v")
 	os.WriteFile(filepath.Join(atV, "v1.0.0.zip12345.tmp"), []byte("half"), 0o644) // a second problem

@@ -16,6 +16,7 @@ import (
 // godoctor reads files (the go env file, the module cache) neither block a
 // command nor cost memory; every command ends, in bounded time.
 func TestUnboundedFilesAreNotRead(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("FIFOs and /dev/zero")
 	}

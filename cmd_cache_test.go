@@ -108,6 +108,7 @@ func fingerprint(t *testing.T, root string) map[string][32]byte {
 }
 
 func TestCacheFindsExactlyThePollution(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	lookups := c.proxy.HitsContaining("/lookup/")
 	r, got, code := c.report(t)
@@ -154,6 +155,7 @@ func equalStatuses(a, b map[string]modcache.Status) bool {
 }
 
 func TestCacheCleanRemovesOnlyTheBadAndGoDownloadsThemAgain(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	before := fingerprint(t, c.cache)
 
@@ -198,6 +200,7 @@ func TestCacheCleanRemovesOnlyTheBadAndGoDownloadsThemAgain(t *testing.T) {
 }
 
 func TestCacheCleanNamedAndRefusals(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	if out, code := c.run(t, "", "cache", "clean", "example.com/clean"); code != exitUsage {
 		t.Errorf("no version: exit %d\n%s", code, out)
@@ -223,6 +226,7 @@ func TestCacheCleanNamedAndRefusals(t *testing.T) {
 // TestCacheWithAMisbehavingDatabase: a route to the database that fails
 // is a failed scan that says how to scan without it, never a clean bill.
 func TestCacheWithAMisbehavingDatabase(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	for name, f := range map[string]testproxy.Fault{
 		"500":   {Status: 500},
@@ -279,6 +283,7 @@ func (c *cacheMachine) requireAll(t *testing.T, mods ...string) {
 // only the database and go.sum reveal, leaves the rest of the cache to
 // godoctor cache, and its fix is what makes go mod verify pass again.
 func TestIntegrityCheckOfTheBuildList(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	c.requireAll(t, "example.com/clean", "example.com/edited", "example.com/altered", "corp.example/teammate")
 
@@ -322,6 +327,7 @@ func TestIntegrityCheckOfTheBuildList(t *testing.T) {
 }
 
 func TestIntegrityCheckOutsideAModule(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	c.sys.Dir = c.home
 	if ch := c.integrity(t, "--offline"); ch.Status != "skip" || !strings.Contains(ch.Summary, "godoctor cache") {

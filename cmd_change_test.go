@@ -98,6 +98,7 @@ func sameFiles(t *testing.T, what string, a, b map[string]string) {
 }
 
 func TestUseWritesWhatGoReads(t *testing.T) {
+	t.Parallel()
 	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	out, code := r.run(t, "", "use", proxy.URL, "--sumdb", proxy.SumDBKey, "--yes")
@@ -123,6 +124,7 @@ func TestUseWritesWhatGoReads(t *testing.T) {
 }
 
 func TestUseDryRunAndRefusalsWriteNothing(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	start := r.files(t)
 	for _, c := range []struct {
@@ -151,6 +153,7 @@ func TestUseDryRunAndRefusalsWriteNothing(t *testing.T) {
 }
 
 func TestChangesUndoneInOrder(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["PATH"] = filepath.Dir(r.gobin) // GOPATH/bin is not on PATH
 	states := []map[string]string{r.files(t)}
@@ -187,6 +190,7 @@ func TestChangesUndoneInOrder(t *testing.T) {
 }
 
 func TestUndoAsksBeforeLosingHandEdits(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	if out, code := r.run(t, "", "use", "goproxy.cn", "--force", "--yes"); code != 0 {
 		t.Fatal(out)
@@ -208,6 +212,7 @@ func TestUndoAsksBeforeLosingHandEdits(t *testing.T) {
 }
 
 func TestFixPicksTheFastestVerifiedMirror(t *testing.T) {
+	t.Parallel()
 	good := testproxy.New(t, "sum.test", probeModule)
 	altered := testproxy.New(t, "sum.test", probeModule)
 	altered.SetFault(testproxy.Fault{AlterZip: true})
@@ -236,6 +241,7 @@ func TestFixPicksTheFastestVerifiedMirror(t *testing.T) {
 // so use removes it there (previewed, undoable) and writes the go env
 // file.
 func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	u := r.sys.UserEnv.(*fakesys.UserEnv)
 	r.sys.GOOS = "windows"
@@ -266,6 +272,7 @@ func TestUseOnWindowsRemovesTheUserVariable(t *testing.T) {
 // keeps neither once use moves GOPROXY to the go env file: GOSUMDB goes
 // with it, with its value, and the real go command reads both from the file.
 func TestUseMovesThePairTogether(t *testing.T) {
+	t.Parallel()
 	proxy := testproxy.New(t, "sum.test", probeModule, testproxy.Module{Path: "example.com/dep", Version: "v1.0.0", Files: map[string]string{"dep.go": "package dep\n"}})
 	r := newRealMachine(t)
 	os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY=https://old.example\nexport GOSUMDB="+proxy.SumDBKey+"\n"), 0o644)
@@ -296,6 +303,7 @@ func TestUseMovesThePairTogether(t *testing.T) {
 // --force writes it anyway. One that works is written, and the before and
 // after include the online checks.
 func TestUseTriesTheMirrorFirst(t *testing.T) {
+	t.Parallel()
 	good := testproxy.New(t, "sum.test", probeModule)
 	forbidden := testproxy.New(t, "sum.test", probeModule)
 	forbidden.SetFault(testproxy.Fault{Status: http.StatusForbidden})
@@ -331,6 +339,7 @@ func TestUseTriesTheMirrorFirst(t *testing.T) {
 // mirror. The plan is proven before it is written, and the go command
 // downloads in a new shell afterwards.
 func TestFixMovesTheChecksumDatabaseWithTheMirror(t *testing.T) {
+	t.Parallel()
 	good := testproxy.New(t, "sum.test", probeModule)
 	r := newRealMachine(t)
 	os.MkdirAll(filepath.Join(r.home, ".config", "go"), 0o755)
@@ -359,6 +368,7 @@ func TestFixMovesTheChecksumDatabaseWithTheMirror(t *testing.T) {
 // (a go.mod only a person can mend) still stops the go command ends with
 // exit 1 and names the checks that still fail.
 func TestFixSaysWhatStillFails(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	dir := filepath.Join(r.home, "m")
 	writeModule(t, dir, "1.21")

@@ -101,6 +101,7 @@ func writeModule(t *testing.T, dir, goVersion string, reqs ...string) {
 // family, the module it names, and whether a check confirms the cause on
 // the same machine.
 func TestExplainWhatTheGoCommandSaid(t *testing.T) {
+	t.Parallel()
 	mods := []testproxy.Module{{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}}
 	for _, c := range []struct {
 		name      string
@@ -263,6 +264,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 // version whose cached zip a mirror altered while GOSUMDB was off; explain
 // ties its text to the cache and proposes to clean exactly that version.
 func TestExplainChecksumMismatchInThePollutedCache(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	c.requireAll(t, "example.com/altered")
 	said := c.goFails(t, c.sys.Dir, "mod", "download", "example.com/altered")
@@ -292,6 +294,7 @@ func TestExplainChecksumMismatchInThePollutedCache(t *testing.T) {
 // chatter are not failures of the set-up, and get exit 1 with a pointer to
 // godoctor check, never a guess.
 func TestExplainMatchesNoOrdinaryFailure(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
 	// A build and a test compile the standard library: the build cache
@@ -314,6 +317,7 @@ func TestExplainMatchesNoOrdinaryFailure(t *testing.T) {
 }
 
 func TestExplainBadInput(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
 	if out, code := r.run(t, "", "explain"); code != exitUsage || !strings.Contains(out, "nothing to explain") {
@@ -341,6 +345,7 @@ func TestExplainBadInput(t *testing.T) {
 // TestExplainTracesAFewModules: a log that names many modules gets the
 // first few traced and a pointer to why for the rest, in bounded time.
 func TestExplainTracesAFewModules(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
 	var log strings.Builder

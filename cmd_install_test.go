@@ -16,6 +16,7 @@ import (
 )
 
 func TestInstallCommand(t *testing.T) {
+	t.Parallel()
 	v := "go1.21.5"
 	mod := testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "linux", "amd64"),
 		Files: map[string]string{"bin/go": "#!/bin/sh\necho " + v + "\n", "VERSION": v + "\n", "src/_go.mod": "module std\n"}}
@@ -71,6 +72,7 @@ func TestInstallCommand(t *testing.T) {
 // link is made, the user PATH names the toolchain, a second default takes
 // the first one's place, and undo steps back through both.
 func TestInstallDefaultOnWindows(t *testing.T) {
+	t.Parallel()
 	var mods []testproxy.Module
 	for _, v := range []string{"go1.21.5", "go1.22.0"} {
 		mods = append(mods, testproxy.Module{Path: "golang.org/toolchain", Version: toolchain.ModuleVersion(v, "windows", "amd64"),
@@ -141,6 +143,7 @@ func TestInstallDefaultOnWindows(t *testing.T) {
 
 // A --dir no shell can use is a usage error, and nothing is written.
 func TestInstallDirIsChecked(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	start := r.files(t)
 	for _, dir := range []string{"", "  ", "~/sdk", "/tmp/a:b", "/tmp/a\nb"} {
@@ -157,6 +160,7 @@ func TestInstallDirIsChecked(t *testing.T) {
 // A SIGKILL cleans nothing, and the next install into the directory clears
 // what it left.
 func TestInstallSignals(t *testing.T) {
+	t.Parallel()
 	v := "go1.21.5"
 	files := map[string]string{"bin/go": "#!/bin/sh\necho " + v + "\n", "VERSION": v + "\n", "src/_go.mod": "module std\n",
 		"src/big.go": strings.Repeat("package big // filler to make the zip worth streaming\n", 20000)}

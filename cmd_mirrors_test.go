@@ -15,6 +15,7 @@ var probeModule = testproxy.Module{Path: mirrors.DefaultProbe.Path, Version: mir
 	Files: map[string]string{"unix/unix.go": "package unix\n"}}
 
 func TestMirrorsCommand(t *testing.T) {
+	t.Parallel()
 	good := testproxy.New(t, "sum.test", probeModule)
 	altered := testproxy.New(t, "sum.test", probeModule)
 	altered.SetFault(testproxy.Fault{AlterZip: true})
@@ -68,6 +69,7 @@ func TestMirrorsCommand(t *testing.T) {
 
 // The mirror report says which HTTP proxy the requests went through.
 func TestMirrorsNameTheHTTPProxy(t *testing.T) {
+	t.Parallel()
 	m := machine(t)
 	m.Setenv("HTTP_PROXY", "http://bob:S3CRET@127.0.0.1:1")
 	stdout, _, _ := runMain(t, m, "mirrors", "--json", "--samples", "1", "--timeout", "1s", "--mirror", "x=http://mirror.example", "--only", "x")

@@ -23,6 +23,7 @@ import (
 // Every mistake on the command line is exit 2 with an example, and
 // writes nothing.
 func TestCommandLineIsValidatedInOnePlace(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	start := r.files(t)
 	for _, args := range [][]string{
@@ -56,6 +57,7 @@ func TestCommandLineIsValidatedInOnePlace(t *testing.T) {
 }
 
 func TestHelpPerCommandAndLanguage(t *testing.T) {
+	t.Parallel()
 	m := machine(t)
 	for _, args := range [][]string{{"help", "check"}, {"check", "-h"}, {"--lang", "zh", "help", "check"}, {"check", "-h", "--lang", "zh"}} {
 		stdout, stderr, code := runMain(t, m, args...)
@@ -78,6 +80,7 @@ func TestHelpPerCommandAndLanguage(t *testing.T) {
 // exported by .bashrc, a GOAUTH command's token, or a password in an
 // argument, never reaches the screen: previews, reports, errors, traces.
 func TestNoCredentialIsPrinted(t *testing.T) {
+	t.Parallel()
 	const secret = "S3CRETPW"
 	for _, m := range []struct{ envFile, exported string }{
 		{"GOPROXY=https://alice:" + secret + "@corp.example/proxy,direct\nGONOSUMDB=corp.example\n", "https://bob:" + secret + "@other.example,direct"},
@@ -117,6 +120,7 @@ func TestNoCredentialIsPrinted(t *testing.T) {
 // With no go command on PATH godoctor writes the go env file itself, and
 // still no value with a line break gets in.
 func TestNoLineIsPlantedWithoutGo(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["PATH"] = "/nonexistent"
 	start := r.files(t)
@@ -143,6 +147,7 @@ func (r *realMachine) command(t *testing.T, args ...string) *exec.Cmd {
 // Ctrl-C at a [y/N] prompt ends godoctor at once with exit 130, nothing
 // written, though the input stays open.
 func TestPromptFollowsCtrlC(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	start := r.files(t)
 	cmd := r.command(t, "use", "https://goproxy.cn", "--force")
@@ -199,6 +204,7 @@ func TestPromptFollowsCtrlC(t *testing.T) {
 // with a clear message, and every change made is undone without a single
 // "changed by hand".
 func TestTwoProcessesAtOnce(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	mirrors := []string{"https://one.example", "https://two.example", "https://three.example"}
 	var wg sync.WaitGroup
@@ -246,6 +252,7 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 // printed: sh runs the command, and the real go command then reads the
 // value it was meant to write.
 func TestFixCommandsRunAsPrinted(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	// A company proxy over https that wants a password in its URL, and has
 	// the module that proves the fix.
@@ -288,6 +295,7 @@ func TestFixCommandsRunAsPrinted(t *testing.T) {
 // no command claims success: the final flush of its output is checked. (On
 // /dev/null each of these exits 0.)
 func TestFullDiskIsAFailure(t *testing.T) {
+	t.Parallel()
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skip("no /dev/full")

@@ -43,6 +43,7 @@ func (r *realMachine) reachNamedHosts(t *testing.T, tlsServer *httptest.Server, 
 // and git, in a project whose origin is a local repository, ran it. The go
 // command refuses the same tag, and so does godoctor, with its words.
 func TestHostileMetaTagRunsNothing(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
@@ -108,6 +109,7 @@ func noControl(t *testing.T, what, out string) {
 // a pasted log reach the output as visible escapes (\x1b), from every
 // command that shows them.
 func TestEscapesFromOutsideAreShownNotObeyed(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -138,6 +140,7 @@ func TestEscapesFromOutsideAreShownNotObeyed(t *testing.T) {
 // A file name in an extracted tree of the module cache reaches cache's
 // report as visible escapes.
 func TestEscapesInTheModuleCacheAreShown(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	tree := filepath.Join(c.cache, "example.com", "clean@v1.0.0")
 	os.Chmod(tree, 0o755)
@@ -204,6 +207,7 @@ func processesNaming(s string) []string {
 // its remote helper, which holds the pipe; at the deadline, and at once on
 // SIGINT or SIGTERM, both are killed and why ends.
 func TestStalledGitEndsAtTheDeadlineAndOnSignals(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc to find leftover processes")
 	}
@@ -264,6 +268,7 @@ func TestStalledGitEndsAtTheDeadlineAndOnSignals(t *testing.T) {
 // 100 ms never trips an idle timeout; each of why's requests has a total
 // deadline too.
 func TestTricklingProxyEndsAtTheDeadline(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	trickle := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusOK)
@@ -293,6 +298,7 @@ func TestTricklingProxyEndsAtTheDeadline(t *testing.T) {
 // interactive bash, and takes it out with the change; the pair's partner
 // moves with it. The next bash runs the go command with the new mirror.
 func TestUseReachesWhatANewShellExports(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}

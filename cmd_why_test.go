@@ -81,6 +81,7 @@ func whyTried(r report.Why) []triedHop {
 // the same order, with the same outcome, and the verdict is the go
 // command's.
 func TestWhyTriesWhatTheGoCommandTries(t *testing.T) {
+	t.Parallel()
 	mods := []testproxy.Module{{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}}
 	for _, c := range []struct {
 		name string
@@ -129,6 +130,7 @@ func TestWhyTriesWhatTheGoCommandTries(t *testing.T) {
 // that relays it and vouches for the version; a go.sum that disagrees is
 // the go command's checksum mismatch.
 func TestWhyChecksumDatabaseHop(t *testing.T) {
+	t.Parallel()
 	c := newCacheMachine(t)
 	c.sys.Env["GOPROXY"] = c.proxy.URL
 	rep, code := c.whyJSON(t, "example.com/clean@v1.0.0")
@@ -158,6 +160,7 @@ func TestWhyChecksumDatabaseHop(t *testing.T) {
 // after the go command resolved the module with it, and with it set the
 // direct hop finds the tag through the machine's git rewrite.
 func TestWhyPrivateModuleThroughAPublicProxy(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	p := testproxy.New(t, "sum.test")
 	gitRepo(t, r, "https://github.com/")
@@ -217,6 +220,7 @@ func TestWhyPrivateModuleThroughAPublicProxy(t *testing.T) {
 // password: why says which credentials git would use, and never prints
 // the password.
 func TestWhyNamesCredentialsWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	locked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="corp"`)
@@ -240,6 +244,7 @@ func TestWhyNamesCredentialsWithoutSecrets(t *testing.T) {
 // TestWhyRoutesAndRules: the route without a request, for the settings
 // blog posts leave behind.
 func TestWhyRoutesAndRules(t *testing.T) {
+	t.Parallel()
 	r := newRealMachine(t)
 	p := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/x", Version: "v1.0.0", Files: map[string]string{"x.go": "package x\n"}})
 	for _, c := range []struct {

@@ -19,6 +19,7 @@ func hasHan(s string) bool {
 // and summary in Chinese, while ids, statuses and field names stay as the
 // contract has them.
 func TestChineseReport(t *testing.T) {
+	t.Parallel()
 	broken := func(t *testing.T) *fakesys.Machine {
 		m := machine(t)
 		m.UserEnvFile("GOPROXY=", "GOSUMDB=off")

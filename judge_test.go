@@ -197,8 +197,14 @@ func newJudgeMachine(t *testing.T, c judgeCase) *judgeMachine {
 	// The build cache of the go test that runs this, as every machine
 	// shares one on a real computer: a cgo build costs a link, not a
 	// compile of runtime/cgo and net. It is content-addressed, so nothing
-	// of one machine can leak into another's verdict.
-	r.sys.Env["GOCACHE"] = sharedBuildCache(t)
+	// of one machine can leak into another's verdict. It is the default
+	// one of the machine's home (a link to it), so that a fix that takes
+	// a GOCACHE setting away finds it warm too.
+	delete(r.sys.Env, "GOCACHE")
+	os.MkdirAll(filepath.Join(r.home, ".cache"), 0o755)
+	if err := os.Symlink(sharedBuildCache(t), filepath.Join(r.home, ".cache", "go-build")); err != nil {
+		t.Fatal(err)
+	}
 	j := &judgeMachine{realMachine: r, c: c, dir: r.home}
 	var bashrc strings.Builder
 	bashrc.WriteString(userBashrc)

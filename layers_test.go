@@ -33,6 +33,7 @@ var topLevel = []string{"tui", "checks", "mirrors", "installer"}
 var testOnly = []string{"fakesys", "gosandbox", "testproxy"}
 
 func TestLayering(t *testing.T) {
+	t.Parallel()
 	gobin := gosandbox.Go(t)
 	layer := map[string]int{}
 	for i, l := range layers {

@@ -37,6 +37,7 @@ func runMain(t *testing.T, m *fakesys.Machine, args ...string) (stdout, stderr s
 }
 
 func TestCheckJSON(t *testing.T) {
+	t.Parallel()
 	m := machine(t)
 	stdout, stderr, code := runMain(t, m, "check", "--json", "--offline")
 	if code != 0 {
@@ -66,6 +67,7 @@ func TestCheckJSON(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	m := machine(t)
 	m.Setenv("GOPROXY", "localhost") // refused by the go command: a failure
 	if _, _, code := runMain(t, m, "check", "--offline"); code != 1 {
@@ -108,6 +110,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestPlainWhenNotATerminal(t *testing.T) {
+	t.Parallel()
 	m := machine(t)
 	stdout, _, code := runMain(t, m, "--offline")
 	if code != 0 || !strings.Contains(stdout, "✓ Go toolchain") {
@@ -119,6 +122,7 @@ func TestPlainWhenNotATerminal(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	stdout, _, code := runMain(t, machine(t), "version")
 	if code != 0 || !strings.HasPrefix(stdout, "godoctor ") {
 		t.Errorf("version: %d %q", code, stdout)
@@ -126,6 +130,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestInteractive(t *testing.T) {
+	t.Parallel()
 	f, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +145,7 @@ func TestInteractive(t *testing.T) {
 // TestVersionStamp checks that the ldflags of a release build really stamp
 // the version, and that godoctor version names this module.
 func TestVersionStamp(t *testing.T) {
+	t.Parallel()
 	bin := godoctorBinary(t)
 	out, err := exec.Command(bin, "version").Output()
 	if want := "godoctor " + stampedVersion + " (" + modulePath + ")"; err != nil || strings.TrimSpace(string(out)) != want {

@@ -73,7 +73,11 @@ func NewShell(sys *system.System, gone []string) *system.System {
 // puts first on PATH; and the go env file as the action leaves it. Nothing
 // of the user's is written.
 func NextShell(ctx context.Context, sys *system.System, env *goenv.Snapshot, a change.Action) (*Machine, error) {
-	plan, err := Plan(ctx, sys, env, "next shell", a)
+	// The go env file's copy is written by godoctor's own writer, whose
+	// lines the go command reads as the values meant (FuzzUpdateEnvFile
+	// holds what it writes to what its reader, the go command's, reads):
+	// one run of the go command less per proof.
+	plan, err := change.Build(ctx, sys, "", "next shell", a)
 	if err != nil {
 		return nil, err
 	}
