@@ -120,7 +120,7 @@ func moduleVersions(a *app, args []string) ([]module.Version, error) {
 }
 
 func scanCache(ctx context.Context, a *app, env *goenv.Snapshot, f cacheFlags) (*modcache.Report, error) {
-	o, database, err := remedy.CacheOptions(ctx, a.sys, env, f.offline, f.timeout)
+	o, database, err := remedy.CacheOptions(ctx, a.sys, env, a.pr, f.offline, f.timeout)
 	if err != nil {
 		return nil, fmt.Errorf("%v\n%s", err, a.T("godoctor cache --offline checks the cache without it"))
 	}

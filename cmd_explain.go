@@ -180,9 +180,9 @@ func atLeast(s, min checks.Status) bool {
 // go get of something new).
 func confirmInCache(ctx context.Context, a *app, env *goenv.Snapshot, f checkFlags, h failure.Hit, e *explained) {
 	mv := module.Version{Path: h.Module, Version: strings.TrimSuffix(h.Version, "/go.mod")}
-	o, _, err := remedy.CacheOptions(ctx, a.sys, env, f.offline, f.timeout)
+	o, _, err := remedy.CacheOptions(ctx, a.sys, env, a.pr, f.offline, f.timeout)
 	if err != nil {
-		o, _, _ = remedy.CacheOptions(ctx, a.sys, env, true, f.timeout)
+		o, _, _ = remedy.CacheOptions(ctx, a.sys, env, a.pr, true, f.timeout)
 	}
 	o.Only = []module.Version{mv}
 	r, err := modcache.Scan(ctx, o)

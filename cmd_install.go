@@ -208,7 +208,7 @@ func warnOtherGodoctor(a *app) {
 		return
 	}
 	if path := goenv.ModulePathOf(other); path != modulePath {
-		fmt.Fprint(a.stdout, a.T("warning: %s comes first on PATH and is not this godoctor (%s, built from %s): new shells run it for \"godoctor\"\n", other, modulePath, orUnknownModule(a, path)))
+		fmt.Fprint(a.stdout, a.T("warning: %[1]s comes first on PATH and is another program than this godoctor (%[2]s): it was built from %[3]s, and new shells run it for \"godoctor\"\n", other, modulePath, orUnknownModule(a, path)))
 	}
 }
 

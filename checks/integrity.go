@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/modcache"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 )
@@ -21,11 +22,11 @@ var cacheIntegrity = &Check{
 		if (env.Module == nil || env.Module.GoModFile == "") && (env.Work == nil || env.Work.File == "") {
 			return Result{Status: Skip, Summary: p.T("not in a module; godoctor cache checks the whole module cache")}
 		}
-		o, database, err := remedy.CacheOptions(ctx, p.Sys, env, p.Options.Offline, p.Options.Timeout)
+		o, database, err := remedy.CacheOptions(ctx, p.Sys, env, i18n.Printer{Lang: p.Options.Lang}, p.Options.Offline, p.Options.Timeout)
 		var unasked error
 		if err != nil {
 			unasked = err
-			o, _, _ = remedy.CacheOptions(ctx, p.Sys, env, true, p.Options.Timeout)
+			o, _, _ = remedy.CacheOptions(ctx, p.Sys, env, i18n.Printer{Lang: p.Options.Lang}, true, p.Options.Timeout)
 		}
 		o.Summed = true
 		o.Stamps = remedy.IntegrityStamps(p.Sys, o.Root)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/web"
@@ -150,12 +151,12 @@ var netSumdb = &Check{
 			var tree tlog.Tree
 			if tree, err = checksumdb.Latest(ctx, p.web(), db, route); err == nil {
 				res.Status = OK
-				res.Summary = p.T("%s %s: signed tree head verified (%d records)", db.Name, route.Via(), tree.N)
+				res.Summary = p.T("%s %s: signed tree head verified (%d records)", db.Name, route.Via(i18n.Printer{Lang: p.Options.Lang}), tree.N)
 				return res
 			}
 		}
 		res.Status = Fail
-		res.Summary = p.T("%s cannot be reached %s: every download not yet in go.sum fails verification", db.Name, route.Via())
+		res.Summary = p.T("%s cannot be reached %s: every download not yet in go.sum fails verification", db.Name, route.Via(i18n.Printer{Lang: p.Options.Lang}))
 		res.Details = append(res.Details, err.Error())
 		if cause := web.Cause(err); cause != "" {
 			res.Details = append(res.Details, cause)

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/web"
@@ -38,12 +39,17 @@ type Route struct {
 	Notes []string
 }
 
-// Via describes the route for a person.
-func (r Route) Via() string {
-	if r.Proxy != "" {
-		return "through " + redact.URL(r.Proxy)
+// Via describes the route for a person, in pr's language: through the
+// proxy that relays the database (or that failed to say whether it does),
+// else directly at its URL.
+func (r Route) Via(pr i18n.Printer) string {
+	switch {
+	case r.Proxy != "":
+		return pr.T("through %s", redact.URL(r.Proxy))
+	case r.Base != "":
+		return pr.T("directly at %s", redact.URL(r.Base))
 	}
-	return "directly at " + redact.URL(r.Base)
+	return pr.T("directly")
 }
 
 // directURL is where a database is reached without a proxy.
@@ -85,6 +91,7 @@ func Resolve(ctx context.Context, c web.Client, db gosettings.SumDB, proxies []g
 			route.Notes = append(route.Notes, fmt.Sprintf("%s: %v; \"|\" moves on", redact.URL(p.URL), err))
 			continue
 		}
+		route.Proxy = p.URL // the proxy whose answer stops the route
 		return route, fmt.Errorf("checking whether %s proxies %s: %w; the go command treats the database as unavailable", redact.URL(p.URL), db.Name, err)
 	}
 	route.Base = directURL(db.Name)

@@ -1,10 +1,12 @@
 package i18n
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -175,5 +177,70 @@ func TestDetect(t *testing.T) {
 	}
 	if _, err := Detect("fr", env(nil)); err == nil {
 		t.Error("--lang fr accepted")
+	}
+}
+
+// argumentsOf maps each argument a format uses, by its index from 1, to
+// its verb's letter: "%s at %d" is {1: s, 2: d}, "%[2]d: %[1]s" the same.
+func argumentsOf(format string) (map[int]byte, bool) {
+	args := map[int]byte{}
+	next := 1
+	explicit := true
+	for _, m := range verbWithIndex.FindAllStringSubmatch(format, -1) {
+		if m[3] == "%" {
+			continue
+		}
+		n := next
+		if m[1] != "" {
+			n, _ = strconv.Atoi(m[1])
+		} else {
+			explicit = false
+		}
+		args[n] = m[3][0]
+		next = n + 1
+	}
+	return args, explicit
+}
+
+var verbWithIndex = regexp.MustCompile(`%(?:\[(\d+)\])?([-+# 0-9.*]*)([a-zA-Z%])`)
+
+// TestArgumentOrder: a Chinese text of more than one argument names each
+// one by its index (%[2]s), so that the order of the sentence can change
+// and every argument still lands where it belongs ("为 %[2]s/%[3]s 安装
+// %[1]s", not "为 %s/%s 安装 %s", which put the version where the OS
+// goes); and it uses the same arguments, with the same verbs, as the
+// English. Formatting both with a marker per argument shows each marker
+// in each.
+func TestArgumentOrder(t *testing.T) {
+	for en, tr := range zh {
+		want, _ := argumentsOf(en)
+		if len(want) < 2 {
+			continue
+		}
+		got, explicit := argumentsOf(tr)
+		if !explicit {
+			t.Errorf("%q: the Chinese %q must name each argument by its index (%%[1]s, %%[2]s)", en, tr)
+			continue
+		}
+		if !maps.Equal(want, got) {
+			t.Errorf("%q takes arguments %v, the Chinese %q %v", en, want, tr, got)
+			continue
+		}
+		args := make([]any, len(want))
+		for i := range args {
+			switch want[i+1] {
+			case 'd':
+				args[i] = 9001 + i
+			default:
+				args[i] = fmt.Sprintf("ARG%d", i+1)
+			}
+		}
+		a, b := fmt.Sprintf(en, args...), fmt.Sprintf(tr, args...)
+		for i := range args {
+			mark := fmt.Sprint(args[i])
+			if strings.Contains(a, mark) != strings.Contains(b, mark) || strings.Contains(b, "%!") {
+				t.Errorf("%q with its arguments reads %q; the Chinese %q", en, a, b)
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/modcache"
 	"github.com/godoctorhq/godoctor/internal/system"
 	"github.com/godoctorhq/godoctor/internal/web"
@@ -22,7 +23,7 @@ import (
 // the checksum database the go command would use, reached the way it
 // would reach it. database describes the database and its route; a
 // database that cannot be reached is err, and offline scans need none.
-func CacheOptions(ctx context.Context, sys *system.System, env *goenv.Snapshot, offline bool, timeout time.Duration) (o modcache.Options, database string, err error) {
+func CacheOptions(ctx context.Context, sys *system.System, env *goenv.Snapshot, pr i18n.Printer, offline bool, timeout time.Duration) (o modcache.Options, database string, err error) {
 	o.Root = env.Value("GOMODCACHE")
 	o.GoSums = goSums(env)
 	if offline {
@@ -53,7 +54,7 @@ func CacheOptions(ctx context.Context, sys *system.System, env *goenv.Snapshot, 
 	}
 	session := checksumdb.Client{Web: client, DB: db, Route: route, State: SumDBState(sys, env, db.Name)}.Session(ctx)
 	o.Lookup = session.Lookup
-	return o, db.Name + " " + route.Via(), nil
+	return o, db.Name + " " + route.Via(pr), nil
 }
 
 // IntegrityStamps are the stamps of the versions that cache.integrity

@@ -2,9 +2,9 @@ package report
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
@@ -70,7 +70,7 @@ func NewMirrorsReport(r mirrors.Report, dbName string) MirrorsReport {
 	if r.SumDB.Err != nil {
 		out.SumDB.Error = r.SumDB.Err.Error()
 	} else {
-		out.SumDB.Via = r.SumDB.Route.Via()
+		out.SumDB.Via = r.SumDB.Route.Via(i18n.Printer{})
 	}
 	out.Fastest, out.Note = r.Fastest, r.Note
 	out.Mirrors = []MirrorEntry{}
@@ -98,8 +98,7 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
 	} else {
 		b.WriteString(pr.T("Probe %s, not checked against %s: %s", r.Probe.Module, r.SumDB.Name, r.SumDB.Error) + "\n\n")
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\t"+pr.T("MIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB"))
+	rows := [][]string{append([]string{"#"}, strings.Split(pr.T("MIRROR\tSTATUS\tMEDIAN\tMIN\tMAX\tTHROUGHPUT\tVERIFIED\tSUMDB"), "\t")...)}
 	for i, m := range r.Mirrors {
 		row := []string{fmt.Sprint(i + 1), m.Name, string(m.Status), "-", "-", "-", "-", YesNo(pr, m.Verified), proxied(pr, m.SumDBProxied)}
 		if m.Samples > 0 {
@@ -108,9 +107,9 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
 		if m.ThroughputMbps > 0 {
 			row[6] = Mbps(m.ThroughputMbps)
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		rows = append(rows, row)
 	}
-	tw.Flush()
+	writeTable(&b, rows)
 	for _, m := range r.Mirrors {
 		if m.Error != "" {
 			fmt.Fprintf(&b, "\n%s (%s): %s", m.Name, m.URL, m.Error)
@@ -131,6 +130,31 @@ func WriteMirrorsText(w io.Writer, r MirrorsReport, lang i18n.Lang) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeTable writes rows as columns two spaces apart, each as wide as its
+// widest cell in display width: a Chinese header takes two columns a
+// character, which a tab writer, counting runes, would not give it.
+func writeTable(b *strings.Builder, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	for _, row := range rows {
+		var line strings.Builder
+		for i, c := range row {
+			line.WriteString(c)
+			if i < len(row)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
 }
 
 // Mbps formats a throughput, "-" when none was measured.

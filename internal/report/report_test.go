@@ -2,9 +2,12 @@ package report
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/internal/i18n"
@@ -74,5 +77,38 @@ func TestCollectAndJSON(t *testing.T) {
 	}
 	if r.Checks[0].ID != "a" || r.Checks[1].ID != "b" {
 		t.Errorf("checks out of order: %+v", r.Checks)
+	}
+}
+
+// TestMirrorsTableLinesUpInChinese: the header's columns start where the
+// rows' do, in display width, whatever the language.
+func TestMirrorsTableLinesUpInChinese(t *testing.T) {
+	r := MirrorsReport{Mirrors: []MirrorEntry{{Name: "goproxy.cn", Status: "ok", Samples: 1, Verified: true}}}
+	for _, lang := range []i18n.Lang{i18n.En, i18n.Zh} {
+		var b strings.Builder
+		WriteMirrorsText(&b, r, lang)
+		lines := strings.Split(b.String(), "\n")
+		var header, row string
+		for i, l := range lines {
+			if strings.HasPrefix(l, "# ") {
+				header, row = l, lines[i+1]
+			}
+		}
+		starts := func(l string) []int {
+			var out []int
+			prev := ' '
+			col := 0
+			for _, r := range l {
+				if r != ' ' && prev == ' ' {
+					out = append(out, col)
+				}
+				prev = r
+				col += ansi.StringWidth(string(r))
+			}
+			return out
+		}
+		if h, w := starts(header), starts(row); len(h) < 3 || !slices.Equal(h[:3], w[:3]) {
+			t.Errorf("%s: columns of %q start at %v, of %q at %v", lang, header, h, row, w)
+		}
 	}
 }

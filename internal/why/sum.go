@@ -10,6 +10,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/checksumdb"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
 
@@ -29,7 +30,7 @@ func checkSum(ctx context.Context, o Options, t *Trace, db gosettings.SumDB) {
 		h.Status, h.Detail = Fail, fmt.Sprintf("%s cannot be reached: %v", db.Name, err)
 		return
 	}
-	h.URL = route.Via()
+	h.URL = route.Via(i18n.Printer{})
 	lines, err := checksumdb.Client{Web: o.Web, DB: db, Route: route, State: o.SumDB}.Lookup(ctx, t.Module, version)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
