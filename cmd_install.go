@@ -119,6 +119,14 @@ func installVersion(ctx context.Context, a *app, env *goenv.Snapshot, c *changer
 	} else {
 		fmt.Fprint(c.out, c.pr.T("  verified against the sha256 of the official list at %s\n", redact.URL(f.listURL)))
 	}
+	if c.dryRun && p.Installed() {
+		fmt.Fprint(c.out, c.pr.T("%[1]s is already installed in %[2]s; nothing to download\n", p.Version, p.Target))
+		if !f.setDefault {
+			fmt.Fprint(c.out, c.pr.T("--default makes it the go on PATH: godoctor install %s --default\n", strings.TrimPrefix(p.Version, "go")))
+			return p.Target, nil
+		}
+		return p.Target, makeDefault(ctx, a, env, c, f.dir, p.Version) // the change it would make, previewed
+	}
 	if c.dryRun {
 		fmt.Fprintln(c.out, c.pr.T("dry run: nothing downloaded"))
 		return p.Target, nil
@@ -172,19 +180,22 @@ func makeDefault(ctx context.Context, a *app, env *goenv.Snapshot, c *changer, d
 		if err := warnMachineGo(sys, env, c, dir); err != nil {
 			return err
 		}
-	} else {
-		link, err := installer.SetDefault(dir, version)
-		if err != nil {
-			return err
-		}
-		fmt.Fprint(c.out, c.pr.T("%s now points to %s\n", link, version))
+	}
+	action := change.Action{PathDrop: drop}
+	title := c.pr.T("Put %s first on PATH", bin)
+	if sys.GOOS != "windows" {
+		// DIR/go -> goX.Y.Z is part of the change: previewed, made only
+		// after the yes, in the journal, and undone by godoctor undo.
+		link := filepath.Join(dir, "go")
+		action.Link = &change.Link{Path: link, Target: version}
 		bin = filepath.Join(link, "bin")
+		title = c.pr.T("Point %[1]s to %[2]s and put %[3]s first on PATH", link, version, bin)
 	}
-	dirs := []string{bin}
+	action.PathDirs = []string{bin}
 	if gopath := system.SplitList(env.Value("GOPATH"), sys.ListSeparator()); len(gopath) > 0 {
-		dirs = append(dirs, filepath.Join(gopath[0], "bin"))
+		action.PathDirs = append(action.PathDirs, filepath.Join(gopath[0], "bin"))
 	}
-	plan, err := remedy.Plan(ctx, sys, env, c.pr.T("Put %s first on PATH", strings.Join(dirs, c.pr.T(" and "))), change.Action{PathDirs: dirs, PathDrop: drop})
+	plan, err := remedy.Plan(ctx, sys, env, title, action)
 	if err != nil {
 		return err
 	}

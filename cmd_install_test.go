@@ -60,6 +60,38 @@ func TestInstallCommand(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(r.home, ".bashrc")); string(b) != userBashrc {
 		t.Errorf("after undo:\n%s", b)
 	}
+	if _, err := os.Lstat(filepath.Join(sdk, "go")); !os.IsNotExist(err) {
+		t.Errorf("undo left the link it made: %v", err)
+	}
+
+	// The link is a change like the others: in the preview, made only
+	// after y, undone by undo; with the PATH block already there, the
+	// question still comes.
+	os.Symlink("go1.20.1", filepath.Join(sdk, "go"))
+	r.run(t, "y\n", "install", "1.21.5", "--default")
+	os.Remove(filepath.Join(sdk, "go"))
+	os.Symlink("go1.20.1", filepath.Join(sdk, "go"))
+	if out, code := r.run(t, "", "install", "1.21.5", "--dry-run", "--default"); code != 0 || !strings.Contains(out, "already installed") || !strings.Contains(out, "+ -> "+v) || !strings.Contains(out, "- -> go1.20.1") {
+		t.Errorf("dry run of --default: exit %d\n%s", code, out)
+	}
+	if out, _ := r.run(t, "n\n", "install", "1.21.5", "--default"); !strings.Contains(out, "not changed") {
+		t.Errorf("declined --default:\n%s", out)
+	}
+	if target, _ := os.Readlink(filepath.Join(sdk, "go")); target != "go1.20.1" {
+		t.Errorf("a declined --default moved the link to %q", target)
+	}
+	if out, code := r.run(t, "y\n", "install", "1.21.5", "--default"); code != 0 {
+		t.Fatalf("--default: exit %d\n%s", code, out)
+	}
+	if target, _ := os.Readlink(filepath.Join(sdk, "go")); target != v {
+		t.Errorf("sdk/go -> %q after yes", target)
+	}
+	if out, code := r.run(t, "", "undo"); code != 0 {
+		t.Fatalf("undo: exit %d\n%s", code, out)
+	}
+	if target, _ := os.Readlink(filepath.Join(sdk, "go")); target != "go1.20.1" {
+		t.Errorf("undo put sdk/go back to %q", target)
+	}
 	for _, bad := range [][]string{{"install"}, {"install", "banana"}, {"install", "1.21.5", "--source", "ftp"}} {
 		if _, code := r.run(t, "", bad...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", bad, code)

@@ -447,21 +447,3 @@ func sha256File(p string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// SetDefault points Dir/go at the toolchain: a new link renamed over the
-// old one, so that Dir/go always names a whole toolchain.
-func SetDefault(dir, goVersion string) (string, error) {
-	link := filepath.Join(dir, "go")
-	if fi, err := os.Lstat(link); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
-		return "", fmt.Errorf("%s is a real directory, not godoctor's link; move it away to use --default", link)
-	}
-	tmp := filepath.Join(dir, ".go-link-"+goVersion)
-	os.Remove(tmp)
-	if err := os.Symlink(goVersion, tmp); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	return link, nil
-}

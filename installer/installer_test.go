@@ -470,25 +470,6 @@ func TestInstallFromWindowsArchive(t *testing.T) {
 	}
 }
 
-func TestSetDefault(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "go1.21.5", "bin"), 0o755)
-	os.MkdirAll(filepath.Join(dir, "go1.22.1", "bin"), 0o755)
-	for _, v := range []string{"go1.21.5", "go1.22.1"} {
-		link, err := SetDefault(dir, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if target, _ := os.Readlink(link); target != v {
-			t.Errorf("link -> %q, want %s", target, v)
-		}
-	}
-	os.Remove(filepath.Join(dir, "go"))
-	os.MkdirAll(filepath.Join(dir, "go"), 0o755)
-	if _, err := SetDefault(dir, "go1.21.5"); err == nil {
-		t.Error("replaced a real directory")
-	}
-}
 
 func FuzzParseSpec(f *testing.F) {
 	for _, s := range []string{"1.21.5", "go1.21", "latest", "~1.22", ">=1.22,<1.24", "1.21rc1"} {

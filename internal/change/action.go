@@ -31,7 +31,13 @@ type Action struct {
 	UnsetUserVars []string
 	// Why is said next to every commented-out line.
 	Why string
+	// Link points a symbolic link (the toolchain directory's "go") at a
+	// target, a change like the others: previewed, journaled, undone.
+	Link *Link
 }
+
+// Link is a symbolic link and the target it should have.
+type Link struct{ Path, Target string }
 
 // OverriddenError names variables that are exported from somewhere godoctor
 // does not edit (a system file, a CI configuration): whatever godoctor
@@ -46,6 +52,13 @@ func (e *OverriddenError) Error() string {
 // file ("" when there is none).
 func Build(ctx context.Context, sys *system.System, gobin, title string, a Action) (Plan, error) {
 	p := Plan{Title: title}
+	if a.Link != nil {
+		before, _, err := readLink(a.Link.Path)
+		if err != nil {
+			return p, err
+		}
+		p.Edits = append(p.Edits, Edit{Path: a.Link.Path, Link: true, Before: before, After: []byte(a.Link.Target)})
+	}
 	if len(a.Set)+len(a.Unset) > 0 {
 		e, err := goEnvEdit(ctx, sys, gobin, a.Set, a.Unset)
 		if err != nil {
@@ -299,6 +312,9 @@ func Merge(actions ...Action) (Action, []int, error) {
 				clash = k
 			}
 		}
+		if a.Link != nil && m.Link != nil && *a.Link != *m.Link {
+			clash = a.Link.Path
+		}
 		if clash != "" {
 			skipped = append(skipped, i)
 			conflicts = append(conflicts, clash)
@@ -314,6 +330,9 @@ func Merge(actions ...Action) (Action, []int, error) {
 		m.PathDirs = appendNew(m.PathDirs, a.PathDirs...)
 		m.PathDrop = appendNew(m.PathDrop, a.PathDrop...)
 		m.UnsetUserVars = appendNew(m.UnsetUserVars, a.UnsetUserVars...)
+		if a.Link != nil {
+			m.Link = a.Link
+		}
 		for _, l := range a.CommentOut {
 			key := fmt.Sprintf("%s:%d", l.File, l.Line)
 			if !lines[key] {

@@ -23,10 +23,14 @@ type Edit struct {
 	// is held one list entry per line (see userVarLines), so that a
 	// preview shows which PATH entries come and go.
 	UserVar bool
-	Before  []byte      // nil when the file does not exist
-	After   []byte      // nil removes a user variable
-	Mode    fs.FileMode // of a new file; an existing file keeps its own
+	// Link says that Path is a symbolic link, whose content is its target.
+	Link   bool
+	Before []byte      // nil when the file does not exist
+	After  []byte      // nil removes a user variable
+	Mode   fs.FileMode // of a new file; an existing file keeps its own
 }
+
+func (e Edit) where() place { return place{e.Path, e.UserVar, e.Link} }
 
 // Name is how the edited file or variable is shown to a person.
 func (e Edit) Name() string { return displayName(e.UserVar, e.Path) }
@@ -69,6 +73,14 @@ func (p Plan) Preview() string {
 	var b strings.Builder
 	for _, e := range p.Edits {
 		if !e.Changed() {
+			continue
+		}
+		if e.Link {
+			fmt.Fprintf(&b, "--- %s (link)\n+++ %s (link)\n", e.Name(), e.Name())
+			if e.Before != nil {
+				fmt.Fprintf(&b, "- -> %s\n", e.Before)
+			}
+			fmt.Fprintf(&b, "+ -> %s\n", e.After)
 			continue
 		}
 		switch {

@@ -51,6 +51,7 @@ type Entry struct {
 type FileRecord struct {
 	Path    string `json:"path"`
 	UserVar bool   `json:"user_var,omitempty"` // Path names a user variable
+	Link    bool   `json:"link,omitempty"`     // Path is a symbolic link; its content is the target
 	Existed bool   `json:"existed"`
 	// Mode is the file's mode before the change, or the new file's.
 	Mode   fs.FileMode `json:"mode"`
@@ -159,7 +160,7 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		}
 		// Re-read under the lock: the plan may be old, and the backup
 		// must be of what is there now.
-		cur, mode, err := j.read(ed.UserVar, ed.Path)
+		cur, mode, err := j.read(ed.where())
 		if err != nil {
 			os.RemoveAll(dir)
 			return e, err
@@ -168,7 +169,7 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 			os.RemoveAll(dir)
 			return e, fmt.Errorf("%s changed since the preview (another godoctor, go env -w or an editor?); nothing was written; run the command again to see the change as it would be now", ed.Name())
 		}
-		rec := FileRecord{Path: ed.Path, UserVar: ed.UserVar, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
+		rec := FileRecord{Path: ed.Path, UserVar: ed.UserVar, Link: ed.Link, Existed: cur != nil, Mode: mode, After: hash(ed.After)}
 		if cur != nil {
 			rec.Backup = fmt.Sprintf("%d-%s", i, filepath.Base(ed.Path))
 			rec.BackupHash = hash(cur)
@@ -187,7 +188,7 @@ func (j Journal) Apply(p Plan) (Entry, error) {
 		return e, err
 	}
 	for i, ed := range edits {
-		if err := j.write(ed.UserVar, ed.Path, ed.After, e.Files[i].Mode); err != nil {
+		if err := j.write(ed.where(), ed.After, e.Files[i].Mode); err != nil {
 			werr := fmt.Errorf("writing %s: %w", ed.Name(), err)
 			if rerr := j.restore(dir, e.Files[:i]); rerr != nil {
 				return e, fmt.Errorf("%w; putting back the files written before it failed too (%v): the backups are kept in %s, and godoctor undo restores them", werr, rerr, dir)
@@ -343,7 +344,7 @@ func (j Journal) Undo(force bool) (Entry, error) {
 	if !force {
 		var changed []string
 		for _, f := range e.Files {
-			cur, _, err := j.read(f.UserVar, f.Path)
+			cur, _, err := j.read(f.where())
 			if err != nil {
 				return e, err
 			}
@@ -374,17 +375,17 @@ func (j Journal) restore(dir string, files []FileRecord) error {
 	var done []state
 	var err error
 	for _, f := range files {
-		cur, mode, rerr := j.read(f.UserVar, f.Path)
+		cur, mode, rerr := j.read(f.where())
 		if rerr != nil {
 			err = rerr
 			break
 		}
 		if !f.Existed {
-			err = j.remove(f.UserVar, f.Path)
+			err = j.remove(f.where())
 		} else {
 			var data []byte
 			if data, err = system.ReadFileNoFollow(filepath.Join(dir, f.Backup), maxBackup); err == nil {
-				err = j.write(f.UserVar, f.Path, data, f.Mode)
+				err = j.write(f.where(), data, f.Mode)
 			}
 		}
 		if err != nil {
@@ -399,9 +400,9 @@ func (j Journal) restore(dir string, files []FileRecord) error {
 	for i, s := range done {
 		f := files[i]
 		if s.data == nil {
-			j.remove(f.UserVar, f.Path)
+			j.remove(f.where())
 		} else {
-			j.write(f.UserVar, f.Path, s.data, s.mode)
+			j.write(f.where(), s.data, s.mode)
 		}
 	}
 	return err
@@ -410,33 +411,59 @@ func (j Journal) restore(dir string, files []FileRecord) error {
 // Name is how the file or variable is shown to a person.
 func (f FileRecord) Name() string { return displayName(f.UserVar, f.Path) }
 
-// read, write and remove reach a file or, for userVar, a variable of
-// j.UserEnv.
-func (j Journal) read(userVar bool, path string) ([]byte, fs.FileMode, error) {
-	if userVar {
-		return readUserVar(j.UserEnv, path)
-	}
-	return readFile(path)
+func (f FileRecord) where() place { return place{f.Path, f.UserVar, f.Link} }
+
+// place is what a change reaches: a file, a variable of the user
+// environment, or a symbolic link (whose content is its target).
+type place struct {
+	path          string
+	userVar, link bool
 }
 
-func (j Journal) write(userVar bool, path string, data []byte, mode fs.FileMode) error {
-	if userVar && data == nil {
-		return j.remove(true, path)
+// read, write and remove reach a file, a variable of j.UserEnv or a link.
+func (j Journal) read(w place) ([]byte, fs.FileMode, error) {
+	switch {
+	case w.userVar:
+		return readUserVar(j.UserEnv, w.path)
+	case w.link:
+		return readLink(w.path)
 	}
-	if userVar {
-		return writeUserVar(j.UserEnv, path, data)
-	}
-	return writeAtomic(path, data, mode)
+	return readFile(w.path)
 }
 
-func (j Journal) remove(userVar bool, path string) error {
-	if userVar {
+func (j Journal) write(w place, data []byte, mode fs.FileMode) error {
+	switch {
+	case data == nil:
+		return j.remove(w)
+	case w.userVar:
+		return writeUserVar(j.UserEnv, w.path, data)
+	case w.link:
+		return writeLink(w.path, string(data))
+	}
+	return writeAtomic(w.path, data, mode)
+}
+
+func (j Journal) remove(w place) error {
+	switch {
+	case w.userVar:
 		if j.UserEnv == nil {
 			return errNoUserEnv
 		}
-		return j.UserEnv.Delete(path)
+		return j.UserEnv.Delete(w.path)
+	case w.link:
+		fi, err := os.Lstat(w.path)
+		if notExist(err) {
+			return nil
+		}
+		if err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+			return fmt.Errorf("%s is no longer a link; godoctor leaves it alone", w.path)
+		}
+		if err := os.Remove(w.path); err != nil && !notExist(err) {
+			return err
+		}
+		return nil
 	}
-	t, err := target(path)
+	t, err := target(w.path)
 	if err != nil {
 		return err
 	}

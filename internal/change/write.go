@@ -124,3 +124,40 @@ func createTemp(dir, name string, mode fs.FileMode) (string, *os.File, error) {
 		return tmp, f, err
 	}
 }
+
+// readLink returns a symbolic link's target, nil when there is no link; a
+// file or directory that is no link there is an error: godoctor replaces
+// only its own link.
+func readLink(path string) ([]byte, fs.FileMode, error) {
+	fi, err := os.Lstat(path)
+	if notExist(err) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return nil, 0, fmt.Errorf("%s is not a link but a real file or directory; move it away first", path)
+	}
+	t, err := os.Readlink(path)
+	return []byte(t), fs.ModeSymlink, err
+}
+
+// writeLink points the link at path to target atomically: a new link
+// beside it, renamed over it, so that a reader finds the old target or the
+// new one and never no link.
+func writeLink(path, target string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+		return fmt.Errorf("%s is not a link but a real file or directory; move it away first", path)
+	}
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.godoctor-link-%d", filepath.Base(path), os.Getpid()))
+	os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}

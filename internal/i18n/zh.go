@@ -35,7 +35,6 @@ var zh = map[string]string{
 	"  verified against the sha256 of the official list at %s\n":          "  将对照 %s 官方列表中的 sha256 验证\n",
 	" (after %d failing entries)":                                         "（此前有 %d 项失败）",
 	" (after 1 failing entry)":                                            "（此前有 1 项失败）",
-	" and ":                                                               " 和 ",
 	" · %.1f MiB/s":                                                       " · %.1f MiB/秒",
 	" · %s left":                                                          " · 剩余 %s",
 	" · %s over the module proxy protocol":                                " · 通过模块代理协议获取 %s",
@@ -580,4 +579,7 @@ var zh = map[string]string{
 	"directly at %s": "直接访问 %s",
 	"directly":       "直接访问",
 	"warning: %[1]s comes first on PATH and is another program than this godoctor (%[2]s): it was built from %[3]s, and new shells run it for \"godoctor\"\n": "警告：PATH 上排在最前的 %[1]s 是另一个程序，不是本 godoctor（%[2]s）：它由 %[3]s 构建，新的 shell 中 \"godoctor\" 会运行它\n",
+	"--default makes it the go on PATH: godoctor install %s --default\n":                                                                                      "用 --default 让它成为 PATH 上的 go：godoctor install %s --default\n",
+	"Point %[1]s to %[2]s and put %[3]s first on PATH":                                                                                                        "让 %[1]s 指向 %[2]s，并把 %[3]s 放在 PATH 最前面",
+	"%[1]s is already installed in %[2]s; nothing to download\n":                                                                                              "%[1]s 已安装在 %[2]s；无需下载\n",
 }
