@@ -68,7 +68,6 @@ var zh = map[string]string{
 	"%s is no longer supported: security fixes go to %s and %s only (newest %s)":                             "%[1]s 已不再受支持：安全修复只发布给 %[2]s 和 %[3]s（最新为 %[4]s）",
 	"%s is plain http: anyone on the network path sees which modules you fetch and can answer for the proxy": "%s 使用明文 http：网络路径上的任何人都能看到你获取了哪些模块，并能冒充代理应答",
 	"%s is set, but no go command reads it (meant %s?)":                                                      "设置了 %[1]s，但没有任何 go 命令读取它（是否想用 %[2]s？）",
-	"%s now points to %s\n": "%[1]s 现在指向 %[2]s\n",
 	"No link on Windows (making one needs administrator rights or developer mode): the user PATH in %s names %s itself, and a later --default replaces it.\n":                                                                                                         "Windows 上不建链接（建链接需要管理员权限或开发者模式）：%[1]s 中的用户 PATH 直接指向 %[2]s，之后再用 --default 会替换它。\n",
 	"warning: %s has a go and is on PATH but not in the user PATH, so it comes from the machine-wide PATH (or this terminal), which Windows puts first: new terminals run that go until it is taken off the system PATH (an administrator's change) or uninstalled\n": "警告：%s 中有 go，它在 PATH 上却不在用户 PATH 中，因此来自系统级 PATH（或本终端），而 Windows 把系统级 PATH 放在前面：新终端仍会运行那个 go，直到把它从系统 PATH 中移除（需要管理员权限）或卸载它\n",
 	"%s sets GOPROXY= (line %d); remove the line to get the default back.": "%[1]s 设置了 GOPROXY=（第 %[2]d 行）；删除这一行即可恢复默认值。",
