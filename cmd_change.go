@@ -260,7 +260,11 @@ func tryMirror(ctx context.Context, a *app, env *goenv.Snapshot, target mirrors.
 		if errors.As(err, &ge) {
 			said = ge.Said()
 		}
-		return errors.New(a.T("not written: %[1]s cannot be used from here: %[2]s (%[3]s failed: %[4]s)", target.Name, remedy.Reason(a.pr, said), op.Name, said))
+		reason := remedy.Reason(a.pr, said)
+		if reason == "" {
+			reason = a.T("the download fails")
+		}
+		return errors.New(a.T("not written: %[1]s cannot be used from here: %[2]s (%[3]s failed: %[4]s)", target.Name, reason, op.Name, said))
 	}
 	fmt.Fprint(a.stdout, a.T("  %s works through it\n", op.Name))
 	return nil

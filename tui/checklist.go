@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/viewport"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -108,6 +107,19 @@ func window(n, cursor, height int) (start, end int) {
 	return start, end
 }
 
+// nextProblem moves the cursor to the next finding that is not ok (dir 1)
+// or the one before (dir -1), round the list.
+func (l checkList) nextProblem(dir int) checkList {
+	n := len(l.rows)
+	for i := 1; i <= n; i++ {
+		j := ((l.cursor+dir*i)%n + n) % n
+		if r := l.rows[j]; r.state == rowDone && (r.result.Status == checks.Fail || r.result.Status == checks.Warn) {
+			return l.move(j - l.cursor)
+		}
+	}
+	return l
+}
+
 func (l checkList) toggle() checkList {
 	l.expanded = !l.expanded
 	return l
@@ -208,41 +220,15 @@ func (l checkList) detailLines(st Styles, pr i18n.Printer, width int) []string {
 	return lines
 }
 
-// detailPane is the part of the details that fits in height, through a
-// viewport at the scroll offsets, with a line that says what is above,
-// below or beside it and how to get there.
+// detailPane is the part of the details that fits in height, at the
+// scroll offsets, with a line that says what is above, below or beside it
+// and how to get there.
 func (l checkList) detailPane(st Styles, pr i18n.Printer, width, height int) (lines []string, scroll, xscroll int) {
 	all := l.detailLines(st, pr, width)
 	if height <= 0 || len(all) == 0 {
 		return nil, 0, 0
 	}
-	wide := false
-	for _, line := range all {
-		wide = wide || ansi.StringWidth(line) > width
-	}
-	if len(all) <= height && !wide {
-		return all, 0, 0
-	}
-	vp := viewport.New(viewport.WithWidth(width), viewport.WithHeight(min(max(height-1, 1), len(all))))
-	vp.SetContentLines(all)
-	vp.SetYOffset(l.scroll)
-	vp.SetXOffset(l.xscroll)
-	lines = strings.Split(vp.View(), "\n")
-	var more []string
-	if vp.YOffset() > 0 {
-		more = append(more, pr.T("↑ %d lines", vp.YOffset()))
-	}
-	if below := len(all) - vp.YOffset() - vp.Height(); below > 0 {
-		more = append(more, pr.T("↓ %d lines", below))
-	}
-	if len(more) > 0 {
-		more = append(more, pr.T("pgup/pgdn scroll"))
-	}
-	if wide {
-		more = append(more, pr.T("←/→ sideways · c copies the fix"))
-	}
-	lines = append(lines, "    "+st.Subtle.Render(strings.Join(more, " · ")))
-	return lines, vp.YOffset(), vp.XOffset()
+	return pane(st, pr, all, width, height, l.scroll, l.xscroll, pr.T("←/→ sideways · c copies the fix"))
 }
 
 func statusStyle(st Styles, s checks.Status) lipgloss.Style {

@@ -8,22 +8,20 @@ import (
 	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 
-// confirmation asks before a change: the exact change, then y or n.
+// confirmation asks before a change: the exact change, then y or n. Only
+// y makes it; n and esc decline; the scrolling keys scroll the preview,
+// which is shown whole (never cut), and every other key waits.
 type confirmation struct {
 	title   string
 	preview string
 	onYes   tea.Cmd
 }
 
-// view renders the question, the preview cut to height.
-func (c confirmation) view(st Styles, pr i18n.Printer, width, height int) string {
+// lines are the question's lines: the title, every line of the preview
+// (additions green, removals red) and the question.
+func (c confirmation) lines(st Styles, pr i18n.Printer) []string {
 	lines := []string{st.Title.Render(c.title), ""}
-	preview := strings.Split(strings.TrimRight(c.preview, "\n"), "\n")
-	room := max(height-5, 1)
-	if len(preview) > room {
-		preview = append(preview[:room-1], st.Subtle.Render(pr.T("… (godoctor fix --dry-run shows all of it)")))
-	}
-	for _, l := range preview {
+	for _, l := range strings.Split(strings.TrimRight(c.preview, "\n"), "\n") {
 		switch {
 		case strings.HasPrefix(strings.TrimSpace(l), "+ "):
 			l = st.OK.Render(l)
@@ -32,6 +30,5 @@ func (c confirmation) view(st Styles, pr i18n.Printer, width, height int) string
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, "", st.Strong.Render(pr.T("Make this change? y yes · any other key no")))
-	return strings.Join(lines, "\n")
+	return append(lines, "", st.Strong.Render(pr.T("Make this change? y yes · n or esc no")))
 }

@@ -63,7 +63,7 @@ func (v installView) view(st Styles, pr i18n.Printer, spinner string, width int)
 	var b strings.Builder
 	b.WriteString(st.Title.Render(pr.T("Install Go")) + st.Subtle.Render(pr.T(" · verified before it becomes visible")) + "\n\n")
 	if v.err != nil {
-		b.WriteString(st.Fail.Render(v.err.Error()) + "\n")
+		b.WriteString(st.Fail.Render(wrapped(v.err.Error(), width)) + "\n")
 	}
 	switch v.stage {
 	case installLoading:
@@ -94,7 +94,7 @@ func (v installView) view(st Styles, pr i18n.Printer, spinner string, width int)
 		}
 		b.WriteString(st.Subtle.Render(line) + "\n")
 	case installFinished:
-		b.WriteString(st.OK.Render(v.result) + "\n")
+		b.WriteString(st.OK.Render(wrapped(v.result, width)) + "\n")
 	}
 	return b.String()
 }

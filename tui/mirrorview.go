@@ -8,7 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
+	"github.com/godoctorhq/godoctor/internal/web"
 	"github.com/godoctorhq/godoctor/mirrors"
 )
 
@@ -123,10 +125,11 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 		b.WriteString(st.Fail.Render(pr.T("cannot benchmark: %v", v.err)) + "\n")
 		return b.String()
 	}
+	// A row is never cut: the note, which says why a mirror failed,
+	// scrolls sideways (←/→) with the rest of the row.
 	row := func(cursor, name, status, median, tput, verified, note string) string {
-		line := cursor + cell(name, 16, true) + " " + cell(status, 6, true) + " " + cell(median, 10, false) + " " +
+		return cursor + cell(name, 16, true) + " " + cell(status, 6, true) + " " + cell(median, 10, false) + " " +
 			cell(tput, 13, false) + "  " + cell(verified, 8, true) + " " + note
-		return ansi.Truncate(line, width, "…")
 	}
 	b.WriteString(st.Subtle.Render(row("  ", pr.T("MIRROR"), pr.T("STATUS"), pr.T("MEDIAN"), pr.T("THROUGHPUT"), pr.T("VERIFIED"), "")) + "\n")
 	if v.report == nil {
@@ -144,7 +147,7 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 				r := v.measured[i]
 				note := pr.T("checking against the checksum database…")
 				if r.Err != nil {
-					note = r.Err.Error()
+					note = mirrorCause(pr, r)
 				}
 				b.WriteString(row(cursor, m.Name, liveStatus(r), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
 			}
@@ -157,7 +160,11 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 			cursor = "> "
 		}
 		status := string(r.Status)
-		line := row(cursor, r.Name, status, ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), report.YesNo(pr, r.Verified), r.Error)
+		note := ""
+		if r.Error != "" {
+			note = mirrorCause(pr, r)
+		}
+		line := row(cursor, r.Name, status, ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), report.YesNo(pr, r.Verified), note)
 		switch {
 		case r.Name == v.report.Fastest:
 			line = st.OK.Bold(true).Render(line)
@@ -173,9 +180,22 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 	case v.report.Fastest != "":
 		b.WriteString(st.OK.Render(pr.T("Fastest verified: %s", v.report.Fastest)) + st.Subtle.Render(pr.T(" · enter uses the selected mirror")) + "\n")
 	case v.report.Note != "":
-		b.WriteString(st.Warn.Render(ansi.Truncate(v.report.Note, width, "…")) + "\n")
+		b.WriteString(st.Warn.Render(wrapped(v.report.Note, width)) + "\n")
 	default:
 		b.WriteString(st.Warn.Render(pr.T("No mirror served verified content.")) + "\n")
 	}
 	return b.String()
+}
+
+// mirrorCause says why a mirror failed, the cause in a person's words
+// first (its name does not resolve, TLS, a 403), then the error itself.
+func mirrorCause(pr i18n.Printer, r mirrors.Result) string {
+	cause := web.Cause(r.Err)
+	if cause == "" {
+		cause = remedy.Reason(pr, r.Error)
+	}
+	if cause == "" {
+		return r.Error
+	}
+	return cause + " (" + r.Error + ")"
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/mod/module"
 
 	"github.com/godoctorhq/godoctor/checks"
 	"github.com/godoctorhq/godoctor/installer"
@@ -69,6 +71,12 @@ type Model struct {
 
 	status    string
 	statusBad bool
+	// bodyY and bodyX scroll the body of the screens other than the
+	// check list (which scrolls its details pane) and of a question.
+	bodyY, bodyX int
+	// next are the next steps that the summary left in the scrollback
+	// repeats (an installed toolchain to make the default).
+	next []string
 	// fixing is the check whose fix is being applied; outcome what the
 	// re-run of that check should say once it finishes.
 	fixing  string
@@ -232,6 +240,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.status = "" // the question replaces "planning…"
 		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(), onYes: applyCmd(m.cfg.Sys, msg.plan)}
+		m.bodyY, m.bodyX = 0, 0
 		return m, nil
 	case appliedMsg:
 		if msg.err != nil {
@@ -278,6 +287,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			msg.plan.Source, redact.URL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
 		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
 		m.status = "" // the question replaces "resolving…"
+		m.bodyY, m.bodyX = 0, 0
 		return m, nil
 	case installStartedMsg:
 		m.install.stage, m.install.err, m.status = installRunning, nil, ""
@@ -290,8 +300,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.install.stage, m.status = installFinished, ""
 		switch {
 		case msg.err == nil || errors.Is(msg.err, installer.ErrAlreadyInstalled):
-			m.install.result = m.T("Installed %s in %s. Make it the go of your shells: godoctor install %s --default",
-				msg.plan.Version, msg.plan.Target, strings.TrimPrefix(msg.plan.Version, "go"))
+			step := m.T("make it the go of your shells: godoctor install %s --default", strings.TrimPrefix(msg.plan.Version, "go"))
+			m.install.result = m.T("Installed %[1]s in %[2]s. Next, %[3]s", msg.plan.Version, msg.plan.Target, step)
+			if !slices.Contains(m.next, step) {
+				m.next = append(m.next, step)
+			}
+			// The checks that named the release see it now.
+			return m.rerun()
 		default:
 			m.install.result = ""
 			m.install.err = msg.err
@@ -309,15 +324,18 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	if m.confirm != nil {
-		// Only y changes anything; every other key, enter included, is no,
-		// as the command line's [y/N] is.
-		if key.Matches(msg, m.keys.Yes) {
+		// Only y changes anything and only n or esc declines; the keys that
+		// scroll scroll the preview, and any other key waits for an answer.
+		switch {
+		case key.Matches(msg, m.keys.Yes):
 			cmd := m.confirm.onYes
 			m.confirm = nil
 			return m.say(m.T("working…"), false), cmd
+		case key.Matches(msg, m.keys.NoKeys):
+			m.confirm = nil
+			return m.say(m.T("not changed"), false), nil
 		}
-		m.confirm = nil
-		return m.say(m.T("not changed"), false), nil
+		return m.scrollBody(msg), nil
 	}
 	if m.screen == screenWhy {
 		// Every key but esc and enter is text for the module path.
@@ -331,7 +349,11 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, m.keys.Back):
 		m.screen, m.status = screenChecks, ""
+		m.bodyY, m.bodyX = 0, 0
 		return m, nil
+	}
+	if m.screen != screenChecks && key.Matches(msg, m.keys.ScrollUp, m.keys.ScrollDown, m.keys.Left, m.keys.Right) {
+		return m.scrollBody(msg), nil
 	}
 	switch m.screen {
 	case screenMirrors:
@@ -344,6 +366,14 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.list = m.list.move(-1)
 	case key.Matches(msg, m.keys.Down):
 		m.list = m.list.move(1)
+	case key.Matches(msg, m.keys.First):
+		m.list = m.list.move(-len(m.list.rows))
+	case key.Matches(msg, m.keys.Last):
+		m.list = m.list.move(len(m.list.rows))
+	case key.Matches(msg, m.keys.NextProblem):
+		m.list = m.list.nextProblem(1)
+	case key.Matches(msg, m.keys.PrevProblem):
+		m.list = m.list.nextProblem(-1)
 	case key.Matches(msg, m.keys.Details):
 		m.list = m.list.toggle()
 	case key.Matches(msg, m.keys.ScrollUp, m.keys.ScrollDown, m.keys.Left, m.keys.Right):
@@ -427,15 +457,17 @@ func (m Model) copyFix() (tea.Model, tea.Cmd) {
 
 // checksHeights divides the checks screen: the lines for the body, the
 // list and the details pane.
+//
+// The heights depend on the terminal and the number of checks only, never
+// on the selected finding: moving the cursor never makes the list jump;
+// a long finding scrolls inside its pane.
 func (m Model) checksHeights() (room, list, pane int) {
 	room = m.room()
 	list = min(len(m.list.rows), room)
 	if !m.list.expanded {
 		return room, list, 0
 	}
-	need := len(m.list.detailLines(m.styles, m.pr(), m.width))
-	least := min(len(m.list.rows), max(3, room/3))
-	list = min(len(m.list.rows), max(least, room-1-need))
+	list = min(len(m.list.rows), max(3, room-1-max(room*2/5, 3)))
 	return room, list, max(room-list-1, 0)
 }
 
@@ -458,10 +490,12 @@ func (m Model) foot() string {
 // fit, most used first, and ? and q always, so that the way to every key
 // and the way out are never cut.
 func (m Model) shortHelp() string {
-	all := m.keys.short(m.screen, m.confirm != nil)
+	route := len(m.list.rows) > 0 && moduleChecks[m.list.rows[m.list.cursor].check.ID]
+	all := m.keys.short(m.screen, m.confirm != nil, route)
+	keep := m.keys.always(m.screen)
 	var always, rest []key.Binding
 	for _, b := range all {
-		if b.Help().Key == m.keys.Help.Help().Key || b.Help().Key == m.keys.Quit.Help().Key {
+		if slices.ContainsFunc(keep, func(k key.Binding) bool { return k.Help().Key == b.Help().Key }) {
 			always = append(always, b)
 		} else {
 			rest = append(rest, b)
@@ -581,11 +615,14 @@ func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		r, ok := m.mirrors.selected()
 		switch {
 		case ok:
+			// The check that says whether the mirror works is env.goproxy's
+			// re-run: its outcome is the answer.
+			m.fixing = "env.goproxy"
 			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r.Mirror)
 		case m.mirrors.report == nil:
 			return m.say(m.T("still measuring; enter uses a mirror once they are ranked"), false), nil
 		case r.Name != "":
-			return m.say(m.T("%s cannot be used: %s", r.Name, r.Error), true), nil
+			return m.say(m.T("%[1]s cannot be used: %[2]s", r.Name, mirrorCause(m.pr(), r)), true), nil
 		}
 	}
 	return m, nil
@@ -612,22 +649,58 @@ func (m Model) View() tea.View {
 	return v
 }
 
+// bodyLines are the lines of the body of a question or of a screen other
+// than the check list, whole: the frame shows what fits (pane), and the
+// scrolling keys move over the rest. nil on the check list.
+func (m Model) bodyLines() []string {
+	var s string
+	switch {
+	case m.confirm != nil:
+		return m.confirm.lines(m.styles, m.pr())
+	case m.screen == screenMirrors:
+		s = m.mirrors.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	case m.screen == screenInstall:
+		s = m.install.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	case m.screen == screenWhy:
+		s = m.why.view(m.styles, m.pr(), m.spinner.View(), m.width)
+	default:
+		return nil
+	}
+	return strings.Split(strings.TrimRight(s, "\n"), "\n")
+}
+
+// scrollBody pages the body up or down (up and down move a line in a
+// question), or moves it sideways, within what it holds.
+func (m Model) scrollBody(msg tea.KeyPressMsg) Model {
+	page := max(m.room()-1, 1)
+	switch {
+	case key.Matches(msg, m.keys.ScrollUp):
+		m.bodyY -= page
+	case key.Matches(msg, m.keys.ScrollDown):
+		m.bodyY += page
+	case key.Matches(msg, m.keys.Up):
+		m.bodyY--
+	case key.Matches(msg, m.keys.Down):
+		m.bodyY++
+	case key.Matches(msg, m.keys.Left):
+		m.bodyX -= max(m.width/2, 8)
+	case key.Matches(msg, m.keys.Right):
+		m.bodyX += max(m.width/2, 8)
+	}
+	_, m.bodyY, m.bodyX = pane(m.styles, m.pr(), m.bodyLines(), m.width, m.room(), m.bodyY, m.bodyX, "") // clamped
+	return m
+}
+
 // frame renders the screen.
 func (m Model) frame() string {
-	header := m.styles.Title.Render("godoctor "+m.cfg.Version) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
+	header := m.styles.Title.Render("godoctor "+shortVersion(m.cfg.Version)) + m.styles.Subtle.Render(m.T(" · this machine's Go set-up"))
 	foot := m.foot()
 	room := m.room()
 	var body string
-	switch {
-	case m.confirm != nil:
-		body = m.confirm.view(m.styles, m.pr(), m.width, room)
-	case m.screen == screenMirrors:
-		body = m.mirrors.view(m.styles, m.pr(), m.spinner.View(), m.width)
-	case m.screen == screenInstall:
-		body = m.install.view(m.styles, m.pr(), m.spinner.View(), m.width)
-	case m.screen == screenWhy:
-		body = m.why.view(m.styles, m.pr(), m.spinner.View(), m.width)
-	default:
+	if lines := m.bodyLines(); lines != nil {
+		shown, _, _ := pane(m.styles, m.pr(), lines, m.width, room, m.bodyY, m.bodyX, m.T("←/→ sideways"))
+		body = strings.Join(shown, "\n")
+	} else {
 		_, listH, paneH := m.checksHeights()
 		body = m.list.view(m.styles, m.pr(), m.spinner.View(), m.width, listH)
 		if pane, _, _ := m.list.detailPane(m.styles, m.pr(), m.width, paneH); len(pane) > 0 {
@@ -644,6 +717,17 @@ func (m Model) frame() string {
 
 func lipglossHeight(s string) int { return strings.Count(s, "\n") + 1 }
 
+// shortVersion is a version for the title: a pseudo-version, 38
+// characters long, as its commit (devel 93379eb); others as they are.
+func shortVersion(v string) string {
+	if module.IsPseudoVersion(v) {
+		if rev, err := module.PseudoVersionRev(v); err == nil && len(rev) >= 7 {
+			return "devel " + rev[:7]
+		}
+	}
+	return v
+}
+
 // cutLines keeps the first n lines.
 func cutLines(s string, n int) string {
 	lines := strings.Split(s, "\n")
@@ -655,10 +739,17 @@ func cutLines(s string, n int) string {
 
 func (m Model) statusLine() string {
 	if m.status != "" {
+		// Wrapped, every line of it: the part to act on (a cause, the next
+		// step) is often at the end.
+		style := m.styles.Subtle
 		if m.statusBad {
-			return m.styles.Fail.Render(m.status)
+			style = m.styles.Fail
 		}
-		return m.styles.Subtle.Render(m.status)
+		var lines []string
+		for _, l := range strings.Split(wrapped(m.status, m.width), "\n") {
+			lines = append(lines, style.Render(l))
+		}
+		return strings.Join(lines, "\n")
 	}
 	c := m.list.counts()
 	words := report.Tally(m.pr(), report.Summary{OK: c[checks.OK], Warn: c[checks.Warn], Fail: c[checks.Fail], Skip: c[checks.Skip]})
@@ -713,6 +804,9 @@ func (m Model) summary() string {
 				}
 			}
 		}
+	}
+	for _, step := range m.next {
+		fmt.Fprintf(&b, "%s %s\n", m.T("next:"), step)
 	}
 	return redact.Display(b.String())
 }

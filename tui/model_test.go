@@ -171,12 +171,20 @@ func TestFixAsksThenApplies(t *testing.T) {
 	if m.confirm == nil || !strings.Contains(plain(m), "- GOPROXY=") || !strings.Contains(plain(m), "Make this change? y yes") {
 		t.Fatalf("no confirmation with the change:\n%s", plain(m))
 	}
-	// Only y applies: n, enter, esc, a space, any other key is no.
-	for _, k := range []tea.KeyPressMsg{press("n"), press("enter"), press("esc"), press(" "), press("Y"), press("x")} {
+	// Only y applies; only n and esc decline; the scrolling keys scroll,
+	// and any other key (enter, a space, Y) waits for an answer.
+	for _, k := range []tea.KeyPressMsg{press("n"), press("esc")} {
 		m = update(m, planMsg{plan: plan})
 		next, cmd := m.Update(k)
 		if m = next.(Model); m.confirm != nil || m.status != "not changed" || cmd != nil {
 			t.Errorf("%q under a confirmation: confirm %v status %q, a command %v", k, m.confirm, m.status, cmd != nil)
+		}
+	}
+	for _, k := range []tea.KeyPressMsg{press("enter"), press(" "), press("Y"), press("x"), press("pgdown"), press("right"), press("down")} {
+		m = update(m, planMsg{plan: plan})
+		next, cmd := m.Update(k)
+		if m = next.(Model); m.confirm == nil || cmd != nil {
+			t.Errorf("%q under a confirmation answered it: status %q, a command %v", k, m.status, cmd != nil)
 		}
 	}
 	m = update(m, planMsg{plan: plan})

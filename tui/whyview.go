@@ -66,15 +66,26 @@ func traceCmd(ctx context.Context, sys *system.System, pr i18n.Printer, offline 
 func (v whyView) view(s Styles, pr i18n.Printer, spin string, width int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(pr.T("How the go command would fetch a module from here")) + "\n\n")
-	b.WriteString(v.input.View() + "\n\n")
+	in := v.input
+	in.SetWidth(max(width-4, 20)) // the placeholder whole, not one letter
+	b.WriteString(in.View() + "\n\n")
 	switch {
 	case v.running:
 		b.WriteString(spin + " " + pr.T("tracing %s…", v.asked) + "\n")
 	case v.err != nil:
-		b.WriteString(s.Fail.Render(v.err.Error()) + "\n")
+		b.WriteString(s.Fail.Render(wrapped(v.err.Error(), width)) + "\n")
 	default:
+		// Every hop and the verdict, wrapped: the cause of a failure ends
+		// its line.
 		for _, l := range v.lines {
-			b.WriteString(l + "\n")
+			indent := len(l) - len(strings.TrimLeft(l, " "))
+			for i, w := range strings.Split(wrapped(strings.TrimLeft(l, " "), width-indent-2), "\n") {
+				pad := strings.Repeat(" ", indent)
+				if i > 0 {
+					pad += "  "
+				}
+				b.WriteString(pad + w + "\n")
+			}
 		}
 	}
 	return b.String()

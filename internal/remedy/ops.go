@@ -257,7 +257,8 @@ func tryPlan(ctx context.Context, sys *system.System, env *goenv.Snapshot, props
 
 // Reason says in a person's words why a download failed, from the go
 // command's own: the name does not resolve, nothing listens, TLS, an HTTP
-// status.
+// status; "" when the words say nothing of the kind (the error itself
+// says it best then).
 func Reason(pr i18n.Printer, said string) string {
 	has := func(words ...string) bool {
 		for _, w := range words {
@@ -289,5 +290,5 @@ func Reason(pr i18n.Printer, said string) string {
 	case has("verifying"):
 		return pr.T("its checksum database route fails")
 	}
-	return pr.T("the download fails")
+	return ""
 }
