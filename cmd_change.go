@@ -317,9 +317,11 @@ func checksByID(ids []string) []*checks.Check {
 const fixHelp = `Usage: godoctor fix [flags] [CHECK-ID...]
 
 Apply the fixes that the named checks (default: every check that is not
-ok) propose, each previewed and confirmed, then re-run those checks and
-show them before and after. Fixes that only a person can make are listed
-with their command.
+ok) propose, as one plan: proven first on the machine a new shell will
+see (the go command runs the operation each fix is about), then
+previewed and confirmed once. Then run those checks again, online, and
+show them before and after; exit 1 when one still fails. Fixes that only
+a person can make are listed with their command.
 
 `
 
@@ -327,7 +329,11 @@ func runFix(ctx context.Context, a *app, args []string) error {
 	var g globals
 	var dryRun, yes bool
 	var timeout time.Duration
-	fs := newFlagSet("fix", a.stderr, a.T(fixHelp))
+	var known []string
+	for _, c := range checks.All() {
+		known = append(known, c.ID)
+	}
+	fs := newFlagSet("fix", a.stderr, a.T(fixHelp)+a.T("Check ids (godoctor check -v shows each one's): %s\n\n", strings.Join(known, ", ")))
 	g.register(fs, a.pr)
 	fs.BoolVar(&dryRun, "dry-run", false, a.T("print every change, write nothing"))
 	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompts"))

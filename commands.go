@@ -63,15 +63,74 @@ func langFlag(args []string) string {
 	return ""
 }
 
-// newFlagSet returns a flag set whose errors become usage errors.
+// examples are the command lines each command's help shows, as gh's do.
+var examples = map[string][]string{
+	"godoctor": {"godoctor", "godoctor --offline --lang zh", "godoctor --json > report.json"},
+	"check":    {"godoctor check", "godoctor check --offline --json", "godoctor check -v --strict"},
+	"mirrors":  {"godoctor mirrors", "godoctor mirrors --samples 3 --timeout 10s", "godoctor mirrors --mirror corp=https://athens.corp.example --only corp"},
+	"use":      {"godoctor use goproxy.cn", "godoctor use goproxy.cn --sumdb sum.golang.google.cn", "godoctor use https://athens.corp.example --dry-run"},
+	"fix":      {"godoctor fix", "godoctor fix env.goproxy --dry-run", "godoctor fix --yes"},
+	"undo":     {"godoctor undo"},
+	"install":  {"godoctor install latest", "godoctor install 1.26 --default", "godoctor install 1.26.8 --source dl --dry-run"},
+	"cache":    {"godoctor cache", "godoctor cache --offline --json", "godoctor cache clean --dry-run", "godoctor cache clean golang.org/x/text@v0.14.0"},
+	"why":      {"godoctor why golang.org/x/text", "godoctor why git.corp.example/team/lib@v1.4.0 --offline"},
+	"explain":  {"go build ./... 2>&1 | godoctor explain", "godoctor explain 'go: example.com/m@v1.0.0: reading https://goproxy.cn/...: 410 Gone'"},
+	"version":  {"godoctor version"},
+}
+
+// newFlagSet returns a flag set whose errors become usage errors, and
+// whose help reads as gh's: the usage and what the command does (help),
+// its flags with two dashes and what each takes, then examples.
 func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, help)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
+		if ex := examples[name]; len(ex) > 0 {
+			fmt.Fprintln(stderr, "\nExamples:")
+			for _, e := range ex {
+				fmt.Fprintln(stderr, "  $ "+e)
+			}
+		}
 	}
 	return fs
+}
+
+// placeholders name what a flag takes, in its help.
+var placeholders = map[string]string{
+	"dir": "DIR", "dl-url": "URL", "list-url": "URL", "lang": "en|zh", "source": "proxy|dl",
+	"timeout": "DUR", "samples": "N", "concurrency": "N", "mirror": "NAME=URL", "only": "NAME[,NAME...]",
+	"sumdb": "NAME",
+}
+
+// printFlags lists a flag set's flags as --name VALUE, aligned, with
+// their help.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	type row struct{ name, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		value, usage := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if len(f.Name) == 1 {
+			name = "-" + f.Name
+		}
+		if b, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool || !b.IsBoolFlag() {
+			if p, ok := placeholders[f.Name]; ok {
+				value = p
+			} else if value == "" || value == "value" || value == "string" {
+				value = "VALUE"
+			}
+			name += " " + value
+		}
+		rows = append(rows, row{name, usage})
+		width = max(width, len(name))
+	})
+	fmt.Fprintln(w, "Flags:")
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, r.name, r.usage)
+	}
 }
 
 // durationFlag defines a duration flag that must be more than zero: a

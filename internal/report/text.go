@@ -74,6 +74,10 @@ func writeCheck(w io.Writer, c Check, width int, pr i18n.Printer, opts TextOptio
 	}
 	pad := strings.Repeat(" ", max(width-ansi.StringWidth(c.Title), 0))
 	fmt.Fprintf(&b, "%s %s%s  %s\n", mark, c.Title, pad, c.Summary)
+	if opts.Verbose {
+		// The id that godoctor fix takes (godoctor fix env.goproxy).
+		b.WriteString("    " + pr.T("id: %[1]s (godoctor fix %[1]s)", c.ID) + "\n")
+	}
 	if c.Status == checks.Warn || c.Status == checks.Fail || opts.Verbose {
 		for _, d := range c.Details {
 			// The go command's own words may run over several lines
