@@ -446,4 +446,3 @@ func sha256File(p string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-

@@ -470,7 +470,6 @@ func TestInstallFromWindowsArchive(t *testing.T) {
 	}
 }
 
-
 func FuzzParseSpec(f *testing.F) {
 	for _, s := range []string{"1.21.5", "go1.21", "latest", "~1.22", ">=1.22,<1.24", "1.21rc1"} {
 		f.Add(s)
