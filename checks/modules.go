@@ -295,8 +295,8 @@ func privateFix(res *Result, p *Pass, proj *project.Project, mods []gocmd.Module
 		res.Details = append(res.Details, p.T("no GOPRIVATE pattern is set: every module goes through GOPROXY and GOSUMDB"))
 	}
 	for _, m := range mods {
-		if !gosettings.MatchPatterns(strings.Join(value, ","), m.Path) {
-			value = append(value, privatePattern(m.Path))
+		if pat := gosettings.PrivatePattern(m.Path); pat != "" && !gosettings.MatchPatterns(strings.Join(value, ","), m.Path) {
+			value = append(value, pat)
 		}
 	}
 	value = slices.Compact(value)

@@ -147,3 +147,11 @@ func TestUnknownGoVar(t *testing.T) {
 		}
 	}
 }
+
+func TestPrivatePattern(t *testing.T) {
+	for path, want := range map[string]string{"github.com/corp/lib/v2": "github.com/corp", "git.corp.example/team/lib": "git.corp.example", "localmod": ""} {
+		if got := PrivatePattern(path); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}

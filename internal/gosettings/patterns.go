@@ -2,6 +2,7 @@ package gosettings
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -150,4 +151,19 @@ func Sample(glob string) (string, bool) {
 		return "", false
 	}
 	return strings.NewReplacer("*", "x", "?", "x").Replace(glob), true
+}
+
+// PrivatePattern is the GOPRIVATE pattern that covers a module and its
+// owner's other modules: host/owner on code hosts whose paths are
+// host/owner/repo (github.com/acme), the host elsewhere (corp.example.com);
+// "" for a path whose first element is no host name.
+func PrivatePattern(path string) string {
+	elems := strings.Split(path, "/")
+	if !strings.Contains(elems[0], ".") {
+		return ""
+	}
+	if len(elems) >= 2 && slices.Contains(PublicHosts, elems[0]) {
+		return elems[0] + "/" + elems[1]
+	}
+	return elems[0]
 }

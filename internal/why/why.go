@@ -318,14 +318,14 @@ func verdict(t *Trace, path, proxyRule, sumRule string) {
 			t.Reason = fmt.Sprintf("the %s hop fails: %s", h.Kind, h.Detail)
 		}
 		if h.Kind == KindProxy && h.notFound && proxyRule == "" {
-			if p := privatePrefix(path); p != "" {
+			if p := gosettings.PrivatePattern(path); p != "" {
 				t.Try = append(t.Try, Setting{Name: "GOPRIVATE", Value: p, Why: "fetch it directly from its repository, not through the proxy, and skip the public checksum database"})
 			}
 		}
 	case sum.Kind == KindSumDB && sum.Status == Fail:
 		t.Reason = "the checksum database does not vouch for it: " + sum.Detail
 		if sum.notFound && sumRule == "" {
-			if p := privatePrefix(path); p != "" {
+			if p := gosettings.PrivatePattern(path); p != "" {
 				t.Try = append(t.Try, Setting{Name: "GOPRIVATE", Value: p, Why: "a private module is not in the public checksum database"})
 			}
 		}
@@ -341,19 +341,4 @@ func verdict(t *Trace, path, proxyRule, sumRule string) {
 			t.Reason += "; " + sum.Rule + " leaves the checking to go.sum"
 		}
 	}
-}
-
-// privatePrefix is the GOPRIVATE pattern for a module's owner: host/owner
-// on hosting sites whose paths are host/owner/repo, else the host.
-func privatePrefix(path string) string {
-	elems := strings.Split(path, "/")
-	if !strings.Contains(elems[0], ".") {
-		return ""
-	}
-	for _, h := range gosettings.PublicHosts {
-		if elems[0] == h && len(elems) >= 2 {
-			return elems[0] + "/" + elems[1]
-		}
-	}
-	return elems[0]
 }

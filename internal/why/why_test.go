@@ -42,14 +42,6 @@ func TestNetrcLogin(t *testing.T) {
 	}
 }
 
-func TestPrivatePrefix(t *testing.T) {
-	for path, want := range map[string]string{"github.com/corp/lib/v2": "github.com/corp", "git.corp.example/team/lib": "git.corp.example", "localmod": ""} {
-		if got := privatePrefix(path); got != want {
-			t.Errorf("%s: %q, want %q", path, got, want)
-		}
-	}
-}
-
 // FuzzOutsideInput: what servers, git and files hand the trace never
 // makes it panic, and a .netrc password never comes out as a login.
 func FuzzOutsideInput(f *testing.F) {
