@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -34,14 +35,22 @@ func (r *realMachine) goFails(t *testing.T, dir string, args ...string) string {
 // explain runs godoctor explain --json on text given on stdin.
 func (r *realMachine) explain(t *testing.T, text string, args ...string) ([]explained, int) {
 	t.Helper()
+	got, code := r.explainReport(t, text, args...)
+	return got.Findings, code
+}
+
+// explainReport runs godoctor explain --json on text given on stdin and
+// returns its whole answer.
+func (r *realMachine) explainReport(t *testing.T, text string, args ...string) (explainReport, int) {
+	t.Helper()
 	var out, errb strings.Builder
 	err := run(context.Background(), r.sys, append([]string{"explain", "--json"}, args...), strings.NewReader(text), &out, &errb)
 	code := exitCode(err, &errb)
-	var got struct{ Findings []explained }
+	var got explainReport
 	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 		t.Fatalf("exit %d, %v\n%s%s", code, err, out.String(), errb.String())
 	}
-	return got.Findings, code
+	return got, code
 }
 
 // gitRepo makes github.com/corp/lib a local git repository with the tag
@@ -106,25 +115,29 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		provoke   func(t *testing.T, r *realMachine, p *testproxy.Server) string
-		family    string
-		module    string
-		confirmed bool
-		fix       string // a fix command that must be offered
-		args      []string
+		family  string
+		module  string
+		verdict string
+		fix     string // a fix command that must be offered
+		args    []string
+		// after changes the machine between the failure and explain: the
+		// log then comes from another set-up.
+		after     func(r *realMachine, p *testproxy.Server)
+		elsewhere string // a note explain must make first
 	}{{
 		name: "GOPROXY=off",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
 			r.sys.Env["GOPROXY"] = "off"
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "goproxy-off", module: "example.com/lib", confirmed: true, fix: "unset GOPROXY", args: []string{"--offline"},
+		family: "goproxy-off", module: "example.com/lib", verdict: verdictConfirmed, fix: "unset GOPROXY", args: []string{"--offline"},
 	}, {
 		name: "a GOPROXY entry without a scheme",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
 			r.sys.Env["GOPROXY"] = "ftp://" + strings.TrimPrefix(p.URL, "http://")
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "invalid-goproxy", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+		family: "invalid-goproxy", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "410 Gone from the only proxy",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -133,14 +146,14 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			t.Cleanup(func() { p.SetFault(testproxy.Fault{}) })
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "proxy-not-found", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+		family: "proxy-not-found", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "a proxy that takes no connections",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
 			r.sys.Env["GOPROXY"] = "http://" + closedPort(t)
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "proxy-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+		family: "proxy-unreachable", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--timeout", "2s"},
 	}, {
 		name: "HTTPS_PROXY at a closed port",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -148,7 +161,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["HTTPS_PROXY"] = "http://" + closedPort(t)
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "http-proxy-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--offline"},
+		family: "http-proxy-unreachable", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "a self-signed TLS proxy",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -159,7 +172,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["GOPROXY"] = tls.URL
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "x509-unknown-authority", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+		family: "x509-unknown-authority", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--timeout", "2s"},
 	}, {
 		name: "a toolchain that does not exist",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -167,7 +180,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["GOTOOLCHAIN"] = "go1.99.0"
 			return r.goFails(t, r.home, "version")
 		},
-		family: "toolchain-unavailable", confirmed: true, args: []string{"--timeout", "2s"},
+		family: "toolchain-unavailable", verdict: verdictConfirmed, args: []string{"--timeout", "2s"},
 	}, {
 		name: "go 1.99 with GOTOOLCHAIN=local",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -177,7 +190,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Dir = dir
 			return r.goFails(t, dir, "list")
 		},
-		family: "go-version-too-old", confirmed: true, args: []string{"--offline"},
+		family: "go-version-too-old", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "GOFLAGS=-nosuchflag",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -185,7 +198,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["GOFLAGS"] = "-nosuchflag"
 			return r.goFails(t, r.home, "list", "std")
 		},
-		family: "goflags-invalid", confirmed: true, args: []string{"--offline"},
+		family: "goflags-invalid", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "a vendor directory behind go.mod",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -198,7 +211,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Dir = dir
 			return r.goFails(t, dir, "build", "./...")
 		},
-		family: "vendor-inconsistent", confirmed: false, args: []string{"--offline"},
+		family: "vendor-inconsistent", verdict: verdictConfirmed, args: []string{"--offline"},
 	}, {
 		name: "a checksum database that takes no connections",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -208,7 +221,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			t.Cleanup(func() { p.SetFault(testproxy.Fault{}) })
 			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
 		},
-		family: "sumdb-unreachable", module: "example.com/lib", confirmed: true, args: []string{"--timeout", "2s"},
+		family: "sumdb-unreachable", module: "example.com/lib", verdict: verdictConfirmed, args: []string{"--timeout", "2s"},
 	}, {
 		name: "a tag that was never pushed",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -216,7 +229,7 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["GOPRIVATE"] = "github.com/corp"
 			return r.goFails(t, r.home, "mod", "download", "github.com/corp/lib@v9.9.9")
 		},
-		family: "unknown-revision", module: "github.com/corp/lib", args: []string{"--offline"},
+		family: "unknown-revision", module: "github.com/corp/lib", verdict: verdictNotChecked, args: []string{"--offline"},
 	}, {
 		name: "git without credentials",
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
@@ -229,20 +242,27 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 			r.sys.Env["GOPRIVATE"] = "github.com/corp"
 			return r.goFails(t, r.home, "mod", "download", "github.com/corp/secret@v1.0.0")
 		},
-		family: "private-repo-auth", module: "github.com/corp/secret", args: []string{"--offline"},
+		family: "private-repo-auth", module: "github.com/corp/secret", verdict: verdictNotChecked, args: []string{"--offline"},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRealMachine(t)
 			p := testproxy.New(t, "sum.test", mods...)
 			r.sys.Env["GOSUMDB"] = p.SumDBKey
 			said := c.provoke(t, r, p)
-			found, code := r.explain(t, said, c.args...)
+			if c.after != nil {
+				c.after(r, p)
+			}
+			got, code := r.explainReport(t, said, c.args...)
+			found := got.Findings
 			if code != 0 || len(found) == 0 {
 				t.Fatalf("exit %d, %d findings for:\n%s", code, len(found), said)
 			}
 			e := found[0]
-			if e.Family != c.family || e.Module != c.module || e.Confirmed != c.confirmed {
-				t.Errorf("family %s, module %q, confirmed %v; want %s, %q, %v\ngo said:\n%s\nevidence: %+v", e.Family, e.Module, e.Confirmed, c.family, c.module, c.confirmed, said, e.Evidence)
+			if e.Family != c.family || e.Module != c.module || e.Verdict != c.verdict || e.Confirmed != (c.verdict == verdictConfirmed) {
+				t.Errorf("family %s, module %q, %s; want %s, %q, %s\ngo said:\n%s\nevidence: %+v\noperation: %+v", e.Family, e.Module, e.Verdict, c.family, c.module, c.verdict, said, e.Evidence, e.Operation)
+			}
+			if c.elsewhere != "" && !strings.Contains(strings.Join(got.Elsewhere, "\n"), c.elsewhere) {
+				t.Errorf("elsewhere %q, want %q", got.Elsewhere, c.elsewhere)
 			}
 			if !strings.Contains(said, e.Quote) || len(e.Causes) == 0 || len(e.Checks) == 0 {
 				t.Errorf("quote %q, causes %q, checks %q", e.Quote, e.Causes, e.Checks)
@@ -342,23 +362,28 @@ func TestExplainBadInput(t *testing.T) {
 	}
 }
 
-// TestExplainTracesAFewModules: a log that names many modules gets the
-// first few traced and a pointer to why for the rest, in bounded time.
-func TestExplainTracesAFewModules(t *testing.T) {
+// TestExplainGroupsAFamily: a log that names many modules with the same
+// failure gets one finding that lists them, the first traced, in bounded
+// time; the text says it once, with the modules under it.
+func TestExplainGroupsAFamily(t *testing.T) {
 	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
 	var log strings.Builder
-	for _, m := range []string{"a", "b", "c", "d", "e"} {
-		log.WriteString("go: example.com/" + m + "@v1.0.0: module lookup disabled by GOPROXY=off\n")
+	for i := range 40 {
+		fmt.Fprintf(&log, "go: example.com/m%02d@v1.0.0: module lookup disabled by GOPROXY=off\n", i)
+		fmt.Fprintf(&log, "go: example.com/m%02d@v1.0.0: module lookup disabled by GOPROXY=off\n", i)
 	}
 	found, code := r.explain(t, log.String(), "--offline")
-	if code != 0 || len(found) != 5 {
+	if code != 0 || len(found) != 1 {
 		t.Fatalf("exit %d, %d findings", code, len(found))
 	}
-	for i, e := range found {
-		if traced := e.Route != nil; traced != (i < maxTraces) || !traced && !strings.Contains(e.Advice, "godoctor why example.com/") {
-			t.Errorf("finding %d: traced %v, advice %q", i, traced, e.Advice)
-		}
+	if e := found[0]; e.Lines != 80 || len(e.Modules) != 40 || e.Modules[39].Module != "example.com/m39" || e.Route == nil {
+		t.Errorf("lines %d, %d modules, traced %v", e.Lines, len(e.Modules), e.Route != nil)
+	}
+	out, code := r.run(t, log.String(), "explain", "--offline")
+	if code != 0 || strings.Count(out, "goproxy-off") != 1 || !strings.Contains(out, "80 lines, first at line 1") ||
+		!strings.Contains(out, "example.com/m00@v1.0.0, example.com/m01@v1.0.0") || !strings.Contains(out, "and 30 more") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -42,7 +42,36 @@ type Family struct {
 	// Fetch marks a failure to fetch a module: explain traces the module
 	// the error names with godoctor why.
 	Fetch bool
+	// Settings are the settings that can cause it: explain shows their
+	// values here, and where each comes from.
+	Settings []string
+	// Op is the operation that reproduces it on a machine (one of the Op
+	// constants).
+	Op string
 }
+
+// The operations that reproduce a family: what the user ran, or the
+// nearest thing to it that changes nothing of theirs.
+const (
+	// OpDownload downloads the module version the line names (else one
+	// the project needs) into a scratch module cache: the network.
+	OpDownload = "download"
+	// OpToolchain asks the project (or a scratch module) for the version
+	// of the go that runs there, which switches toolchains: the network.
+	OpToolchain = "toolchain"
+	// OpBuild builds a scratch program; OpBuildCgo one that imports net
+	// (cgo and the C compiler); OpRun builds and runs one; OpInstall asks
+	// where go install writes; OpGet changes a scratch requirement.
+	OpBuild    = "build"
+	OpBuildCgo = "build-cgo"
+	OpRun      = "run"
+	OpInstall  = "install"
+	OpGet      = "get"
+	// OpProject loads the packages of the module or workspace here
+	// (go list ./...); OpProjectBuild builds them (go build ./...).
+	OpProject      = "project"
+	OpProjectBuild = "project-build"
+)
 
 // Families lists every family, in the order a line is tried against them:
 // the specific before the general (an HTTP proxy's refusal before any
@@ -62,6 +91,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"env.goproxy", "warn"}, {"env.source", "warn"}},
 		Advice:   "Set a GOPROXY that can reach the module: godoctor mirrors, then godoctor use NAME.",
 		Fetch:    true,
+		Settings: []string{"GOPROXY", "GONOPROXY", "GOPRIVATE"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "invalid-goproxy",
@@ -77,6 +108,8 @@ var Families = []*Family{
 		Checks:   []string{"env.goproxy", "env.source"},
 		Evidence: []Evidence{{"env.goproxy", "fail"}},
 		Advice:   "Write GOPROXY as a list of URLs: godoctor use NAME|URL.",
+		Settings: []string{"GOPROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "http-proxy-unreachable",
@@ -92,6 +125,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"env.goproxy", "warn"}, {"net.proxy", "fail"}},
 		Advice:   "Start the HTTP proxy, or stop exporting HTTPS_PROXY and HTTP_PROXY, or list the module proxy's host in NO_PROXY.",
 		Fetch:    true,
+		Settings: []string{"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "GOPROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "x509-unknown-authority",
@@ -108,6 +143,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"net.proxy", "fail"}, {"net.sumdb", "fail"}},
 		Advice:   "Point SSL_CERT_FILE at a bundle that holds your company's root certificate; never turn verification off.",
 		Fetch:    true,
+		Settings: []string{"SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "GOPROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "checksum-mismatch",
@@ -124,6 +161,8 @@ var Families = []*Family{
 		Checks:   []string{"cache.integrity", "net.sumdb", "env.gosumdb"},
 		Evidence: []Evidence{{"cache.integrity", "fail"}, {"env.gosumdb", "warn"}},
 		Advice:   "godoctor cache finds polluted versions in the whole module cache, and godoctor mirrors a mirror that alters bytes. Do not delete go.sum lines to make the error go away.",
+		Settings: []string{"GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOPROXY", "GOFLAGS"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "sumdb-unreachable",
@@ -140,6 +179,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"net.sumdb", "fail"}, {"env.gosumdb", "fail"}},
 		Advice:   "Use a mirror that relays the checksum database (godoctor mirrors shows which do), or a GOSUMDB reachable from here. Do not set GOSUMDB=off.",
 		Fetch:    true,
+		Settings: []string{"GOSUMDB", "GOPROXY", "GONOSUMDB", "GOPRIVATE"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "proxy-not-found",
@@ -156,6 +197,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"env.private", "warn"}, {"env.goproxy", "warn"}},
 		Advice:   "For a private module set GOPRIVATE to its host or owner (go env -w GOPRIVATE=host/owner); otherwise check that the version exists: godoctor why MODULE@VERSION.",
 		Fetch:    true,
+		Settings: []string{"GOPROXY", "GOPRIVATE", "GONOPROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:     "proxy-unreachable",
@@ -172,6 +215,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"net.proxy", "fail"}},
 		Advice:   "godoctor mirrors shows which mirrors answer from here; godoctor use NAME takes one.",
 		Fetch:    true,
+		Settings: []string{"GOPROXY", "HTTPS_PROXY", "NO_PROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:       "toolchain-unavailable",
@@ -183,6 +228,8 @@ var Families = []*Family{
 		Checks:   []string{"go.version", "env.flags", "env.gosumdb"},
 		Evidence: []Evidence{{"go.version", "fail"}, {"env.flags", "fail"}},
 		Advice:   "Install the toolchain: godoctor install VERSION, or correct the go or toolchain line.",
+		Settings: []string{"GOTOOLCHAIN", "GOPROXY", "GOSUMDB"},
+		Op:       OpToolchain,
 	},
 	{
 		ID:       "go-version-too-old",
@@ -194,6 +241,8 @@ var Families = []*Family{
 		Checks:   []string{"go.version", "env.flags", "go.path"},
 		Evidence: []Evidence{{"go.version", "fail"}},
 		Advice:   "Install the Go version go.mod asks for (godoctor install VERSION --default), or let the go command switch (GOTOOLCHAIN=auto).",
+		Settings: []string{"GOTOOLCHAIN"},
+		Op:       OpProject,
 	},
 	{
 		ID:       "goflags-invalid",
@@ -205,6 +254,8 @@ var Families = []*Family{
 		Checks:   []string{"env.flags", "env.source"},
 		Evidence: []Evidence{{"env.flags", "fail"}},
 		Advice:   "Correct or remove GOFLAGS: go env -u GOFLAGS, and unset it in your shell profile.",
+		Settings: []string{"GOFLAGS"},
+		Op:       OpBuild,
 	},
 	{
 		ID:       "vendor-inconsistent",
@@ -216,6 +267,8 @@ var Families = []*Family{
 		Checks:   []string{"env.flags"},
 		Evidence: []Evidence{{"env.flags", "warn"}},
 		Advice:   "Run go mod vendor in the module (or build with -mod=mod to ignore the vendor directory).",
+		Settings: []string{"GOFLAGS"},
+		Op:       OpProject,
 	},
 	{
 		ID:     "private-repo-auth",
@@ -232,6 +285,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"tools.vcs", "fail"}},
 		Advice:   "Give git access to the host: a .netrc line (machine HOST login USER password TOKEN), a credential helper, or an ssh key with url.\"git@HOST:\".insteadOf; godoctor why MODULE shows which one the go command would use.",
 		Fetch:    true,
+		Settings: []string{"GOPRIVATE", "GONOPROXY", "GOAUTH", "GOPROXY"},
+		Op:       OpDownload,
 	},
 	{
 		ID:       "unknown-revision",
@@ -244,6 +299,8 @@ var Families = []*Family{
 		Evidence: []Evidence{{"env.private", "warn"}},
 		Advice:   "Check that the tag exists and is pushed (git ls-remote REPO); godoctor why MODULE@VERSION tries each hop.",
 		Fetch:    true,
+		Settings: []string{"GOPRIVATE", "GONOPROXY", "GOPROXY"},
+		Op:       OpDownload,
 	},
 }
 
@@ -255,18 +312,52 @@ type Hit struct {
 	Line  int
 	// Module and Version are what the line names, "" when it names none.
 	Module, Version string
+	// URL is the first http(s) URL the line names, "" when none: the
+	// route the go command took where the log was made.
+	URL string
+}
+
+// Group is one family's hits in a text: one per module version it names,
+// or one when it names none, in the order of their lines.
+type Group struct {
+	Family *Family
+	Hits   []Hit
+	// Lines counts the lines of the family, repeats included.
+	Lines int
+}
+
+// Line is a line of a text, numbered from 1, trimmed.
+type Line struct {
+	N    int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// Log is what Read finds in a text.
+type Log struct {
+	// Groups are the failures, one per family, in the order of their
+	// first line.
+	Groups []Group
+	// Unknown are the go command's error lines that no family matches.
+	Unknown []Line
+	// Running is the version of the go command that printed the log when
+	// a line says it ("running go 1.22.1"), "" when none does.
+	Running string
 }
 
 // MaxLine bounds the length of a line that is matched; longer ones (a
 // binary pasted by mistake) are cut there.
 const MaxLine = 4096
 
-// Recognise finds the failures in the go command's output. A line that
+// maxUnknown bounds the unknown lines kept: the first few tell the story.
+const maxUnknown = 10
+
+// Read finds the failures in the go command's output. A line that
 // continues the one before (indented, after a matched line) belongs to
-// it and is not matched again; a family is reported once per module
-// version it names.
-func Recognise(text string) []Hit {
-	var hits []Hit
+// it and is not matched again; a family holds one hit per module version
+// it names.
+func Read(text string) Log {
+	var log Log
+	group := map[*Family]int{}
 	seen := map[string]bool{}
 	lastMatched := false
 	head := "" // the line the current one continues
@@ -287,26 +378,75 @@ func Recognise(text string) []Hit {
 			head = line
 		}
 		lastMatched = false
+		if log.Running == "" && strings.Contains(line, "running go ") {
+			if m := runningGo.FindStringSubmatch(line); m != nil {
+				log.Running = m[1]
+			}
+		}
 		f := match(line)
 		if f == nil {
+			if len(log.Unknown) < maxUnknown && errorLine(line) {
+				log.Unknown = append(log.Unknown, Line{n, strings.TrimSpace(line)})
+			}
 			continue
 		}
 		lastMatched = true
-		h := Hit{Family: f, Quote: strings.TrimSpace(line), Line: n}
+		h := Hit{Family: f, Quote: strings.TrimSpace(line), Line: n, URL: firstURL(line)}
 		h.Module, h.Version = named(line)
 		if h.Module == "" && continued {
 			// git's own line under the go command's ("go: M@V: ... exit
 			// status 128:") is about that module.
 			h.Module, h.Version = named(head)
 		}
+		i, ok := group[f]
+		if !ok {
+			i = len(log.Groups)
+			group[f] = i
+			log.Groups = append(log.Groups, Group{Family: f})
+		}
+		g := &log.Groups[i]
+		g.Lines++
 		key := f.ID + " " + h.Module + "@" + h.Version
-		if seen[key] || (h.Module == "" && seen[f.ID]) {
+		if seen[key] || (h.Module == "" && len(g.Hits) > 0) {
 			continue
 		}
-		seen[key], seen[f.ID] = true, true
-		hits = append(hits, h)
+		seen[key] = true
+		g.Hits = append(g.Hits, h)
 	}
-	return hits
+	return log
+}
+
+// runningGo finds the version of the go command in its own words
+// (gover.TooNewError: "requires go >= 1.23 (running go 1.22.1; ...").
+var runningGo = regexp.MustCompile(`running go (\d+\.\d+(?:\.\d+)?(?:rc\d+|beta\d+)?)`)
+
+// goError matches the lines in which the go command (or git under it, or
+// the compiler's loader) reports an error; progress lines are not.
+var (
+	goError  = regexp.MustCompile(`^(go( [a-z]+)*: |cgo: |fatal: |error: |\S+\.go:\d+:\d+: (package |no required module|cannot find|use of internal))`)
+	progress = regexp.MustCompile(`^go: (downloading|finding|found|extracting|added|upgraded|downgraded|removed|creating|to add|to update|upgrading|module \S+ is deprecated)|switching to go`)
+)
+
+func errorLine(line string) bool {
+	line = strings.TrimSpace(line)
+	return goError.MatchString(line) && !progress.MatchString(line)
+}
+
+// firstURL is the first http or https URL in a line, without the quote or
+// colon the go command puts after it.
+func firstURL(line string) string {
+	i := strings.Index(line, "http://")
+	if j := strings.Index(line, "https://"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return ""
+	}
+	u := line[i:]
+	if end := strings.IndexAny(u, " \"'\t"); end >= 0 {
+		u = u[:end]
+	}
+	return strings.TrimRight(u, ":,;)")
 }
 
 func match(line string) *Family {
@@ -334,6 +474,45 @@ func named(line string) (path, version string) {
 	for _, m := range moduleAt.FindAllStringSubmatch(line, -1) {
 		if module.CheckPath(m[1]) == nil && m[2] != "" {
 			return m[1], m[2]
+		}
+	}
+	return "", ""
+}
+
+// Where a URL of a log points.
+const (
+	AtProxy      = "proxy"       // a module proxy (GOPROXY entry)
+	AtSumDB      = "sumdb"       // a checksum database, asked directly
+	AtProxySumDB = "proxy-sumdb" // a checksum database through a proxy
+)
+
+// Where says what a URL the go command printed is, and the base URL of
+// the server it asks: a module proxy (BASE/PATH/@v/..., BASE/PATH/@latest,
+// with PATH the escaped module path), a checksum database (BASE/lookup/...,
+// BASE/tile/..., BASE/latest), or a database through a proxy
+// (BASE/sumdb/NAME/...). "" when it is none of those.
+func Where(url, modulePath string) (kind, base string) {
+	if i := strings.Index(url, "/sumdb/"); i >= 0 {
+		return AtProxySumDB, url[:i]
+	}
+	for _, marker := range []string{"/lookup/", "/tile/"} {
+		if i := strings.Index(url, marker); i >= 0 {
+			return AtSumDB, url[:i]
+		}
+	}
+	if strings.HasSuffix(url, "/latest") && !strings.HasSuffix(url, "/@latest") {
+		return AtSumDB, strings.TrimSuffix(url, "/latest")
+	}
+	if modulePath == "" {
+		return "", ""
+	}
+	escaped, err := module.EscapePath(modulePath)
+	if err != nil {
+		return "", ""
+	}
+	for _, marker := range []string{"/" + escaped + "/@v/", "/" + escaped + "/@latest"} {
+		if i := strings.Index(url, marker); i >= 0 {
+			return AtProxy, url[:i]
 		}
 	}
 	return "", ""

@@ -29,7 +29,7 @@ func TestRecognise(t *testing.T) {
 		{"go: inconsistent vendoring in /src/app:", "vendor-inconsistent", "", ""},
 		{"verifying example.com/m@v1.2.3/go.mod: example.com/m@v1.2.3/go.mod: reading http://127.0.0.1:9/lookup/example.com/m@v1.2.3: 500 Internal Server Error", "sumdb-unreachable", "example.com/m", "v1.2.3"},
 	} {
-		hits := Recognise(c.text)
+		hits := hitsOf(c.text)
 		if len(hits) != 1 || hits[0].Family.ID != c.family || hits[0].Module != c.module || hits[0].Version != c.version {
 			var got []string
 			for _, h := range hits {
@@ -49,19 +49,55 @@ func TestRecogniseNothingOrdinary(t *testing.T) {
 		"go: go.mod requires go >= 1.22; switching to go1.22.0",
 		`panic: Get "https://api.example.com/v1": context deadline exceeded`,
 	} {
-		if hits := Recognise(text); len(hits) != 0 {
-			t.Errorf("%q recognised as %s", text, hits[0].Family.ID)
+		if log := Read(text); len(log.Groups) != 0 || len(log.Unknown) != 0 {
+			t.Errorf("%q recognised: %+v", text, log)
 		}
 	}
 }
 
-// TestOncePerVersion: a build log repeats a failure for every package
-// that imports the module; one finding per family and module version.
-func TestOncePerVersion(t *testing.T) {
+// TestOneGroupPerFamily: a build log repeats a failure for every package
+// that imports the module, and names many modules; one group per family,
+// one hit per module version, every line counted.
+func TestOneGroupPerFamily(t *testing.T) {
 	line := "go: example.com/x@v1.0.0: module lookup disabled by GOPROXY=off\n"
 	other := "go: example.com/y@v1.0.0: module lookup disabled by GOPROXY=off\n"
-	if hits := Recognise(line + line + other + line); len(hits) != 2 || hits[1].Module != "example.com/y" || hits[1].Line != 3 {
-		t.Errorf("hits: %+v", hits)
+	log := Read(line + line + other + line + "verifying example.com/z@v1.0.0: checksum mismatch\n")
+	if len(log.Groups) != 2 || log.Groups[0].Lines != 4 || len(log.Groups[0].Hits) != 2 {
+		t.Fatalf("groups: %+v", log.Groups)
+	}
+	if h := log.Groups[0].Hits[1]; h.Module != "example.com/y" || h.Line != 3 {
+		t.Errorf("second hit: %+v", h)
+	}
+}
+
+// TestUnknownLines: the go command's error lines that no family knows
+// are kept (for explain to show and to run every check on); its progress
+// lines are not.
+func TestUnknownLines(t *testing.T) {
+	log := Read("go: downloading example.com/x v1.0.0\ngo: something new went wrong\n./m.go:3:8: package nosuch/pkg is not in std (/opt/go/src/nosuch/pkg)\nok\ngo: module example.com/old is deprecated: use new\n")
+	if len(log.Unknown) != 2 || log.Unknown[0].N != 2 || log.Unknown[1].N != 3 {
+		t.Errorf("unknown: %+v", log.Unknown)
+	}
+}
+
+func TestWhere(t *testing.T) {
+	for _, c := range []struct{ url, module, kind, base string }{
+		{"https://goproxy.cn/example.com/!x/@v/v1.0.0.info", "example.com/X", AtProxy, "https://goproxy.cn"},
+		{"https://corp.example/go/proxy/example.com/x/@latest", "example.com/x", AtProxy, "https://corp.example/go/proxy"},
+		{"https://goproxy.cn/sumdb/sum.golang.org/lookup/example.com/x@v1.0.0", "example.com/x", AtProxySumDB, "https://goproxy.cn"},
+		{"https://sum.golang.org/lookup/example.com/x@v1.0.0", "example.com/x", AtSumDB, "https://sum.golang.org"},
+		{"https://sum.golang.org/tile/8/0/001", "", AtSumDB, "https://sum.golang.org"},
+		{"https://github.com/acme/x", "github.com/acme/x", "", ""},
+	} {
+		if kind, base := Where(c.url, c.module); kind != c.kind || base != c.base {
+			t.Errorf("Where(%s) = %s %s, want %s %s", c.url, kind, base, c.kind, c.base)
+		}
+	}
+}
+
+func TestRunning(t *testing.T) {
+	if got := Read("go: go.mod requires go >= 1.99 (running go 1.22.1; GOTOOLCHAIN=local)").Running; got != "1.22.1" {
+		t.Errorf("running %q", got)
 	}
 }
 
@@ -91,7 +127,7 @@ func TestTroubleshootingDocument(t *testing.T) {
 			}
 			blocks := strings.Split(section, "```")
 			for i := 1; i < len(blocks); i += 2 {
-				hits := Recognise(blocks[i])
+				hits := hitsOf(blocks[i])
 				if len(hits) == 0 {
 					t.Errorf("%s: the example is not recognised:\n%s", name, blocks[i])
 				}
@@ -116,13 +152,30 @@ func FuzzRecognise(f *testing.F) {
 	f.Add(`Get "https://x/": proxyconnect tcp: x509: certificate signed by unknown authority`)
 	f.Fuzz(func(t *testing.T, text string) {
 		lines := strings.Count(text, "\n") + 1
-		hits := Recognise(text)
-		if len(hits) > lines {
+		log := Read(text)
+		hits := hitsOf(text)
+		if len(hits)+len(log.Unknown) > lines {
 			t.Fatalf("%d hits in %d lines", len(hits), lines)
 		}
 		for _, h := range hits {
 			if h.Line < 1 || h.Line > lines || !strings.Contains(text, h.Quote) || len(h.Quote) > MaxLine {
 				t.Fatalf("hit %+v is not a line of the text", h)
+			}
+			if !strings.Contains(h.Quote, h.URL) {
+				t.Fatalf("URL %q is not in %q", h.URL, h.Quote)
+			}
+			if _, base := Where(h.URL, h.Module); !strings.HasPrefix(h.URL, base) {
+				t.Fatalf("base %q is not in %q", base, h.URL)
+			}
+		}
+		for _, g := range log.Groups {
+			if len(g.Hits) == 0 || g.Lines < len(g.Hits) {
+				t.Fatalf("group %s: %d hits in %d lines", g.Family.ID, len(g.Hits), g.Lines)
+			}
+		}
+		for _, l := range log.Unknown {
+			if l.N < 1 || l.N > lines || !strings.Contains(text, l.Text) {
+				t.Fatalf("unknown %+v is not a line of the text", l)
 			}
 		}
 	})
@@ -145,10 +198,19 @@ func BenchmarkRecogniseBuildLog(b *testing.B) {
 	text := log.String()
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		if len(Recognise(text)) != 2 {
+		if len(Read(text).Groups) != 2 {
 			b.Fatal("the failures were not found")
 		}
 	}
+}
+
+// hitsOf is every hit of every group of a text.
+func hitsOf(text string) []Hit {
+	var hits []Hit
+	for _, g := range Read(text).Groups {
+		hits = append(hits, g.Hits...)
+	}
+	return hits
 }
 
 // byID returns the family with that id, or nil.

@@ -37,6 +37,8 @@ type Operation struct {
 	Timeout time.Duration
 	// Source is the main.go of the scratch module, "" for an empty main.
 	Source string
+	// Env are variables (NAME=VALUE) set for it over the machine's.
+	Env []string
 }
 
 // The operations that a setting of the go command can break for every
@@ -114,11 +116,11 @@ func (o Operation) Run(ctx context.Context, r gocmd.Runner) error {
 	for i, a := range o.Args {
 		args[i] = strings.ReplaceAll(a, "{scratch}", s.Dir)
 	}
-	inv := gocmd.Invocation{Args: args, Dir: dir, Timeout: o.Timeout}
+	inv := gocmd.Invocation{Args: args, Dir: dir, Timeout: o.Timeout, Env: o.Env}
 	if o.Fetch {
 		// The scratch cache's read-only directories are made writable
 		// when it is removed; GOFLAGS stays the machine's own.
-		inv.Env = []string{"GOMODCACHE=" + filepath.Join(s.Dir, "modcache")}
+		inv.Env = append(inv.Env, "GOMODCACHE="+filepath.Join(s.Dir, "modcache"))
 	}
 	out, err := r.Run(ctx, inv)
 	if err != nil && o.Fetch {
@@ -126,7 +128,8 @@ func (o Operation) Run(ctx context.Context, r gocmd.Runner) error {
 		var ge *gocmd.Error
 		if errors.As(err, &ge) && ge.Stderr == "" {
 			if d := gocmd.FirstDownloadError(out); d != "" {
-				ge.Stderr = d
+				// As go mod download without -json prints it.
+				ge.Stderr = "go: " + d
 			}
 		}
 	}
