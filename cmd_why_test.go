@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -287,5 +288,84 @@ func TestWhyRoutesAndRules(t *testing.T) {
 		if _, code := r.run(t, "", append([]string{"why"}, strings.Fields(bad)...)...); code != exitUsage {
 			t.Errorf("why %q: exit %d", bad, code)
 		}
+	}
+}
+
+// TestWhyPrivateProxyCredentials: a private module proxy that wants Basic
+// credentials, reached through a company HTTP proxy. The go command sends
+// the .netrc entry of the proxy's host and port, over https only; why
+// sends what it sends, and when the proxy refuses, says why in those
+// terms; each verdict is the go command's own, from a download in the
+// same sandbox.
+func TestWhyPrivateProxyCredentials(t *testing.T) {
+	t.Parallel()
+	mods := []testproxy.Module{{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}}
+	secure := testproxy.NewTLS(t, "sum.test", mods...)
+	plain := testproxy.New(t, "sum.test", mods...)
+	for _, p := range []*testproxy.Server{secure, plain} {
+		p.SetFault(testproxy.Fault{Login: "alice", Password: "s3cr3t-token"})
+	}
+	r := newRealMachine(t)
+	hp := r.reachNamedHosts(t, secure.Server, "goproxy.example.com")
+	hp.Map("plain.example.com", strings.TrimPrefix(plain.URL, "http://"))
+	r.sys.HTTP = testproxy.ClientThrough(hp, secure.Server)
+	r.sys.Env["GOSUMDB"] = secure.SumDBKey
+	netrc := filepath.Join(r.home, ".netrc")
+	download := func() (string, bool) {
+		cmd := exec.Command(r.gobin, "mod", "download", "-modcacherw", "example.com/lib@v1.0.0")
+		cmd.Dir, cmd.Env = r.home, append(r.sys.Environ(), "GOMODCACHE="+t.TempDir(), "GOFLAGS=-modcacherw")
+		out, err := cmd.CombinedOutput()
+		return string(out), err == nil
+	}
+	for _, c := range []struct {
+		name, goproxy, netrc string
+		fetchable            bool
+		says                 string
+	}{{
+		name: "an entry for the host, the URL with a port", goproxy: "https://goproxy.example.com:8443",
+		netrc: "machine goproxy.example.com login alice password s3cr3t-token\n",
+		says:  "does not cover goproxy.example.com:8443",
+	}, {
+		name: "an entry for host and port", goproxy: "https://goproxy.example.com:8443",
+		netrc: "machine goproxy.example.com:8443 login alice password s3cr3t-token\n", fetchable: true,
+	}, {
+		name: "a wrong token", goproxy: "https://goproxy.example.com",
+		netrc: "machine goproxy.example.com login alice password 0ld-t0ken\n",
+		says:  "sent the .netrc entry for goproxy.example.com (login alice)",
+	}, {
+		name: "plain http", goproxy: "http://plain.example.com",
+		netrc: "machine plain.example.com login alice password s3cr3t-token\n",
+		says:  "no credentials over plain http",
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			os.WriteFile(netrc, []byte(c.netrc), 0o600)
+			r.sys.Env["GOPROXY"] = c.goproxy
+			said, ok := download()
+			if ok != c.fetchable {
+				t.Fatalf("go mod download: ok %v, want %v\n%s", ok, c.fetchable, said)
+			}
+			rep, code := r.whyJSON(t, "example.com/lib@v1.0.0")
+			if rep.Fetchable != c.fetchable || (code == 0) != c.fetchable {
+				t.Fatalf("why: exit %d, fetchable %v; the go command said:\n%s\nroute: %+v", code, rep.Fetchable, said, rep.Route)
+			}
+			if c.says != "" && !strings.Contains(rep.Route[0].Detail, c.says) {
+				t.Errorf("hop: %q, want %q", rep.Route[0].Detail, c.says)
+			}
+			out, _ := r.run(t, "", "why", "example.com/lib@v1.0.0")
+			if strings.Contains(out, "s3cr3t") || strings.Contains(out, "0ld-t0ken") {
+				t.Errorf("a password is printed:\n%s", out)
+			}
+		})
+	}
+	// The company's HTTP proxy wants credentials of its own (407).
+	hp.Auth = "Basic " + base64.StdEncoding.EncodeToString([]byte("bob:pr0xy-pass"))
+	r.sys.HTTP = testproxy.ClientThrough(hp, secure.Server) // no tunnel kept open from before
+	os.WriteFile(netrc, []byte("machine goproxy.example.com login alice password s3cr3t-token\n"), 0o600)
+	r.sys.Env["GOPROXY"] = "https://goproxy.example.com"
+	if said, ok := download(); ok || !strings.Contains(said, "Proxy Authentication Required") {
+		t.Fatalf("go mod download through a proxy that wants credentials: ok %v\n%s", ok, said)
+	}
+	if rep, code := r.whyJSON(t, "example.com/lib@v1.0.0"); code != 1 || !strings.Contains(rep.Route[0].Detail, "the HTTP proxy asks for credentials (407") {
+		t.Errorf("why: exit %d, route %+v", code, rep.Route)
 	}
 }

@@ -67,6 +67,9 @@ type Fault struct {
 	Stall bool
 	// Flood answers every zip with 200 and a body that never ends.
 	Flood bool
+	// Login and Password, when set, are the Basic credentials every
+	// request must carry; others get 401, as a private proxy answers.
+	Login, Password string
 	// ForgeSumDB serves a checksum database with the right name but
 	// signed by another key.
 	ForgeSumDB bool
@@ -376,6 +379,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case f.Status != 0:
 		http.Error(w, http.StatusText(f.Status), f.Status)
 		return
+	case f.Login != "" && !hasLogin(r, f.Login, f.Password):
+		w.Header().Set("WWW-Authenticate", `Basic realm="private proxy"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
 	case f.HTMLPortal:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<!DOCTYPE html><html><body><h1>Please log in to continue</h1></body></html>")
@@ -522,4 +529,9 @@ func alter(b *built) []byte {
 		panic(err)
 	}
 	return nb.zip
+}
+
+func hasLogin(r *http.Request, login, password string) bool {
+	l, p, ok := r.BasicAuth()
+	return ok && l == login && p == password
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 )
 
 // Cause says in a person's words what stopped a request, for the failures
@@ -18,8 +19,10 @@ func Cause(err error) string {
 	var op *net.OpError
 	var he *HTTPError
 	switch {
-	case errors.As(err, &he) && he.StatusCode == 407:
-		return "the HTTP proxy asks for credentials (407 Proxy Authentication Required): give them in the proxy's URL, HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
+	case errors.As(err, &he) && he.StatusCode == 407,
+		// A refused CONNECT tunnel: net/http gives only the status text.
+		strings.HasSuffix(err.Error(), ": Proxy Authentication Required"):
+		return "the HTTP proxy asks for credentials (407 Proxy Authentication Required): put the user and password in HTTPS_PROXY's URL, before its host"
 	case errors.As(err, &unknownCA):
 		return "the certificate is signed by an authority this machine does not trust (x509: certificate signed by unknown authority): a company's TLS inspection does that; give Go its root certificate with SSL_CERT_FILE or SSL_CERT_DIR"
 	case errors.As(err, &op) && op.Op == "proxyconnect":

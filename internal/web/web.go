@@ -39,6 +39,8 @@ type Client struct {
 	// answer in this long, however steadily the bytes trickle in: a server
 	// that sends one byte a second never trips Idle.
 	Total time.Duration
+	// Auth, when set, adds credentials to each request before it is sent.
+	Auth func(*http.Request)
 }
 
 func (c Client) idle() time.Duration {
@@ -164,6 +166,10 @@ func (c Client) Get(ctx context.Context, rawURL string, limit int64) ([]byte, er
 // timeout and with a *TooLargeError past limit bytes. The idle timeout
 // covers the wait for the headers too. The caller closes the body.
 func (c Client) Open(req *http.Request, limit int64) (*http.Response, error) {
+	if c.Auth != nil {
+		req = req.Clone(req.Context())
+		c.Auth(req)
+	}
 	ctx, cancel := context.WithCancel(req.Context())
 	w := &watchdog{idle: c.idle(), cancel: cancel, host: req.URL.Host}
 	w.arm()

@@ -12,6 +12,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/system"
+	"github.com/godoctorhq/godoctor/internal/web"
 )
 
 // checkSum asks the checksum database for the version as the go command
@@ -28,6 +29,9 @@ func checkSum(ctx context.Context, o Options, t *Trace, db gosettings.SumDB) {
 	route, err := checksumdb.Resolve(ctx, o.Web, db, proxies)
 	if err != nil {
 		h.Status, h.Detail = Fail, fmt.Sprintf("%s cannot be reached: %v", db.Name, err)
+		if cause := web.Cause(err); cause != "" {
+			h.Detail += ": " + cause
+		}
 		return
 	}
 	h.URL = route.Via(i18n.Printer{})

@@ -107,6 +107,9 @@ type GitRunner func(ctx context.Context, args ...string) ([]byte, error)
 func Run(ctx context.Context, o Options, path, version, versionFrom string) *Trace {
 	t := &Trace{Module: path, Version: version, VersionFrom: versionFrom, Decider: -1, Route: []Hop{}}
 	env := o.Env
+	// Each request carries what the go command's would: .netrc
+	// credentials over https.
+	o.Web.Auth = authenticate(o)
 	private := env.Value("GOPRIVATE")
 	noProxy, noSum := env.Value("GONOPROXY"), env.Value("GONOSUMDB")
 	proxyRule := gosettings.Rule(path, "GONOPROXY", noProxy, "GOPRIVATE", private)
@@ -213,7 +216,17 @@ func probe(ctx context.Context, o Options, t *Trace, entries []gosettings.ProxyE
 			return
 		}
 		h.Status, h.notFound = Fail, errors.Is(err, fs.ErrNotExist)
-		h.Detail = joinDetail(err.Error(), h.Detail)
+		detail := err.Error()
+		if e.Kind == gosettings.ProxyURL {
+			failed := e.URL
+			if he := (*web.HTTPError)(nil); errors.As(err, &he) {
+				failed = he.URL
+			}
+			if hint := accessHint(o, failed, err); hint != "" {
+				detail += ": " + hint
+			}
+		}
+		h.Detail = joinDetail(detail, h.Detail)
 		if e.Kind == gosettings.ProxyURL && !e.FallbackOnAnyError && !errors.Is(err, fs.ErrNotExist) {
 			t.Decider = i
 			markUnused(t, i+1, len(entries), "not tried: the go command stops after an error other than 404 or 410 (,)")
