@@ -113,8 +113,8 @@ func TestExplainWhatTheGoCommandSaid(t *testing.T) {
 	t.Parallel()
 	mods := []testproxy.Module{{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}}
 	for _, c := range []struct {
-		name      string
-		provoke   func(t *testing.T, r *realMachine, p *testproxy.Server) string
+		name    string
+		provoke func(t *testing.T, r *realMachine, p *testproxy.Server) string
 		family  string
 		module  string
 		verdict string
