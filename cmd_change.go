@@ -98,7 +98,7 @@ func (c *changer) apply(ctx context.Context, p change.Plan) (bool, error) {
 		fmt.Fprintln(c.out, c.pr.T("  nothing to change: already so"))
 		return false, nil
 	}
-	fmt.Fprint(c.out, indent(p.Preview()))
+	fmt.Fprint(c.out, indent(p.Preview(c.pr)))
 	if c.dryRun {
 		fmt.Fprintln(c.out, c.pr.T("dry run: nothing written"))
 		return false, nil

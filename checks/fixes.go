@@ -83,7 +83,7 @@ func confirmed(res *Result, p *Pass, f *Fix, a change.Action, name string, given
 		op = *given
 	}
 	if op.Fetch && p.Options.Offline {
-		res.Details = append(res.Details, p.T("not proposed offline: %s is proven with a download first (godoctor check, or godoctor fix)", f.Title))
+		res.Details = append(res.Details, p.T("not proposed offline: %s is offered only once a download proves it (run godoctor check or godoctor fix with the network)", f.Title))
 		return false
 	}
 	m, err := remedy.NextShell(p.context(), p.Sys, p.Env(), a)

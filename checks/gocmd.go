@@ -471,7 +471,7 @@ func releasesOf(ctx context.Context, p *Pass, env *goenv.Snapshot, res *Result, 
 	releases, err := toolchain.ProxyReleases(ctx, p.web(), proxy, p.Sys.GOOS, p.Sys.GOARCH)
 	if err != nil {
 		// Not a ✓: whether this Go is supported and current is unknown.
-		setFirst(res, Warn, p.T("%s runs; whether it is still supported could not be checked: the proxy's release list did not come (%s)", local, err.Error()))
+		setFirst(res, Warn, p.T("%s runs; whether it is still supported could not be checked: the proxy's list of releases could not be read (%s)", local, err.Error()))
 		return
 	}
 	compareWithReleases(res, p, local, releases)

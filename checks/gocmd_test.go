@@ -10,6 +10,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/change"
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 
 func TestGoInstalled(t *testing.T) {
@@ -40,8 +41,8 @@ func TestGoInstalled(t *testing.T) {
 			t.Errorf("command = %s\nwant %s", fix.Command, want)
 		}
 		plan, err := change.Build(context.Background(), m.Sys, "", fix.Title, *fix.Action.Change)
-		if err != nil || !strings.Contains(plan.Preview(), "+ C:\\Program Files\\Go\\bin\n  C:\\Tools") {
-			t.Errorf("plan: %v\n%s", err, plan.Preview())
+		if err != nil || !strings.Contains(plan.Preview(i18n.Printer{}), "+ C:\\Program Files\\Go\\bin\n  C:\\Tools") {
+			t.Errorf("plan: %v\n%s", err, plan.Preview(i18n.Printer{}))
 		}
 	})
 	t.Run("go does not run", func(t *testing.T) {

@@ -72,9 +72,11 @@ var netProxy = &Check{
 				res.Details = append(res.Details, p.T("%s answers but does not have %s (%v): the go command tries the next entry for the modules it lacks", e, mirrors.DefaultProbe, m.Err))
 				continue
 			}
-			res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
-			if cause := web.Cause(m.Err); cause != "" {
-				res.Details = append(res.Details, "  "+cause)
+			// The cause in a person's words first, then the error.
+			if cause := web.Cause(i18n.Printer{Lang: p.Options.Lang}, m.Err); cause != "" {
+				res.Details = append(res.Details, fmt.Sprintf("%s: %s", e, cause), "  "+m.Err.Error())
+			} else {
+				res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
 			}
 			if i == len(list)-1 {
 				break
@@ -86,7 +88,7 @@ var netProxy = &Check{
 				return res
 			}
 			res.worsen(Warn)
-			res.Details = append(res.Details, `  "|" after it: the go command falls through to the next entry`)
+			res.Details = append(res.Details, "  "+p.T(`"|" after it: the go command falls through to the next entry`))
 		}
 		setFirst(&res, Fail, p.T("no GOPROXY entry answers"))
 		res.addFix(fastestMirrorFix(p))
@@ -157,10 +159,10 @@ var netSumdb = &Check{
 		}
 		res.Status = Fail
 		res.Summary = p.T("%s cannot be reached %s: every download not yet in go.sum fails verification", db.Name, route.Via(i18n.Printer{Lang: p.Options.Lang}))
-		res.Details = append(res.Details, err.Error())
-		if cause := web.Cause(err); cause != "" {
+		if cause := web.Cause(i18n.Printer{Lang: p.Options.Lang}, err); cause != "" {
 			res.Details = append(res.Details, cause)
 		}
+		res.Details = append(res.Details, err.Error())
 		if db.Name == "sum.golang.org" && route.Proxy == "" && db.URL == "" {
 			sumdbAlias(ctx, &res, p, db)
 		}

@@ -15,6 +15,9 @@ type confirmation struct {
 	title   string
 	preview string
 	onYes   tea.Cmd
+	// onNo, when set, releases what the question held (an install's
+	// context) when the answer is no.
+	onNo func()
 }
 
 // lines are the question's lines: the title, every line of the preview

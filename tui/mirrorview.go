@@ -90,14 +90,27 @@ func (v mirrorView) selected() (r mirrors.Result, ok bool) {
 }
 
 // liveStatus is a measured mirror's status before the ranking.
-func liveStatus(r mirrors.Result) string {
+func liveStatus(r mirrors.Result) mirrors.Status {
 	switch {
 	case r.Err != nil:
-		return string(mirrors.Fail)
+		return mirrors.Fail
 	case r.Status != "":
-		return string(r.Status)
+		return r.Status
 	}
-	return string(mirrors.OK)
+	return mirrors.OK
+}
+
+// statusWord is a mirror's status in the language of the screen.
+func statusWord(pr i18n.Printer, s mirrors.Status) string {
+	switch s {
+	case mirrors.OK:
+		return pr.T("ok")
+	case mirrors.Slow:
+		return pr.T("slow")
+	case mirrors.Fail:
+		return pr.T("fail")
+	}
+	return string(s)
 }
 
 // cell fits s to w columns of display width (CJK counts two), padded on
@@ -125,11 +138,15 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 		b.WriteString(st.Fail.Render(pr.T("cannot benchmark: %v", v.err)) + "\n")
 		return b.String()
 	}
-	// A row is never cut: the note, which says why a mirror failed,
-	// scrolls sideways (←/→) with the rest of the row.
+	// A row is never cut; its note, which says why a mirror failed, goes
+	// under it, wrapped, so that the cause is read without scrolling.
 	row := func(cursor, name, status, median, tput, verified, note string) string {
-		return cursor + cell(name, 16, true) + " " + cell(status, 6, true) + " " + cell(median, 10, false) + " " +
-			cell(tput, 13, false) + "  " + cell(verified, 8, true) + " " + note
+		line := cursor + cell(name, 16, true) + " " + cell(status, 6, true) + " " + cell(median, 10, false) + " " +
+			cell(tput, 13, false) + "  " + cell(verified, 8, true)
+		if note == "" {
+			return strings.TrimRight(line, " ")
+		}
+		return strings.TrimRight(line, " ") + "\n" + indentLines(wrapped(note, width-4), "    ")
 	}
 	b.WriteString(st.Subtle.Render(row("  ", pr.T("MIRROR"), pr.T("STATUS"), pr.T("MEDIAN"), pr.T("THROUGHPUT"), pr.T("VERIFIED"), "")) + "\n")
 	if v.report == nil {
@@ -149,7 +166,7 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 				if r.Err != nil {
 					note = mirrorCause(pr, r)
 				}
-				b.WriteString(row(cursor, m.Name, liveStatus(r), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
+				b.WriteString(row(cursor, m.Name, statusWord(pr, liveStatus(r)), ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), "", st.Subtle.Render(note)) + "\n")
 			}
 		}
 		return b.String()
@@ -159,9 +176,11 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 		if i == v.cursor {
 			cursor = "> "
 		}
-		status := string(r.Status)
-		note := ""
-		if r.Error != "" {
+		status := statusWord(pr, r.Status)
+		note := r.Error
+		if r.Status == mirrors.Fail {
+			// Why it cannot be used, the cause first; a mirror that
+			// works keeps its note as it is (a module it lacks).
 			note = mirrorCause(pr, r)
 		}
 		line := row(cursor, r.Name, status, ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), report.YesNo(pr, r.Verified), note)
@@ -190,7 +209,7 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 // mirrorCause says why a mirror failed, the cause in a person's words
 // first (its name does not resolve, TLS, a 403), then the error itself.
 func mirrorCause(pr i18n.Printer, r mirrors.Result) string {
-	cause := web.Cause(r.Err)
+	cause := web.Cause(pr, r.Err)
 	if cause == "" {
 		cause = remedy.Reason(pr, r.Error)
 	}

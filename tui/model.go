@@ -83,7 +83,9 @@ type Model struct {
 	outcome *fixOutcome
 	// stopChecks and stopMirrors cancel the latest run of the checks and
 	// of the benchmark: starting one again stops the one before.
-	stopChecks, stopMirrors context.CancelFunc
+	// stopInstall cancels the install being asked about or running: esc
+	// on the install screen, while it runs, is that.
+	stopChecks, stopMirrors, stopInstall context.CancelFunc
 	// interrupted is set by Ctrl-C: godoctor ends as the command line does
 	// when interrupted, work cancelled and cleaned up, exit 130.
 	interrupted bool
@@ -184,6 +186,17 @@ func (m Model) say(s string, bad bool) Model {
 }
 
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	n := next.(Model)
+	if n.screen != m.screen || n.confirm != m.confirm || n.showHelp != m.showHelp {
+		// Another body: it starts at its top left, whatever the one
+		// before was scrolled to.
+		n.bodyY, n.bodyX = 0, 0
+	}
+	return n, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		if msg.Width <= 0 || msg.Height <= 0 {
@@ -239,7 +252,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.say(m.T("%s: nothing to change, already so", msg.plan.Title), false), nil
 		}
 		m.status = "" // the question replaces "planning…"
-		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(), onYes: applyCmd(m.cfg.Sys, msg.plan)}
+		m.confirm = &confirmation{title: msg.plan.Title, preview: msg.plan.Preview(m.pr()), onYes: applyCmd(m.cfg.Sys, msg.plan)}
 		m.bodyY, m.bodyX = 0, 0
 		return m, nil
 	case appliedMsg:
@@ -266,6 +279,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.mirrors = m.mirrors.apply(msg.ev)
 		if msg.ev.Kind == mirrors.Done {
+			if m.status == m.T("when the benchmark is done, enter uses the selected mirror") {
+				m.status = "" // done: the screen says what enter does now
+			}
 			return m, nil
 		}
 		return m, waitMirror(m.mirrors.events)
@@ -285,7 +301,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		preview := m.T("source %s: %s\ntarget %s\nverified against the checksum database %s before it becomes visible\n",
 			msg.plan.Source, redact.URL(msg.plan.URL), msg.plan.Target, msg.opts.SumDB.Name)
-		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(m.ctx, msg.plan, msg.opts)}
+		ctx, stop := context.WithCancel(m.ctx)
+		m.stopInstall = stop
+		m.confirm = &confirmation{title: m.T("Install %s", msg.plan.Version), preview: preview, onYes: startInstallCmd(ctx, msg.plan, msg.opts), onNo: stop}
 		m.status = "" // the question replaces "resolving…"
 		m.bodyY, m.bodyX = 0, 0
 		return m, nil
@@ -299,6 +317,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case installDoneMsg:
 		m.install.stage, m.status = installFinished, ""
 		switch {
+		case errors.Is(msg.err, context.Canceled) && m.ctx.Err() == nil:
+			m.install.result = ""
+			m.install.err = errors.New(m.T("Install cancelled: nothing was installed; what was downloaded is kept for the next try."))
 		case msg.err == nil || errors.Is(msg.err, installer.ErrAlreadyInstalled):
 			step := m.T("make it the go of your shells: godoctor install %s --default", strings.TrimPrefix(msg.plan.Version, "go"))
 			m.install.result = m.T("Installed %[1]s in %[2]s. Next, %[3]s", msg.plan.Version, msg.plan.Target, step)
@@ -332,8 +353,22 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.confirm = nil
 			return m.say(m.T("working…"), false), cmd
 		case key.Matches(msg, m.keys.NoKeys):
+			if m.confirm.onNo != nil {
+				m.confirm.onNo()
+			}
 			m.confirm = nil
 			return m.say(m.T("not changed"), false), nil
+		}
+		return m.scrollBody(msg), nil
+	}
+	if m.showHelp {
+		// The list of keys scrolls; ? or esc closes it.
+		switch {
+		case key.Matches(msg, m.keys.CloseHelp):
+			m.showHelp = false
+			return m, nil
+		case key.Matches(msg, m.keys.Quit):
+			return m, tea.Quit
 		}
 		return m.scrollBody(msg), nil
 	}
@@ -347,6 +382,11 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp = !m.showHelp
 		return m, nil
+	case key.Matches(msg, m.keys.Back) && m.screen == screenInstall && m.install.stage == installRunning:
+		// esc while it runs cancels it: the installer removes what it
+		// staged, and its outcome comes on this screen.
+		m.stopInstall()
+		return m.say(m.T("cancelling the install…"), false), nil
 	case key.Matches(msg, m.keys.Back):
 		m.screen, m.status = screenChecks, ""
 		m.bodyY, m.bodyX = 0, 0
@@ -479,19 +519,22 @@ func (m Model) room() int {
 
 // foot is the status line and the footer of the screen shown.
 func (m Model) foot() string {
-	keys := m.shortHelp()
-	if m.showHelp {
-		keys = m.help.FullHelpView(m.keys.FullHelp())
-	}
-	return m.statusLine() + "\n" + keys
+	return m.statusLine() + "\n" + m.shortHelp()
 }
 
 // shortHelp is the footer's line of keys: as many of the screen's keys as
 // fit, most used first, and ? and q always, so that the way to every key
 // and the way out are never cut.
 func (m Model) shortHelp() string {
-	route := len(m.list.rows) > 0 && moduleChecks[m.list.rows[m.list.cursor].check.ID]
-	all := m.keys.short(m.screen, m.confirm != nil, route)
+	st := footState{confirming: m.confirm != nil, installing: m.install.stage == installRunning}
+	if len(m.list.rows) > 0 {
+		row := m.list.rows[m.list.cursor]
+		st.route, st.fixable = moduleChecks[row.check.ID], len(row.result.Fixes) > 0
+	}
+	all := m.keys.short(m.screen, st)
+	if m.showHelp {
+		all = []key.Binding{m.keys.Scroll, m.keys.CloseHelp, m.keys.Quit}
+	}
 	keep := m.keys.always(m.screen)
 	var always, rest []key.Binding
 	for _, b := range all {
@@ -655,6 +698,8 @@ func (m Model) View() tea.View {
 func (m Model) bodyLines() []string {
 	var s string
 	switch {
+	case m.showHelp:
+		return helpLines(m.styles, m.keys.sections(m.pr()))
 	case m.confirm != nil:
 		return m.confirm.lines(m.styles, m.pr())
 	case m.screen == screenMirrors:

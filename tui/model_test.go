@@ -295,6 +295,42 @@ func TestInstallScreen(t *testing.T) {
 	}
 }
 
+// TestEscCancelsARunningInstall: esc while an install runs cancels it
+// (the installer cleans up) and the screen says nothing was installed;
+// before, esc left the screen and the install went on unseen.
+func TestEscCancelsARunningInstall(t *testing.T) {
+	m := finished(t)
+	m.screen = screenInstall
+	m = update(m, installStartedMsg{})
+	cancelled := false
+	m.stopInstall = func() { cancelled = true }
+	if m = update(m, press("esc")); !cancelled || m.screen != screenInstall || !strings.Contains(plain(m), "cancelling the install") {
+		t.Fatalf("esc: cancelled %v, screen %d\n%s", cancelled, m.screen, plain(m))
+	}
+	m = update(m, installDoneMsg{plan: installer.Plan{Version: "go1.25.0"}, err: context.Canceled})
+	if out := plain(m); !strings.Contains(out, "Install cancelled: nothing was installed") || strings.Contains(out, "Installed go1.25.0") {
+		t.Errorf("after the cancel:\n%s", out)
+	}
+	if m = update(m, press("esc")); m.screen != screenChecks {
+		t.Errorf("esc after the install: screen %d", m.screen)
+	}
+}
+
+// TestDecliningAnInstallReleasesIt: n under the install question cancels
+// the context the install would have run in.
+func TestDecliningAnInstallReleasesIt(t *testing.T) {
+	m := finished(t)
+	m = update(m, installPlanMsg{plan: installer.Plan{Version: "go1.25.0", Target: t.TempDir() + "/go1.25.0"}})
+	if m.confirm == nil || m.confirm.onNo == nil {
+		t.Fatal("no question")
+	}
+	released := false
+	m.confirm.onNo = func() { released = true }
+	if m = update(m, press("n")); !released || m.confirm != nil {
+		t.Errorf("n: released %v", released)
+	}
+}
+
 func TestViewFitsSmallTerminals(t *testing.T) {
 	for _, size := range []tea.WindowSizeMsg{{Width: 40, Height: 12}, {Width: 50, Height: 12}, {Width: 60, Height: 20}, {Width: 80, Height: 24}, {Width: 100, Height: 15}, {Width: 120, Height: 40}} {
 		m := update(finished(t), press("j"), size)

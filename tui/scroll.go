@@ -35,12 +35,19 @@ func pane(st Styles, pr i18n.Printer, lines []string, width, height, y, x int, w
 	vp.SetYOffset(y)
 	vp.SetXOffset(x)
 	out = strings.Split(vp.View(), "\n")
+	for i := range out {
+		// Only the lines that do not fit move sideways: a title, a
+		// question or a short row stays where it is.
+		if l := lines[vp.YOffset()+i]; ansi.StringWidth(l) <= width {
+			out[i] = l
+		}
+	}
 	var more []string
 	if vp.YOffset() > 0 {
-		more = append(more, pr.T("↑ %d lines", vp.YOffset()))
+		more = append(more, lineCount(pr, "↑", vp.YOffset()))
 	}
 	if below := len(lines) - vp.YOffset() - vp.Height(); below > 0 {
-		more = append(more, pr.T("↓ %d lines", below))
+		more = append(more, lineCount(pr, "↓", below))
 	}
 	if len(more) > 0 {
 		more = append(more, pr.T("pgup/pgdn scroll"))
@@ -49,4 +56,17 @@ func pane(st Styles, pr i18n.Printer, lines []string, width, height, y, x int, w
 		more = append(more, wideHint)
 	}
 	return append(out, "  "+st.Subtle.Render(strings.Join(more, " · "))), vp.YOffset(), vp.XOffset()
+}
+
+// lineCount says how many lines are above or below: "↓ 1 line", "↑ 4 lines".
+func lineCount(pr i18n.Printer, arrow string, n int) string {
+	if n == 1 {
+		return pr.T("%s 1 line", arrow)
+	}
+	return pr.T("%[1]s %[2]d lines", arrow, n)
+}
+
+// indentLines puts prefix before every line of s.
+func indentLines(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 
@@ -42,8 +43,10 @@ type whyMsg struct {
 }
 
 func newWhyView(pr i18n.Printer) whyView {
+	// No placeholder: textinput pads it by runes, which leaves NULs
+	// after wide (Chinese) text and cuts it without a mark; the view
+	// says what to type on a line of its own, wrapped.
 	in := textinput.New()
-	in.Placeholder = pr.T("module path[@version], for example golang.org/x/text@v0.14.0")
 	in.CharLimit = 300
 	in.Focus()
 	return whyView{input: in}
@@ -63,11 +66,15 @@ func traceCmd(ctx context.Context, sys *system.System, pr i18n.Printer, offline 
 	}
 }
 
+// hop matches the start of a numbered hop of a route ("1. ✗ proxy").
+var hop = regexp.MustCompile(`^\d+\. `)
+
 func (v whyView) view(s Styles, pr i18n.Printer, spin string, width int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(pr.T("How the go command would fetch a module from here")) + "\n\n")
+	b.WriteString(s.Subtle.Render(wrapped(pr.T("module path[@version], for example golang.org/x/text@v0.14.0"), width)) + "\n")
 	in := v.input
-	in.SetWidth(max(width-4, 20)) // the placeholder whole, not one letter
+	in.SetWidth(max(width-4, 10))
 	b.WriteString(in.View() + "\n\n")
 	switch {
 	case v.running:
@@ -79,10 +86,17 @@ func (v whyView) view(s Styles, pr i18n.Printer, spin string, width int) string 
 		// its line.
 		for _, l := range v.lines {
 			indent := len(l) - len(strings.TrimLeft(l, " "))
-			for i, w := range strings.Split(wrapped(strings.TrimLeft(l, " "), width-indent-2), "\n") {
+			text := strings.TrimLeft(l, " ")
+			// A hop's continuation lines start under its kind, past
+			// "1. ✗ ", where its detail lines start too.
+			hang := 2
+			if hop.MatchString(text) {
+				hang = 5
+			}
+			for i, w := range strings.Split(wrapped(text, width-indent-hang), "\n") {
 				pad := strings.Repeat(" ", indent)
 				if i > 0 {
-					pad += "  "
+					pad += strings.Repeat(" ", hang)
 				}
 				b.WriteString(pad + w + "\n")
 			}

@@ -72,14 +72,14 @@ func Build(ctx context.Context, sys *system.System, gobin, title string, a Actio
 			return p, err
 		}
 		p.Edits = append(p.Edits, e)
-		p.Notes = append(p.Notes, "open a new terminal for PATH to change; programs already running keep the old one")
+		p.Notes = append(p.Notes, Note{Text: "open a new terminal for PATH to change; programs already running keep the old one"})
 	} else if len(a.PathDirs) > 0 {
 		edits, err := pathBlockEdits(sys, a.PathDirs, a.PathDrop)
 		if err != nil {
 			return p, err
 		}
 		p.Edits = append(p.Edits, edits...)
-		p.Notes = append(p.Notes, "open a new shell for PATH to change (login shells, ssh and new terminals read the files above)")
+		p.Notes = append(p.Notes, Note{Text: "open a new shell for PATH to change (login shells, ssh and new terminals read the files above)"})
 	}
 	byFile := map[string][]int{}
 	for _, l := range a.CommentOut {
@@ -98,7 +98,7 @@ func Build(ctx context.Context, sys *system.System, gobin, title string, a Actio
 		p.Edits = append(p.Edits, e)
 	}
 	if len(a.CommentOut) > 0 {
-		p.Notes = append(p.Notes, fmt.Sprintf("the variable stays set in shells already open: open a new shell, or run `unset %s` in each", strings.Join(exportedNames(a.CommentOut), " ")))
+		p.Notes = append(p.Notes, Note{Text: "the variable stays set in shells already open: open a new shell, or run `unset %s` in each", Args: []any{strings.Join(exportedNames(a.CommentOut), " ")}})
 	}
 	for _, name := range a.UnsetUserVars {
 		before, _, err := readUserVar(sys.UserEnv, name)
@@ -108,7 +108,7 @@ func Build(ctx context.Context, sys *system.System, gobin, title string, a Actio
 		p.Edits = append(p.Edits, Edit{Path: name, UserVar: true, Before: before})
 	}
 	if len(a.UnsetUserVars) > 0 {
-		p.Notes = append(p.Notes, "terminals already open keep the variable: open a new terminal")
+		p.Notes = append(p.Notes, Note{Text: "terminals already open keep the variable: open a new terminal"})
 	}
 	return p, nil
 }

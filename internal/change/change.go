@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
@@ -55,7 +56,14 @@ func (e Edit) Changed() bool {
 type Plan struct {
 	Title string
 	Edits []Edit
-	Notes []string
+	Notes []Note
+}
+
+// Note is something a person should know about a plan, said in the
+// language of the preview: Text is the English format of its words.
+type Note struct {
+	Text string
+	Args []any
 }
 
 // Empty reports whether the plan changes no file.
@@ -68,15 +76,16 @@ func (p Plan) Empty() bool {
 	return true
 }
 
-// Preview returns the exact lines that change, file by file.
-func (p Plan) Preview() string {
+// Preview returns the exact lines that change, file by file, and the
+// notes, in pr's language.
+func (p Plan) Preview(pr i18n.Printer) string {
 	var b strings.Builder
 	for _, e := range p.Edits {
 		if !e.Changed() {
 			continue
 		}
 		if e.Link {
-			fmt.Fprintf(&b, "--- %s (link)\n+++ %s (link)\n", e.Name(), e.Name())
+			fmt.Fprintf(&b, "--- %s %s\n+++ %s %s\n", e.Name(), pr.T("(link)"), e.Name(), pr.T("(link)"))
 			if e.Before != nil {
 				fmt.Fprintf(&b, "- -> %s\n", e.Before)
 			}
@@ -85,11 +94,11 @@ func (p Plan) Preview() string {
 		}
 		switch {
 		case e.Before == nil && e.UserVar:
-			fmt.Fprintf(&b, "--- %s (new variable)\n+++ %s\n", e.Name(), e.Name())
+			fmt.Fprintf(&b, "--- %s %s\n+++ %s\n", e.Name(), pr.T("(new variable)"), e.Name())
 		case e.Before == nil:
-			fmt.Fprintf(&b, "--- %s (new file)\n+++ %s\n", e.Name(), e.Name())
+			fmt.Fprintf(&b, "--- %s %s\n+++ %s\n", e.Name(), pr.T("(new file)"), e.Name())
 		case e.After == nil && e.UserVar:
-			fmt.Fprintf(&b, "--- %s\n+++ %s (removed)\n", e.Name(), e.Name())
+			fmt.Fprintf(&b, "--- %s\n+++ %s %s\n", e.Name(), e.Name(), pr.T("(removed)"))
 		default:
 			fmt.Fprintf(&b, "--- %s\n+++ %s\n", e.Name(), e.Name())
 		}
@@ -100,7 +109,7 @@ func (p Plan) Preview() string {
 		}
 	}
 	for _, n := range p.Notes {
-		b.WriteString("note: " + n + "\n")
+		b.WriteString(pr.T("note: %s", pr.T(n.Text, n.Args...)) + "\n")
 	}
 	return b.String()
 }

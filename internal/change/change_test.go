@@ -13,6 +13,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/shell"
 	"github.com/godoctorhq/godoctor/internal/system"
 )
@@ -83,8 +84,8 @@ func TestApplyThenGoSeesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := Plan{Title: "use goproxy.cn", Edits: []Edit{edit}}
-	if !strings.Contains(plan.Preview(), "+ GOPROXY=https://goproxy.cn,direct") {
-		t.Errorf("preview:\n%s", plan.Preview())
+	if !strings.Contains(plan.Preview(i18n.Printer{}), "+ GOPROXY=https://goproxy.cn,direct") {
+		t.Errorf("preview:\n%s", plan.Preview(i18n.Printer{}))
 	}
 	if data, _ := os.ReadFile(path); string(data) != "GOFLAGS=-modcacherw\n" {
 		t.Fatalf("planning wrote the file: %q", data)

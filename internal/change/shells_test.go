@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/internal/fakesys"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 
 // TestRealShellsFindTheToolchain applies the PATH block for a user of each
@@ -68,7 +69,7 @@ func TestRealShellsFindTheToolchain(t *testing.T) {
 				cmd.Stdin = strings.NewReader("")
 				out, _ := cmd.Output()
 				if got := strings.TrimSpace(lastLine(string(out))); got != filepath.Join(bin, "go") {
-					t.Errorf("%s %s: command -v go = %q, want %s\n%s", c.shell, args[0], got, filepath.Join(bin, "go"), plan.Preview())
+					t.Errorf("%s %s: command -v go = %q, want %s\n%s", c.shell, args[0], got, filepath.Join(bin, "go"), plan.Preview(i18n.Printer{}))
 				}
 			}
 			// One change: one undo takes every file back.

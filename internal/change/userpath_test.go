@@ -10,6 +10,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/fakesys"
 	"github.com/godoctorhq/godoctor/internal/goenv"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 )
 
 const userPathBefore = `%USERPROFILE%\AppData\Local\Microsoft\WindowsApps;C:\Tools;c:\users\me\go\bin\;C:\Users\me\sdk\go1.21.5\bin`
@@ -31,7 +32,7 @@ func TestUserPathOnWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	preview := plan.Preview()
+	preview := plan.Preview(i18n.Printer{})
 	for _, want := range []string{
 		`--- HKCU\Environment\Path`,
 		`+ C:\Users\me\sdk\go1.22.0\bin`,
@@ -58,7 +59,7 @@ func TestUserPathOnWindows(t *testing.T) {
 		t.Errorf("a shell profile was written on Windows: %v", err)
 	}
 	if again, _ := Build(context.Background(), m.Sys, "", "again", action); !again.Empty() {
-		t.Errorf("doing it again changes something:\n%s", again.Preview())
+		t.Errorf("doing it again changes something:\n%s", again.Preview(i18n.Printer{}))
 	}
 	if _, err := j.Undo(false); err != nil {
 		t.Fatal(err)
@@ -76,8 +77,8 @@ func TestUserPathNewAndHandEdited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.Preview(), `--- HKCU\Environment\Path (new variable)`) {
-		t.Errorf("preview:\n%s", plan.Preview())
+	if !strings.Contains(plan.Preview(i18n.Printer{}), `--- HKCU\Environment\Path (new variable)`) {
+		t.Errorf("preview:\n%s", plan.Preview(i18n.Printer{}))
 	}
 	if _, err := j.Apply(plan); err != nil {
 		t.Fatal(err)
@@ -198,8 +199,8 @@ func TestUserVarOverridesOnWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`+++ HKCU\Environment\GOPROXY (removed)`, "- https://bad.example", "GOPROXY=https://goproxy.cn,direct", "open a new terminal"} {
-		if !strings.Contains(plan.Preview(), want) {
-			t.Errorf("preview lacks %q:\n%s", want, plan.Preview())
+		if !strings.Contains(plan.Preview(i18n.Printer{}), want) {
+			t.Errorf("preview lacks %q:\n%s", want, plan.Preview(i18n.Printer{}))
 		}
 	}
 	j := Journal{Dir: m.Home("AppData/Roaming/godoctor/journal"), UserEnv: u}

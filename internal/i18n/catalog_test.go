@@ -22,8 +22,8 @@ var testSupport = map[string]bool{"fakesys": true, "gosandbox": true, "testproxy
 
 // keys collects every text the code translates: the first argument of a
 // call to a method T when it is a string literal or a string constant,
-// the Title of every check, the installer's progress phases, and what
-// the failure families say (Means, Causes, Advice).
+// the Title of every check, the installer's progress phases, what
+// the failure families say (Means, Causes, Advice), and a plan's notes.
 func keys(t *testing.T) map[string]string {
 	t.Helper()
 	found := map[string]string{}
@@ -74,7 +74,7 @@ func keys(t *testing.T) map[string]string {
 				dir := filepath.Base(filepath.Dir(path))
 				translated := key.Name == "Title" && dir == "checks" || key.Name == "phase" && dir == "installer" ||
 					dir == "failure" && (key.Name == "Means" || key.Name == "Causes" || key.Name == "Advice") ||
-					dir == "why" && key.Name == "Why"
+					dir == "why" && key.Name == "Why" || dir == "change" && key.Name == "Text"
 				if !translated {
 					return true
 				}

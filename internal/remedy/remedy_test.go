@@ -18,6 +18,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/goenv"
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 	"github.com/godoctorhq/godoctor/internal/web"
@@ -108,8 +109,8 @@ func TestUseMirror(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.Preview(), "+ GOPROXY=https://goproxy.cn,direct") || plan.Edits[0].Path != m.Home(".config/go/env") {
-		t.Errorf("plan:\n%s", plan.Preview())
+	if !strings.Contains(plan.Preview(i18n.Printer{}), "+ GOPROXY=https://goproxy.cn,direct") || plan.Edits[0].Path != m.Home(".config/go/env") {
+		t.Errorf("plan:\n%s", plan.Preview(i18n.Printer{}))
 	}
 	gobin := gosandbox.Go(t)
 	dir := t.TempDir()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/godoctorhq/godoctor/internal/gosandbox"
 	"github.com/godoctorhq/godoctor/internal/gosettings"
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
 
@@ -180,14 +181,14 @@ func TestCause(t *testing.T) {
 	srv := httptest.NewTLSServer(http.NotFoundHandler())
 	defer srv.Close()
 	_, err := client(time.Second).Get(context.Background(), srv.URL, web.SmallLimit)
-	if c := web.Cause(err); !strings.Contains(c, "SSL_CERT_FILE") || !strings.Contains(c, "unknown authority") {
+	if c := web.Cause(i18n.Printer{}, err); !strings.Contains(c, "SSL_CERT_FILE") || !strings.Contains(c, "unknown authority") {
 		t.Errorf("self-signed: %q (%v)", c, err)
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
 	_, err = client(time.Second).Get(context.Background(), "http://"+addr+"/x", web.SmallLimit)
-	if c := web.Cause(err); !strings.Contains(c, "nothing answers at "+addr) {
+	if c := web.Cause(i18n.Printer{}, err); !strings.Contains(c, "nothing answers at "+addr) {
 		t.Errorf("closed port: %q (%v)", c, err)
 	}
 	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -195,14 +196,14 @@ func TestCause(t *testing.T) {
 	}))
 	defer auth.Close()
 	_, err = client(time.Second).Get(context.Background(), auth.URL, web.SmallLimit)
-	if c := web.Cause(err); !strings.Contains(c, "asks for credentials") {
+	if c := web.Cause(i18n.Printer{}, err); !strings.Contains(c, "asks for credentials") {
 		t.Errorf("407: %q (%v)", c, err)
 	}
 	proxied := web.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: func(*http.Request) (*url.URL, error) {
 		return url.Parse("http://" + addr)
 	}}}, Idle: time.Second}
 	_, err = proxied.Get(context.Background(), "https://proxy.example/x", web.SmallLimit)
-	if c := web.Cause(err); !strings.Contains(c, "HTTPS_PROXY") {
+	if c := web.Cause(i18n.Printer{}, err); !strings.Contains(c, "HTTPS_PROXY") {
 		t.Errorf("dead HTTP proxy: %q (%v)", c, err)
 	}
 }

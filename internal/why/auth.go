@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/godoctorhq/godoctor/internal/i18n"
 	"github.com/godoctorhq/godoctor/internal/web"
 )
 
@@ -110,7 +111,7 @@ func authenticate(o Options) func(*http.Request) {
 func accessHint(o Options, rawURL string, err error) string {
 	var he *web.HTTPError
 	if !errors.As(err, &he) || (he.StatusCode != 401 && he.StatusCode != 403) {
-		return web.Cause(err)
+		return web.Cause(i18n.Printer{}, err)
 	}
 	u, perr := url.Parse(rawURL)
 	if perr != nil {

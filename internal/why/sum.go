@@ -29,7 +29,7 @@ func checkSum(ctx context.Context, o Options, t *Trace, db gosettings.SumDB) {
 	route, err := checksumdb.Resolve(ctx, o.Web, db, proxies)
 	if err != nil {
 		h.Status, h.Detail = Fail, fmt.Sprintf("%s cannot be reached: %v", db.Name, err)
-		if cause := web.Cause(err); cause != "" {
+		if cause := web.Cause(i18n.Printer{}, err); cause != "" {
 			h.Detail += ": " + cause
 		}
 		return
