@@ -40,6 +40,9 @@ type checkList struct {
 	// moved is set once the user moved the cursor: until then, the first
 	// finished run puts it on the first finding that is not ok.
 	moved bool
+	// top is the first row shown; it changes only when the cursor would
+	// leave the rows shown.
+	top int
 }
 
 func newCheckList(list []*checks.Check) checkList {
@@ -90,21 +93,37 @@ func (l checkList) lead() checkList {
 	return l
 }
 
-// window is the rows [start, end) that fit in height lines with the
-// cursor among them; a line above and below says how many are hidden.
-func window(n, cursor, height int) (start, end int) {
+// window is the rows of a list of n shown in height lines with the cursor
+// in view, starting at top when the cursor is there: the list moves only
+// when the cursor would leave it, as lazygit's and k9s's do. A line says
+// how many rows are above, another how many below, when there are.
+func window(n, cursor, height, top int) (start, end int) {
 	if n <= height {
 		return 0, n
 	}
-	rows := max(height-2, 1)
-	start = min(max(cursor-rows/2, 0), n-rows)
-	end = start + rows
-	if start == 0 {
-		end = min(max(height-1, 1), n)
-	} else if end == n {
-		start = max(n-max(height-1, 1), 0)
+	height = max(height, 3)
+	span := func(start int) int {
+		end := start + height
+		if start > 0 {
+			end-- // "↑ N more"
+		}
+		if end < n {
+			end-- // "↓ N more"
+		}
+		return min(end, n)
 	}
-	return start, end
+	start = min(max(top, 0), n-1)
+	if cursor < start {
+		start = cursor
+	}
+	for cursor >= span(start) {
+		start++
+	}
+	// No empty room at the bottom while rows are above.
+	for start > 0 && span(start-1) == n {
+		start--
+	}
+	return start, span(start)
 }
 
 // nextProblem moves the cursor to the next finding that is not ok (dir 1)
@@ -155,7 +174,7 @@ func (l checkList) view(st Styles, pr i18n.Printer, spinner string, width, heigh
 	}
 	titleWidth = min(titleWidth, max(width*2/5, 12))
 	var b strings.Builder
-	start, end := window(len(l.rows), l.cursor, height)
+	start, end := window(len(l.rows), l.cursor, height, l.top)
 	if start > 0 {
 		b.WriteString(st.Subtle.Render("  "+pr.T("↑ %d more", start)) + "\n")
 	}

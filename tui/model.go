@@ -188,6 +188,8 @@ func (m Model) say(s string, bad bool) Model {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
 	n := next.(Model)
+	_, listH, _ := n.checksHeights()
+	n.list.top, _ = window(len(n.list.rows), n.list.cursor, listH, n.list.top)
 	if n.screen != m.screen || n.confirm != m.confirm || n.showHelp != m.showHelp {
 		// Another body: it starts at its top left, whatever the one
 		// before was scrolled to.
@@ -753,6 +755,11 @@ func (m Model) frame() string {
 		}
 	}
 	body = cutLines(strings.TrimRight(body, "\n"), room)
+	// The status line and the footer keep their place at the bottom,
+	// however long the body is.
+	if n := strings.Count(body, "\n") + 1; n < room {
+		body += strings.Repeat("\n", room-n)
+	}
 	// Every frame passes the output layer, whatever a finding, a server or
 	// a file holds: credentials masked, control characters shown as
 	// escapes (only lipgloss's colours are kept), before lines are cut to

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -620,5 +621,30 @@ func TestEscapesFromOutsideAreShown(t *testing.T) {
 	m.finish(func() {}, &out, false)
 	if !strings.Contains(out.String(), `\x1b]0;owned`) {
 		t.Errorf("summary:\n%q", out.String())
+	}
+}
+
+// TestListMovesOnlyAtItsEdges: j and k move the cursor over rows that
+// stay put; the list scrolls only when the cursor would leave it.
+func TestListMovesOnlyAtItsEdges(t *testing.T) {
+	top := 0
+	var starts []int
+	for cursor := range 20 {
+		start, end := window(20, cursor, 8, top)
+		if cursor < start || cursor >= end || end-start > 8 {
+			t.Fatalf("cursor %d: rows %d..%d", cursor, start, end)
+		}
+		starts = append(starts, start)
+		top = start
+	}
+	// Down from the top: the list stays until the cursor reaches the last
+	// row shown, then moves (two rows once, as the "↑ N more" line takes
+	// one), then a row at a time.
+	if want := []int{0, 0, 0, 0, 0, 0, 0, 2, 3, 4}; !slices.Equal(starts[:10], want) {
+		t.Errorf("starts %v, want %v…", starts, want)
+	}
+	// Back up: nothing moves until the cursor reaches the first row shown.
+	if start, _ := window(20, 15, 8, top); start != top {
+		t.Errorf("k moved the list: %d, was %d", start, top)
 	}
 }
