@@ -12,8 +12,8 @@ import (
 // layers, so the engine runs headless and only tui knows Bubble Tea. The
 // README's Development section draws the same picture.
 var layers = [][]string{
-	{"redact", "i18n", "suggest", "failure"},
-	{"gosettings", "system"},
+	{"redact", "i18n", "suggest"},
+	{"gosettings", "system", "failure"},
 	{"gocmd"},
 	{"goenv", "shell", "web"},
 	{"change", "checksumdb", "modcache", "toolchain", "project"},
