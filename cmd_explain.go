@@ -396,15 +396,16 @@ func operationFor(a *app, env *goenv.Snapshot, kind string, h failure.Hit, timeo
 		return remedy.OpInstall, false, ""
 	case failure.OpGet:
 		return remedy.OpGet, false, ""
-	case failure.OpProject, failure.OpProjectBuild:
-		if project == "" {
+	case failure.OpHere, failure.OpProject, failure.OpProjectBuild:
+		switch {
+		case project == "" && kind == failure.OpHere:
+			return remedy.OpList, false, ""
+		case project == "":
 			return op, false, a.T("no module or workspace here to run it in")
+		case kind == failure.OpProjectBuild:
+			return remedy.Operation{Name: "go build ./...", Dir: project, Args: []string{"build", "./..."}, Timeout: localOpTimeout}, false, ""
 		}
-		op = remedy.Operation{Name: "go list ./...", Dir: project, Args: []string{"list", "./..."}, Timeout: localOpTimeout}
-		if kind == failure.OpProjectBuild {
-			op = remedy.Operation{Name: "go build ./...", Dir: project, Args: []string{"build", "./..."}, Timeout: localOpTimeout}
-		}
-		return op, false, ""
+		return remedy.Operation{Name: "go list ./...", Dir: project, Args: []string{"list", "./..."}, Timeout: localOpTimeout}, false, ""
 	}
 	return op, false, ""
 }
@@ -512,7 +513,7 @@ func printExplained(a *app, r explainReport, offline bool) {
 		if e.Lines > 1 {
 			where = a.T("%[1]d lines, first at line %[2]d", e.Lines, e.Line)
 		}
-		fmt.Fprintf(out, "%s %s (%s, %s)\n", mark, e.Family, where, verdictText(a, e, offline))
+		fmt.Fprintln(out, a.T("%[1]s %[2]s (%[3]s, %[4]s)", mark, e.Family, where, verdictText(a, e, offline)))
 		fmt.Fprintf(out, "  %s\n", e.Quote)
 		if len(e.Modules) > 1 {
 			var names []string
@@ -537,7 +538,7 @@ func printExplained(a *app, r explainReport, offline bool) {
 				if value == "" {
 					value = a.T("(empty)")
 				}
-				fmt.Fprintf(out, "    %s=%s  (%s)\n", s.Name, value, s.Source)
+				fmt.Fprintln(out, "    "+a.T("%[1]s=%[2]s  (%[3]s)", s.Name, value, s.Source))
 			}
 		}
 		if op := e.Operation; op != nil && op.Ran {
@@ -570,7 +571,7 @@ func printExplained(a *app, r explainReport, offline bool) {
 				fmt.Fprintf(out, "    %s\n      %s\n", fix.Title, fix.Command)
 			}
 		} else {
-			fmt.Fprintln(out, "  "+a.T("What to do:")+" "+e.Advice)
+			fmt.Fprintln(out, "  "+a.T("What to do: %s", e.Advice))
 		}
 	}
 	if len(r.Unknown) == 0 {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -385,5 +387,306 @@ func TestExplainGroupsAFamily(t *testing.T) {
 	if code != 0 || strings.Count(out, "goproxy-off") != 1 || !strings.Contains(out, "80 lines, first at line 1") ||
 		!strings.Contains(out, "example.com/m00@v1.0.0, example.com/m01@v1.0.0") || !strings.Contains(out, "and 30 more") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// otherArch is a GOARCH whose programs this machine cannot run.
+func otherArch() string {
+	if runtime.GOARCH == "arm64" {
+		return "amd64"
+	}
+	return "arm64"
+}
+
+// mainModule writes a module with a main package in dir and makes it the
+// machine's working directory.
+func mainModule(t *testing.T, r *realMachine, dir string, reqs ...string) {
+	t.Helper()
+	writeModule(t, dir, "1.21", reqs...)
+	src := "package main\n\nfunc main() {}\n"
+	if len(reqs) > 0 {
+		src = "package main\n\nimport _ \"" + strings.Fields(reqs[0])[0] + "\"\n\nfunc main() {}\n"
+	}
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
+	r.sys.Dir = dir
+}
+
+// tidy runs go mod tidy in the machine's working directory.
+func tidy(t *testing.T, r *realMachine) {
+	t.Helper()
+	cmd := exec.Command(r.gobin, "mod", "tidy")
+	cmd.Dir, cmd.Env = r.sys.Dir, r.sys.Environ()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+}
+
+// TestExplainEveryFamilyOnARealMachine: for each family the table added
+// from the go command's sources, a machine set up to fail that way, the
+// real go command's output, and explain on the same machine: it names the
+// family, shows the setting that causes it with its value here, and the
+// go command reproduces it (confirmed here). Offline where the failure
+// needs no network; the network ones go to loopback servers that
+// misbehave as a company proxy, a private proxy or a portal does.
+func TestExplainEveryFamilyOnARealMachine(t *testing.T) {
+	t.Parallel()
+	lib := testproxy.Module{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}}
+	for _, c := range []struct {
+		name    string
+		provoke func(t *testing.T, r *realMachine, p *testproxy.Server) string
+		family  string
+		setting string // NAME=VALUE explain must show
+		args    []string
+	}{{
+		name: "GOFLAGS=-insecure",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOFLAGS"] = "-insecure"
+			return r.goFails(t, r.home, "get", "example.com/lib@v1.0.0")
+		},
+		family: "goflags-insecure", setting: "GOFLAGS=-insecure", args: []string{"--offline"},
+	}, {
+		name: "GO111MODULE=off",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GO111MODULE"] = "off"
+			return r.goFails(t, r.home, "get", "example.com/lib@v1.0.0")
+		},
+		family: "go111module-off", setting: "GO111MODULE=off", args: []string{"--offline"},
+	}, {
+		name: "GOCACHE=off",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOCACHE"] = "off"
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "gocache-unusable", setting: "GOCACHE=off", args: []string{"--offline"},
+	}, {
+		name: "a relative GOBIN",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOBIN"] = "bin"
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			return r.goFails(t, r.sys.Dir, "install", ".")
+		},
+		family: "gobin-relative", setting: "GOBIN=bin", args: []string{"--offline"},
+	}, {
+		name: "a relative GOPATH",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPATH"] = "gp"
+			return r.goFails(t, r.home, "list", "std")
+		},
+		family: "gopath-invalid", setting: "GOPATH=gp", args: []string{"--offline"},
+	}, {
+		name: "a relative GOMODCACHE",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			mainModule(t, r, filepath.Join(r.home, "m"), "example.com/lib v1.0.0")
+			tidy(t, r)
+			r.sys.Env["GOMODCACHE"] = "mc"
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "modcache-unusable", setting: "GOMODCACHE=mc", args: []string{"--offline"},
+	}, {
+		name: "a GOROOT that is not there",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOROOT"] = filepath.Join(r.home, "go1.20")
+			return r.goFails(t, r.home, "version")
+		},
+		family: "goroot-invalid", setting: "GOROOT=" + "", args: []string{"--offline"},
+	}, {
+		name: "TMPDIR removed",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["TMPDIR"] = filepath.Join(r.home, "gone")
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "tmpdir-missing", args: []string{"--offline"},
+	}, {
+		name: "a GOEXPERIMENT this go does not have",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOEXPERIMENT"] = "bogus"
+			return r.goFails(t, r.home, "list", "std")
+		},
+		family: "build-config-invalid", setting: "GOEXPERIMENT=bogus", args: []string{"--offline"},
+	}, {
+		name: "GOARCH left for another machine",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOARCH"] = otherArch()
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			return r.goFails(t, r.sys.Dir, "run", ".")
+		},
+		family: "exec-format", setting: "GOARCH=" + otherArch(), args: []string{"--offline"},
+	}, {
+		name: "GOTOOLCHAIN=bogus",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOTOOLCHAIN"] = "bogus"
+			return r.goFails(t, r.home, "list", "std")
+		},
+		family: "gotoolchain-invalid", setting: "GOTOOLCHAIN=bogus", args: []string{"--offline"},
+	}, {
+		name: "a go.work that leaves the module out",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			for _, m := range []string{"a", "b"} {
+				mainModule(t, r, filepath.Join(r.home, "w", m))
+			}
+			os.WriteFile(filepath.Join(r.home, "w", "go.work"), []byte("go 1.21\n\nuse ./a\n"), 0o644)
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "workspace-invalid", setting: "GOWORK=", args: []string{"--offline"},
+	}, {
+		name: "a go.mod that needs an update",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			mainModule(t, r, filepath.Join(r.home, "m"), "example.com/lib v1.0")
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "gomod-update-needed", args: []string{"--timeout", "2s"},
+	}, {
+		name: "a damaged zip in the module cache",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			mainModule(t, r, filepath.Join(r.home, "m"), "example.com/lib v1.0.0")
+			tidy(t, r)
+			mc := r.goEnv(t, "GOMODCACHE")
+			os.RemoveAll(filepath.Join(mc, "example.com", "lib@v1.0.0"))
+			zip := filepath.Join(mc, "cache", "download", "example.com", "lib", "@v", "v1.0.0.zip")
+			data, _ := os.ReadFile(zip)
+			os.WriteFile(zip, data[:len(data)/3], 0o644)
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "modcache-corrupt", args: []string{"--offline"},
+	}, {
+		name: "a cgo package with CGO_ENABLED=0",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["CGO_ENABLED"] = "0"
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			os.WriteFile(filepath.Join(r.sys.Dir, "main.go"), []byte("package main\n\nimport _ \"example.com/m/c\"\n\nfunc main() {}\n"), 0o644)
+			os.MkdirAll(filepath.Join(r.sys.Dir, "c"), 0o755)
+			os.WriteFile(filepath.Join(r.sys.Dir, "c", "c.go"), []byte("package c\n\n// int one(void) { return 1; }\nimport \"C\"\n\nfunc One() int { return int(C.one()) }\n"), 0o644)
+			return r.goFails(t, r.sys.Dir, "build", "./...")
+		},
+		family: "cgo-disabled", setting: "CGO_ENABLED=0", args: []string{"--offline"},
+	}, {
+		name: "a C compiler that is not there",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["CGO_ENABLED"] = "1"
+			r.sys.Env["CC"] = filepath.Join(r.home, "no-cc")
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			os.WriteFile(filepath.Join(r.sys.Dir, "main.go"), []byte("package main\n\nimport _ \"net\"\n\nfunc main() {}\n"), 0o644)
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "cc-missing", setting: "CC=" + "", args: []string{"--offline"},
+	}, {
+		name: "a .git that git cannot read",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			if _, err := exec.LookPath("git"); err != nil {
+				t.Skip("no git")
+			}
+			mainModule(t, r, filepath.Join(r.home, "m"))
+			os.MkdirAll(filepath.Join(r.sys.Dir, ".git"), 0o755)
+			return r.goFails(t, r.sys.Dir, "build", ".")
+		},
+		family: "vcs-stamping", args: []string{"--offline"},
+	}, {
+		name: "a company proxy that wants credentials",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			hp := testproxy.NewHTTPProxy(t)
+			hp.Map("proxy.test", strings.TrimPrefix(p.URL, "http://"))
+			hp.Auth = "Basic Ym9iOnB3"
+			r.sys.Env["HTTP_PROXY"], r.sys.Env["HTTPS_PROXY"] = hp.URL, hp.URL
+			r.sys.Env["GOPROXY"] = "http://proxy.test"
+			r.sys.HTTP = testproxy.ClientThrough(hp)
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "http-proxy-auth", setting: "HTTP_PROXY=http://127.0.0.1", args: []string{"--timeout", "2s"},
+	}, {
+		name: "a private proxy that wants credentials",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			p.SetFault(testproxy.Fault{Login: "alice", Password: "t0ken"})
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "proxy-auth", setting: "GOPROXY=http://127.0.0.1", args: []string{"--timeout", "2s"},
+	}, {
+		name: "a portal that answers every request",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			p.SetFault(testproxy.Fault{HTMLPortal: true})
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "proxy-bad-answer", args: []string{"--timeout", "2s"},
+	}, {
+		name: "a module the checksum database does not know",
+		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
+			r.sys.Env["GOPROXY"] = p.URL
+			p.SetFault(testproxy.Fault{DenyLookups: true})
+			return r.goFails(t, r.home, "mod", "download", "example.com/lib@v1.0.0")
+		},
+		family: "sumdb-private", setting: "GOPRIVATE=", args: []string{"--timeout", "2s"},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRealMachine(t)
+			r.sys.Env["GOCACHE"] = sharedBuildCache(t)
+			p := testproxy.New(t, "sum.test", lib)
+			r.sys.Env["GOSUMDB"] = p.SumDBKey
+			said := c.provoke(t, r, p)
+			got, code := r.explainReport(t, said, c.args...)
+			if code != 0 || len(got.Findings) == 0 {
+				t.Fatalf("exit %d, %d findings, unknown %v for:\n%s", code, len(got.Findings), got.Unknown, said)
+			}
+			e := got.Findings[0]
+			if e.Family != c.family || e.Verdict != verdictConfirmed {
+				t.Errorf("family %s, %s; want %s, confirmed\ngo said:\n%s\noperation: %+v\nevidence: %+v", e.Family, e.Verdict, c.family, said, e.Operation, e.Evidence)
+			}
+			var settings []string
+			for _, s := range e.Settings {
+				settings = append(settings, s.Name+"="+s.Value)
+			}
+			if c.setting != "" && !slices.ContainsFunc(settings, func(s string) bool { return strings.HasPrefix(s, c.setting) }) {
+				t.Errorf("settings %q, want %s", settings, c.setting)
+			}
+		})
+	}
+}
+
+// TestExplainALineItDoesNotKnow: an error of the go command that no
+// family matches is not a dead end: explain shows it and runs every check;
+// it exits 0 when a check fails here (something can be said) and 1 only
+// when every check passes and nothing is known.
+func TestExplainALineItDoesNotKnow(t *testing.T) {
+	t.Parallel()
+	text := "go: downloading example.com/lib v1.0.0\ngo: something the table has never seen\n"
+	r := newRealMachine(t)
+	r.sys.Env["GOPROXY"] = "off" // env.goproxy warns
+	got, code := r.explainReport(t, text, "--offline")
+	if code != 0 || len(got.Unknown) != 1 || got.Unknown[0].N != 2 || len(got.Failing) == 0 {
+		t.Errorf("exit %d, unknown %+v, failing %d", code, got.Unknown, len(got.Failing))
+	}
+	out, _ := r.run(t, text, "explain", "--offline")
+	if !strings.Contains(out, "line 2: go: something the table has never seen") || !strings.Contains(out, "Checks that fail or warn here:") || strings.Contains(out, "go: downloading") {
+		t.Errorf("text:\n%s", out)
+	}
+}
+
+// TestExplainALogFromElsewhere: a log that went through a proxy this
+// machine does not use, and was printed by another go, says so first;
+// the go command here does not fail the same way (not reproduced).
+func TestExplainALogFromElsewhere(t *testing.T) {
+	t.Parallel()
+	r := newRealMachine(t)
+	p := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}})
+	r.sys.Env["GOPROXY"], r.sys.Env["GOSUMDB"] = p.URL, p.SumDBKey
+	log := "go: example.com/lib@v1.0.0: reading https://goproxy.example.org/example.com/lib/@v/v1.0.0.info: 410 Gone\n" +
+		"go: go.mod requires go >= 1.99 (running go 1.22.1; GOTOOLCHAIN=local)\n"
+	got, code := r.explainReport(t, log, "--timeout", "2s")
+	notes := strings.Join(got.Elsewhere, "\n")
+	if code != 0 || !strings.Contains(notes, "GOPROXY with https://goproxy.example.org; here GOPROXY is "+p.URL) || !strings.Contains(notes, "go 1.22.1") {
+		t.Fatalf("exit %d, elsewhere:\n%s", code, notes)
+	}
+	if e := got.Findings[0]; e.Family != "proxy-not-found" || e.Verdict != verdictNotReproduced || e.Operation == nil || e.Operation.Failed {
+		t.Errorf("%s: %s, operation %+v", e.Family, e.Verdict, e.Operation)
+	}
+	out, _ := r.run(t, log, "explain", "--timeout", "2s")
+	if !strings.HasPrefix(out, "! This log came from") || !strings.Contains(out, "not reproduced here: go mod download example.com/lib@v1.0.0 works") {
+		t.Errorf("text:\n%s", out)
 	}
 }

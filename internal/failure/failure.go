@@ -205,6 +205,13 @@ var (
 
 func errorLine(line string) bool {
 	line = strings.TrimSpace(line)
+	// Most lines of a build log are none of these: a cheap look first.
+	prefixed := strings.HasPrefix(line, "go") || strings.HasPrefix(line, "cgo: ") || strings.HasPrefix(line, "fatal: ") || strings.HasPrefix(line, "error: ")
+	loader := strings.Contains(line, ".go:") && (strings.Contains(line, ": package ") || strings.Contains(line, ": no required module") ||
+		strings.Contains(line, ": cannot find") || strings.Contains(line, ": use of internal"))
+	if !prefixed && !loader {
+		return false
+	}
 	return goError.MatchString(line) && !progress.MatchString(line)
 }
 

@@ -260,7 +260,7 @@ var Families = []*Family{
 	{
 		ID:       "workspace-invalid",
 		Source:   "cmd/go/internal/modload/init.go (ReadWorkFile, FindGoWork, loadModFile, errWorkTooOld), cmd/go/internal/modload/load.go (resolveLocalPackage)",
-		Text:     regexp.MustCompile(`is contained in a module that is not one of the workspace modules|outside modules listed in go\.work|reading go\.work: |invalid GOWORK: |listed in go\.work file|no modules were found in the current workspace|errors parsing go\.work`),
+		Text:     regexp.MustCompile(`is contained in a module that is not one of the workspace modules|outside modules listed in go\.work|does not contain modules listed in go\.work|reading go\.work: |invalid GOWORK: |listed in go\.work file|no modules were found in the current workspace|errors parsing go\.work`),
 		Hint:     []string{"go.work", "GOWORK", "workspace"},
 		Means:    "The workspace in force (go.work, or the file GOWORK names) does not fit the module being built.",
 		Causes:   []string{"a go.work above this directory that does not use this module (go work use DIR adds it; GOWORK=off ignores the file)", "GOWORK naming a file that does not exist, or a relative path", "a use line for a directory without go.mod, or a go line older than a module it uses"},

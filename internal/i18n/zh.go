@@ -752,4 +752,7 @@ var zh = map[string]string{
 	"a GOPATH written with ~ in quotes, which the shell did not expand":                                                                                            "GOPATH 中的 ~ 写在引号里，shell 没有展开它",
 	"reproduced by building a scratch program":                                                                                                                     "通过构建一个临时程序来复现",
 	"GOCACHE=off (it used to mean no cache; since Go 1.12 the cache is required)":                                                                                  "GOCACHE=off（它过去表示不用缓存；自 Go 1.12 起缓存是必需的）",
+	"%[1]s=%[2]s  (%[3]s)":       "%[1]s=%[2]s（%[3]s）",
+	"%[1]s %[2]s (%[3]s, %[4]s)": "%[1]s %[2]s（%[3]s，%[4]s）",
+	"What to do: %s":             "建议：%s",
 }
