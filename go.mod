@@ -11,6 +11,7 @@ require (
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
 	github.com/charmbracelet/x/term v0.2.2
 	github.com/hashicorp/go-version v1.9.0
+	github.com/pelletier/go-toml/v2 v2.4.3
 	golang.org/x/mod v0.33.0
 	golang.org/x/net v0.43.0
 	golang.org/x/sys v0.47.0

@@ -15,7 +15,7 @@ var layers = [][]string{
 	{"redact", "i18n", "suggest"},
 	{"gosettings", "system", "failure"},
 	{"gocmd"},
-	{"goenv", "shell", "web"},
+	{"goenv", "shell", "web", "policy"},
 	{"change", "checksumdb", "modcache", "toolchain", "project"},
 	{"mirrors", "installer", "why"},
 	{"remedy"},
