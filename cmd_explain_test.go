@@ -590,7 +590,7 @@ func TestExplainEveryFamilyOnARealMachine(t *testing.T) {
 		provoke: func(t *testing.T, r *realMachine, p *testproxy.Server) string {
 			hp := testproxy.NewHTTPProxy(t)
 			hp.Map("proxy.test", strings.TrimPrefix(p.URL, "http://"))
-			hp.Auth = "Basic Ym9iOnB3"
+			hp.SetAuth("Basic Ym9iOnB3")
 			r.sys.Env["HTTP_PROXY"], r.sys.Env["HTTPS_PROXY"] = hp.URL, hp.URL
 			r.sys.Env["GOPROXY"] = "http://proxy.test"
 			r.sys.HTTP = testproxy.ClientThrough(hp)

@@ -358,7 +358,7 @@ func TestWhyPrivateProxyCredentials(t *testing.T) {
 		})
 	}
 	// The company's HTTP proxy wants credentials of its own (407).
-	hp.Auth = "Basic " + base64.StdEncoding.EncodeToString([]byte("bob:pr0xy-pass"))
+	hp.SetAuth("Basic " + base64.StdEncoding.EncodeToString([]byte("bob:pr0xy-pass")))
 	r.sys.HTTP = testproxy.ClientThrough(hp, secure.Server) // no tunnel kept open from before
 	os.WriteFile(netrc, []byte("machine goproxy.example.com login alice password s3cr3t-token\n"), 0o600)
 	r.sys.Env["GOPROXY"] = "https://goproxy.example.com"

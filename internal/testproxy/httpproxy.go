@@ -29,9 +29,17 @@ type HTTPProxy struct {
 	hosts map[string]string // host or host:port -> loopback host:port
 	// Requests counts the requests and tunnels by target host.
 	requests map[string]int
-	// Auth, when set, is the Proxy-Authorization value the proxy wants;
+	// auth, when set, is the Proxy-Authorization value the proxy wants;
 	// others get 407.
-	Auth string
+	auth string
+}
+
+// SetAuth makes the proxy want a Proxy-Authorization value (407 for any
+// other); "" lets everything through.
+func (p *HTTPProxy) SetAuth(value string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.auth = value
 }
 
 // NewHTTPProxy starts a proxy that is closed when the test ends.
@@ -71,7 +79,10 @@ func (p *HTTPProxy) target(hostport string) (string, bool) {
 }
 
 func (p *HTTPProxy) serve(w http.ResponseWriter, r *http.Request) {
-	if p.Auth != "" && r.Header.Get("Proxy-Authorization") != p.Auth {
+	p.mu.Lock()
+	want := p.auth
+	p.mu.Unlock()
+	if want != "" && r.Header.Get("Proxy-Authorization") != want {
 		w.Header().Set("Proxy-Authenticate", `Basic realm="test proxy"`)
 		http.Error(w, "proxy authentication required", http.StatusProxyAuthRequired)
 		return
