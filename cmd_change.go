@@ -127,11 +127,11 @@ func indent(s string) string {
 
 // beforeAfter re-runs checks on the changed machine and prints each one's
 // verdict before and after.
-func beforeAfter(ctx context.Context, a *app, sys *system.System, ids []string, before map[string]report.Check, opts checks.Options) map[string]report.Check {
-	after := runChecks(ctx, sys, checksByID(ids), opts)
+func beforeAfter(ctx context.Context, a *app, sys *system.System, list []*checks.Check, before map[string]report.Check, opts checks.Options) map[string]report.Check {
+	after := runChecks(ctx, sys, list, opts)
 	fmt.Fprintln(a.stdout, a.T("\nBefore and after:"))
-	for _, id := range ids {
-		b, c := before[id], after[id]
+	for _, ch := range list {
+		b, c := before[ch.ID], after[ch.ID]
 		fmt.Fprintf(a.stdout, "  %s %s → %s %s: %s\n", report.Marks[b.Status], c.Title, report.Marks[c.Status], c.Status, c.Summary)
 	}
 	return after
@@ -239,7 +239,7 @@ func runUse(ctx context.Context, a *app, args []string) error {
 	if err != nil || !applied {
 		return err
 	}
-	beforeAfter(ctx, a, remedy.NewShell(a.sys, action.Exported()), ids, before, opts)
+	beforeAfter(ctx, a, remedy.NewShell(a.sys, action.Exported()), checksByID(ids), before, opts)
 	return nil
 }
 
@@ -327,28 +327,38 @@ a person can make are listed with their command.
 
 func runFix(ctx context.Context, a *app, args []string) error {
 	var g globals
+	var t team
 	var dryRun, yes bool
+	var scope string
 	var timeout time.Duration
 	var known []string
 	for _, c := range checks.All() {
 		known = append(known, c.ID)
 	}
-	fs := newFlagSet("fix", a.stderr, a.T(fixHelp)+a.T("Check ids (godoctor check -v shows each one's): %s\n\n", strings.Join(known, ", ")))
+	fs := newFlagSet("fix", a.stderr, a.T(fixHelp)+a.T("Check ids (godoctor check -v shows each one's): %s\n\n", strings.Join(append(known, "policy.KEY"), ", ")))
 	g.register(fs, a.pr)
+	t.registerPolicy(fs, a.pr)
 	fs.BoolVar(&dryRun, "dry-run", false, a.T("print every change, write nothing"))
 	fs.BoolVar(&yes, "yes", false, a.T("no confirmation prompts"))
+	fs.StringVar(&scope, "scope", "user", a.T("user: change this machine's files; ci: print NAME=value lines (appended to $GITHUB_ENV and $GITHUB_PATH when set) and change nothing else"))
 	durationFlag(fs, a.pr, &timeout, "timeout", 5*time.Second, a.T("bound on each network operation"))
 	ids, helped, err := parseArgs(fs, args)
 	if helped || err != nil {
 		return err
 	}
+	if scope != "user" && scope != "ci" {
+		return usageError("%s", a.T("--scope takes user or ci"))
+	}
+	pol, err := t.load(a)
+	if err != nil {
+		return err
+	}
+	all, opts := withPolicy(checks.All(), checks.Options{Timeout: timeout, Lang: a.pr.Lang, Godoctor: versionString()}, pol, scope == "ci")
 	for _, id := range ids {
-		if checks.ByID(id) == nil {
+		if !slices.ContainsFunc(all, func(c *checks.Check) bool { return c.ID == id }) {
 			return usageError("%s", a.T("no check %q (godoctor check --json lists them)", id))
 		}
 	}
-	opts := checks.Options{Timeout: timeout, Lang: a.pr.Lang}
-	all := checks.All()
 	env := goenv.Load(ctx, a.sys)
 	before := runChecks(ctx, a.sys, all, withEnv(opts, env))
 	var targets []string
@@ -362,9 +372,11 @@ func runFix(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(a.stdout, a.T("Every check is ok: nothing to fix."))
 		return nil
 	}
-	c, err := newChanger(a, dryRun, yes)
-	if err != nil {
-		return err
+	var c *changer
+	if scope == "user" {
+		if c, err = newChanger(a, dryRun, yes); err != nil {
+			return err
+		}
 	}
 
 	// Every fix that changes settings, files or PATH joins one plan,
@@ -418,6 +430,9 @@ func runFix(ctx context.Context, a *app, args []string) error {
 					titles = append(titles, p.Title)
 				}
 			}
+			if scope == "ci" {
+				return ciScope(a, plan, dryRun, failed)
+			}
 			done, exported, err := apply(ctx, c, env, strings.Join(titles, "; "), plan)
 			if err != nil {
 				fmt.Fprintf(a.stdout, "  %v\n", overridden(a, err))
@@ -425,6 +440,12 @@ func runFix(ctx context.Context, a *app, args []string) error {
 			}
 			changed, gone = done, exported
 		}
+	}
+	if scope == "ci" {
+		if len(installs) > 0 {
+			fmt.Fprintln(a.stdout, a.T("  by hand in CI: install Go %s (actions/setup-go, or godoctor install)", strings.Join(installs, ", ")))
+		}
+		return ciScope(a, change.Action{}, dryRun, failed)
 	}
 	for _, v := range installs {
 		if changed {
@@ -450,7 +471,13 @@ func runFix(ctx context.Context, a *app, args []string) error {
 	}
 	// The verdict on the machine a new shell will see: every check that
 	// was not ok, again, online; one that still fails is the exit status.
-	after := beforeAfter(ctx, a, remedy.NewShell(a.sys, gone), targets, before, opts)
+	var targetChecks []*checks.Check
+	for _, ch := range all {
+		if slices.Contains(targets, ch.ID) {
+			targetChecks = append(targetChecks, ch)
+		}
+	}
+	after := beforeAfter(ctx, a, remedy.NewShell(a.sys, gone), targetChecks, before, opts)
 	var still []string
 	for _, id := range targets {
 		if after[id].Status == checks.Fail {

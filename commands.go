@@ -29,6 +29,7 @@ Usage:
   godoctor cache [clean]      verify the module cache; remove the bad versions it finds
   godoctor why MODULE[@V]     how the go command would fetch and verify a module from here, hop by hop
   godoctor explain [TEXT]     what a go command's error output means on this machine, and the fix
+  godoctor policy init|validate|explain  a team's .godoctor.toml: draft, check, show what it judges
   godoctor version            print godoctor's version and module (also --version)
   godoctor help [COMMAND]     this text, or a command's help (also COMMAND -h)
 
@@ -66,7 +67,7 @@ func langFlag(args []string) string {
 // examples are the command lines each command's help shows, as gh's do.
 var examples = map[string][]string{
 	"godoctor": {"godoctor", "godoctor --offline --lang zh", "godoctor --json > report.json"},
-	"check":    {"godoctor check", "godoctor check --offline --json", "godoctor check -v --strict"},
+	"check":    {"godoctor check", "godoctor check --offline --json", "godoctor check -v --strict", "godoctor check --ci --annotations github"},
 	"mirrors":  {"godoctor mirrors", "godoctor mirrors --samples 3 --timeout 10s", "godoctor mirrors --mirror corp=https://athens.corp.example --only corp"},
 	"use":      {"godoctor use goproxy.cn", "godoctor use goproxy.cn --sumdb sum.golang.google.cn", "godoctor use https://athens.corp.example --dry-run"},
 	"fix":      {"godoctor fix", "godoctor fix env.goproxy --dry-run", "godoctor fix --yes"},
@@ -76,6 +77,7 @@ var examples = map[string][]string{
 	"why":      {"godoctor why golang.org/x/text", "godoctor why git.corp.example/team/lib@v1.4.0 --offline"},
 	"explain":  {"go build ./... 2>&1 | godoctor explain", "godoctor explain 'go: example.com/m@v1.0.0: reading https://goproxy.cn/...: 410 Gone'"},
 	"version":  {"godoctor version"},
+	"policy":   {"godoctor policy init > .godoctor.toml", "godoctor policy validate", "godoctor policy explain --ci"},
 }
 
 // newFlagSet returns a flag set whose errors become usage errors, and
@@ -101,7 +103,7 @@ func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
 var placeholders = map[string]string{
 	"dir": "DIR", "dl-url": "URL", "list-url": "URL", "lang": "en|zh", "source": "proxy|dl",
 	"timeout": "DUR", "samples": "N", "concurrency": "N", "mirror": "NAME=URL", "only": "NAME[,NAME...]",
-	"sumdb": "NAME",
+	"sumdb": "NAME", "policy": "FILE", "annotations": "github", "scope": "user|ci",
 }
 
 // printFlags lists a flag set's flags as --name VALUE, aligned, with
@@ -198,12 +200,16 @@ func parse(fs *flag.FlagSet, pr i18n.Printer, args []string) (helped bool, err e
 // checkFlags are the flags of godoctor check.
 type checkFlags struct {
 	globals
+	team
 	json, offline, strict, verbose bool
 	timeout                        time.Duration
+	annotations                    string
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet, pr i18n.Printer) {
 	f.globals.register(fs, pr)
+	f.team.register(fs, pr)
+	fs.StringVar(&f.annotations, "annotations", "", pr.T("also print the findings as annotations of a CI system: github"))
 	fs.BoolVar(&f.json, "json", false, pr.T("print the report as JSON, nothing else on stdout"))
 	fs.BoolVar(&f.offline, "offline", false, pr.T("skip the checks that need the network"))
 	fs.BoolVar(&f.strict, "strict", false, pr.T("warnings also give exit code 1"))
@@ -212,7 +218,7 @@ func (f *checkFlags) register(fs *flag.FlagSet, pr i18n.Printer) {
 }
 
 func (f *checkFlags) options(pr i18n.Printer) checks.Options {
-	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang}
+	return checks.Options{Offline: f.offline, Timeout: f.timeout, Lang: pr.Lang, Godoctor: versionString()}
 }
 
 func runCheck(ctx context.Context, a *app, args []string) error {
@@ -225,13 +231,23 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	return printReport(ctx, a, f)
 }
 
-// printReport runs the checks and writes the text or JSON report.
+// printReport runs the checks, the policy's among them, and writes the
+// text or JSON report, and the CI annotations asked for.
 func printReport(ctx context.Context, a *app, f checkFlags) error {
-	list := checks.All()
-	events := checks.Run(ctx, list, a.sys, f.options(a.pr))
+	if f.annotations != "" && f.annotations != "github" {
+		return usageError("%s", a.T("--annotations takes github"))
+	}
+	pol, err := f.team.load(a)
+	if err != nil {
+		return err
+	}
+	ci := f.team.isCI(a)
+	list, opts := withPolicy(checks.All(), f.options(a.pr), pol, ci)
+	events := checks.Run(ctx, list, a.sys, opts)
 	var r report.Report
 	if f.json {
 		r = report.Collect(versionString(), list, events, a.pr.Lang)
+		r.Policy = policyInfo(a, pol, r)
 		if err := report.WriteJSON(a.stdout, r); err != nil {
 			return err
 		}
@@ -241,6 +257,9 @@ func printReport(ctx context.Context, a *app, f checkFlags) error {
 		if err != nil {
 			return err
 		}
+	}
+	if f.annotations == "github" {
+		writeGitHubAnnotations(a, pol, ci, r)
 	}
 	if r.Failed(f.strict) {
 		return &exitError{code: exitFailed}
@@ -256,13 +275,18 @@ func runDefault(ctx context.Context, a *app, args []string) error {
 	if helped, err := parse(fs, a.pr, args); helped || err != nil {
 		return err
 	}
-	if f.json || !a.term {
+	if f.json || !a.term || f.team.isCI(a) {
 		return printReport(ctx, a, f)
 	}
-	err := tui.Run(ctx, tui.Config{
+	pol, err := f.team.load(a)
+	if err != nil {
+		return err
+	}
+	list, opts := withPolicy(checks.All(), f.options(a.pr), pol, false)
+	err = tui.Run(ctx, tui.Config{
 		Sys:     a.sys,
-		Checks:  checks.All(),
-		Options: f.options(a.pr),
+		Checks:  list,
+		Options: opts,
 		Version: versionString(),
 		NoColor: !a.colour(f.noColor),
 		Out:     a.stdout,

@@ -157,6 +157,7 @@ var commands = map[string]command{
 	"cache":   {runCache, "godoctor cache --offline"},
 	"explain": {runExplain, "go build 2>&1 | godoctor explain"},
 	"why":     {runWhy, "godoctor why golang.org/x/text@v0.14.0"},
+	"policy":  {runPolicy, "godoctor policy validate .godoctor.toml"},
 	"version": {runVersion, "godoctor version"},
 }
 

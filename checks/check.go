@@ -80,6 +80,11 @@ type Options struct {
 	// Env is the Go environment when the caller has loaded it already;
 	// nil makes the run load it (once).
 	Env *goenv.Snapshot
+	// Godoctor is this godoctor's version, which a policy can ask of.
+	Godoctor string
+	// Severity is a policy's [severity]: by check id, fail makes a warning
+	// a failure, warn a failure a warning, off skips the check.
+	Severity map[string]string
 }
 
 // Pass is what a running check gets: the system, the options and the

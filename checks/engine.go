@@ -86,9 +86,20 @@ func runOne(ctx context.Context, c *Check, p *Pass) (res Result) {
 			return skip(p.T("the go command does not run (see go.installed)"))
 		}
 	}
+	if p.Options.Severity[c.ID] == "off" {
+		return skip(p.T("off: the policy's [severity]"))
+	}
 	res = c.Run(ctx, p)
 	if res.Status == "" {
 		res.Status = OK
+	}
+	switch sev := p.Options.Severity[c.ID]; {
+	case sev == "warn" && res.Status == Fail:
+		res.Status = Warn
+		res.Details = append(res.Details, p.T("a warning here: the policy's [severity] says so"))
+	case sev == "fail" && res.Status == Warn:
+		res.Status = Fail
+		res.Details = append(res.Details, p.T("a failure here: the policy's [severity] says so"))
 	}
 	return res
 }

@@ -501,3 +501,67 @@ func stringValues(data []byte) map[string]stringValue {
 	}
 	return out
 }
+
+// For is the rules in force: in CI mode, the [ci] table's keys replace
+// the others one by one.
+func (p *Policy) For(ci bool) Rules {
+	r := p.Rules
+	if !ci {
+		return r
+	}
+	c := p.CI
+	if c.Go != nil {
+		g := GoRules{}
+		if r.Go != nil {
+			g = *r.Go
+		}
+		if c.Go.Version != nil {
+			g.Version = c.Go.Version
+		}
+		if c.Go.FromGomod != nil {
+			g.FromGomod = c.Go.FromGomod
+		}
+		if c.Go.Gotoolchain != nil {
+			g.Gotoolchain = c.Go.Gotoolchain
+		}
+		r.Go = &g
+	}
+	if c.Modules != nil {
+		m := ModuleRules{}
+		if r.Modules != nil {
+			m = *r.Modules
+		}
+		for _, f := range []struct{ to, from *[]string }{{&m.Proxy, &c.Modules.Proxy}, {&m.Private, &c.Modules.Private}, {&m.Sumdb, &c.Modules.Sumdb}, {&m.Insecure, &c.Modules.Insecure}, {&m.Auth, &c.Modules.Auth}} {
+			if *f.from != nil {
+				*f.to = *f.from
+			}
+		}
+		if c.Modules.Flags != nil {
+			m.Flags = c.Modules.Flags
+		}
+		r.Modules = &m
+	}
+	if c.Tools != nil {
+		r.Tools = c.Tools
+	}
+	if c.Severity != nil {
+		sev := map[string]string{}
+		for k, v := range r.Severity {
+			sev[k] = v
+		}
+		for k, v := range c.Severity {
+			sev[k] = v
+		}
+		r.Severity = sev
+	}
+	return r
+}
+
+// Key is the line's key of a rule in force: the [ci] table's when CI
+// mode takes it from there.
+func (p *Policy) Key(ci bool, key string) string {
+	if ci && p.lines["ci."+key] > 0 {
+		return "ci." + key
+	}
+	return key
+}

@@ -36,6 +36,16 @@ type Report struct {
 	Version string  `json:"version"`
 	Checks  []Check `json:"checks"`
 	Summary Summary `json:"summary"`
+	// Policy is the team's policy that judged, when there is one.
+	Policy *Policy `json:"policy,omitempty"`
+}
+
+// Policy says which policy file judged a report: its path, the hash of
+// its bytes, and the ids of its checks.
+type Policy struct {
+	File    string   `json:"file"`
+	SHA256  string   `json:"sha256"`
+	Results []string `json:"results"`
 }
 
 // entry converts a finished event; the title is translated (the results
