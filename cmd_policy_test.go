@@ -208,3 +208,32 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return data
 }
+
+// TestReportMasks: the Markdown report holds no credential, home path,
+// user name or private host of the machine; private names get the same
+// pseudonym everywhere; --include-hosts keeps the hosts and still masks
+// the credential.
+func TestReportMasks(t *testing.T) {
+	t.Parallel()
+	r := newRealMachine(t)
+	r.sys.Env["USER"] = "gopher-alice"
+	r.sys.Env["GOPROXY"] = "https://build:t0ken-123@athens.corp.example/go,direct"
+	r.sys.Env["GOPRIVATE"] = "git.corp.example,github.com/acme"
+	r.sys.Env["HTTPS_PROXY"] = "http://squid.corp.example:3128"
+	out, code := r.run(t, "", "report", "--offline")
+	if code != 0 || !strings.HasPrefix(out, "## godoctor report") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, leak := range []string{"t0ken-123", "build:t0ken", "athens.corp.example", "git.corp.example", "squid", "github.com/acme", r.home, "gopher-alice"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("%q is in the report:\n%s", leak, out)
+		}
+	}
+	if !strings.Contains(out, "| GOPROXY | https://***@private-host-1/go,direct |") || !strings.Contains(out, "private-module-1") || strings.Count(out, "private-host-1") < 2 {
+		t.Errorf("pseudonyms:\n%s", out)
+	}
+	out, _ = r.run(t, "", "report", "--offline", "--include-hosts")
+	if !strings.Contains(out, "athens.corp.example") || strings.Contains(out, "t0ken-123") || strings.Contains(out, r.home) {
+		t.Errorf("--include-hosts:\n%s", out)
+	}
+}

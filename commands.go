@@ -30,6 +30,7 @@ Usage:
   godoctor why MODULE[@V]     how the go command would fetch and verify a module from here, hop by hop
   godoctor explain [TEXT]     what a go command's error output means on this machine, and the fix
   godoctor policy init|validate|explain  a team's .godoctor.toml: draft, check, show what it judges
+  godoctor report [flags]     this machine's set-up as Markdown for an issue tracker, masked
   godoctor version            print godoctor's version and module (also --version)
   godoctor help [COMMAND]     this text, or a command's help (also COMMAND -h)
 
@@ -78,6 +79,7 @@ var examples = map[string][]string{
 	"explain":  {"go build ./... 2>&1 | godoctor explain", "godoctor explain 'go: example.com/m@v1.0.0: reading https://goproxy.cn/...: 410 Gone'"},
 	"version":  {"godoctor version"},
 	"policy":   {"godoctor policy init > .godoctor.toml", "godoctor policy validate", "godoctor policy explain --ci"},
+	"report":   {"godoctor report > report.md", "godoctor report --offline --include-hosts"},
 }
 
 // newFlagSet returns a flag set whose errors become usage errors, and

@@ -13,7 +13,7 @@ import (
 // README's Development section draws the same picture.
 var layers = [][]string{
 	{"redact", "i18n", "suggest"},
-	{"gosettings", "system", "failure"},
+	{"gosettings", "system", "failure", "mask"},
 	{"gocmd"},
 	{"goenv", "shell", "web", "policy"},
 	{"change", "checksumdb", "modcache", "toolchain", "project"},

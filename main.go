@@ -158,6 +158,7 @@ var commands = map[string]command{
 	"explain": {runExplain, "go build 2>&1 | godoctor explain"},
 	"why":     {runWhy, "godoctor why golang.org/x/text@v0.14.0"},
 	"policy":  {runPolicy, "godoctor policy validate .godoctor.toml"},
+	"report":  {runReport, "godoctor report --offline > report.md"},
 	"version": {runVersion, "godoctor version"},
 }
 
