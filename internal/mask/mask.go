@@ -34,8 +34,8 @@ type Masker struct {
 	o      Options
 	names  map[string]string
 	counts map[string]int
-	words  []word // the user's and the machine's names, as whole words
-	suffix *regexp.Regexp   // any host under a private domain
+	words  []word         // the user's and the machine's names, as whole words
+	suffix *regexp.Regexp // any host under a private domain
 }
 
 // New makes a masker.
