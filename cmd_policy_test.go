@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/godoctorhq/godoctor/checks"
+	"github.com/godoctorhq/godoctor/internal/policy"
 	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/internal/testproxy"
 )
@@ -235,5 +236,20 @@ func TestReportMasks(t *testing.T) {
 	out, _ = r.run(t, "", "report", "--offline", "--include-hosts")
 	if !strings.Contains(out, "athens.corp.example") || strings.Contains(out, "t0ken-123") || strings.Contains(out, r.home) {
 		t.Errorf("--include-hosts:\n%s", out)
+	}
+}
+
+// TestReadmePolicyIsAccepted: the policy the README shows is one godoctor
+// accepts, key for key.
+func TestReadmePolicyIsAccepted(t *testing.T) {
+	t.Parallel()
+	readme := string(mustRead(t, "README.md"))
+	_, block, ok := strings.Cut(readme, "```toml\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !ok {
+		t.Fatal("no toml block in the README")
+	}
+	if _, err := policy.Parse(".godoctor.toml", []byte(block)); err != nil {
+		t.Errorf("the README's policy is refused: %v", err)
 	}
 }
