@@ -40,6 +40,10 @@ func newRealMachine(t *testing.T) *realMachine {
 	delete(env, "GOENV")
 	delete(env, "GOPROXY")
 	delete(env, "GOFLAGS")
+	// The build cache go test fills: an operation that builds (explain
+	// reproducing a GOFLAGS failure, a fix proven by a build) links
+	// rather than compiles the standard library.
+	env["GOCACHE"] = sharedBuildCache(t)
 	os.WriteFile(filepath.Join(home, ".bashrc"), []byte(userBashrc), 0o644)
 	sys := system.OS()
 	sys.Env, sys.Home, sys.Dir = env, home, home

@@ -319,9 +319,6 @@ func TestExplainMatchesNoOrdinaryFailure(t *testing.T) {
 	t.Parallel()
 	r := newRealMachine(t)
 	r.sys.Env["GOPROXY"] = "off"
-	// A build and a test compile the standard library: the build cache
-	// go test uses already holds it.
-	r.sys.Env["GOCACHE"] = sharedBuildCache(t)
 	dir := filepath.Join(r.home, "m")
 	writeModule(t, dir, "1.21")
 	os.WriteFile(filepath.Join(dir, "m.go"), []byte("package m\n\nfunc F() int { return undefinedThing }\n"), 0o644)
@@ -625,7 +622,6 @@ func TestExplainEveryFamilyOnARealMachine(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			r := newRealMachine(t)
-			r.sys.Env["GOCACHE"] = sharedBuildCache(t)
 			p := testproxy.New(t, "sum.test", lib)
 			r.sys.Env["GOSUMDB"] = p.SumDBKey
 			said := c.provoke(t, r, p)
