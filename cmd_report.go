@@ -16,6 +16,7 @@ import (
 	"github.com/godoctorhq/godoctor/internal/gosettings"
 	"github.com/godoctorhq/godoctor/internal/mask"
 	"github.com/godoctorhq/godoctor/internal/policy"
+	"github.com/godoctorhq/godoctor/internal/redact"
 	"github.com/godoctorhq/godoctor/internal/report"
 	"github.com/godoctorhq/godoctor/mirrors"
 )
@@ -167,7 +168,8 @@ func markdownReport(a *app, env *goenv.Snapshot, r report.Report, o mask.Options
 	b.WriteString("\n### " + a.T("Settings") + "\n\n| " + a.T("Setting") + " | " + a.T("Value") + " | " + a.T("From") + " |\n|---|---|---|\n")
 	for _, name := range goenv.ModuleSettings {
 		st := env.Settings[name]
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", name, cell(st.Value), a.T(string(st.Source)))
+		// A GOAUTH command's arguments can hold a token: Setting masks them.
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", name, cell(redact.Setting(name, st.Value)), a.T(string(st.Source)))
 	}
 	masked := []string{a.T("credentials")}
 	if !o.IncludePaths {

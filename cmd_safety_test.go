@@ -91,6 +91,9 @@ func TestNoCredentialIsPrinted(t *testing.T) {
 		os.WriteFile(filepath.Join(r.home, ".config", "go", "env"), []byte(m.envFile), 0o600)
 		os.WriteFile(filepath.Join(r.home, ".bashrc"), []byte(userBashrc+"export GOPROXY="+m.exported+"\n"), 0o644)
 		r.sys.Env["GOPROXY"] = m.exported
+		// A team's policy that judges the proxy, so that its checks and
+		// explanation run on the credentials too.
+		os.WriteFile(filepath.Join(r.home, ".godoctor.toml"), []byte("schema = 1\n[modules]\nproxy = [\"https://goproxy.corp.example\"]\n"), 0o644)
 		for _, c := range []struct {
 			stdin string
 			args  []string
@@ -108,11 +111,19 @@ func TestNoCredentialIsPrinted(t *testing.T) {
 			{"", []string{"use", "https://u:" + secret + "/x@host"}},
 			{"", []string{"use", "https://u:" + secret + "@host:port/"}},
 			{"", []string{"use", "u:" + secret + "@host.example"}},
+			{"", []string{"report", "--offline", "--include-hosts", "--include-paths"}},
+			{"", []string{"policy", "explain"}},
+			{"", []string{"policy", "init"}},
+			{"", []string{"check", "--offline", "--ci", "--annotations", "github"}},
+			{"", []string{"fix", "--scope", "ci", "--dry-run", "--timeout", "1s"}},
 		} {
-			out, _ := r.run(t, c.stdin, c.args...)
-			if strings.Contains(out, secret) {
-				t.Errorf("%q prints the password:\n%s", c.args, out)
-			}
+			t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+				t.Parallel()
+				out, _ := r.run(t, c.stdin, c.args...)
+				if strings.Contains(out, secret) {
+					t.Errorf("%q prints the password:\n%s", c.args, out)
+				}
+			})
 		}
 	}
 }
