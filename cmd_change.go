@@ -207,7 +207,7 @@ func runUse(ctx context.Context, a *app, args []string) error {
 			return usageError("%s", a.T("--sumdb %s: %v", sumdb, err))
 		}
 	}
-	action, err := remedy.UseMirror(a.sys, env, target, sumdb)
+	action, err := remedy.UseMirror(a.sys, env, target, sumdb, false)
 	if err != nil {
 		return overridden(a, err)
 	}
@@ -506,7 +506,7 @@ func fastestMirror(ctx context.Context, a *app, env *goenv.Snapshot, f checks.Fi
 	if err != nil {
 		return remedy.Proposal{}, err
 	}
-	action, err := remedy.UseMirror(a.sys, env, m, "")
+	action, err := remedy.UseMirror(a.sys, env, m.Mirror, "", m.NotFoundStatus != "")
 	if err != nil {
 		return remedy.Proposal{}, overridden(a, err)
 	}

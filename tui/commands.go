@@ -45,10 +45,11 @@ func planCmd(ctx context.Context, sys *system.System, title string, a change.Act
 }
 
 // useMirrorCmd plans making a mirror the module proxy.
-func useMirrorCmd(ctx context.Context, sys *system.System, pr i18n.Printer, m mirrors.Mirror) tea.Cmd {
+func useMirrorCmd(ctx context.Context, sys *system.System, pr i18n.Printer, r mirrors.Result) tea.Cmd {
+	m := r.Mirror
 	return func() tea.Msg {
 		env := goenv.Load(ctx, sys)
-		a, err := remedy.UseMirror(sys, env, m, "")
+		a, err := remedy.UseMirror(sys, env, m, "", r.NotFoundStatus != "")
 		var over *change.OverriddenError
 		if errors.As(err, &over) {
 			return planMsg{err: errors.New(pr.T("%s is exported by something other than your shell profiles and would keep overriding the change", strings.Join(over.Names, ", ")))}

@@ -68,7 +68,8 @@ func defaultKeys(pr i18n.Printer) keyMap {
 
 // footState is what decides the footer's keys besides the screen.
 type footState struct {
-	confirming, installing bool
+	// installed: an install ended (done, failed or cancelled).
+	confirming, installing, installed bool
 	// route: the selected check is about fetching modules (w works);
 	// fixable: it has a fix (f and c work).
 	route, fixable bool
@@ -83,6 +84,8 @@ func (k keyMap) short(s screen, st footState) []key.Binding {
 		return []key.Binding{k.Yes, k.NoKeys, k.Scroll}
 	case s == screenInstall && st.installing:
 		return []key.Binding{k.CancelInstall, k.Help, k.Quit}
+	case s == screenInstall && st.installed:
+		return []key.Binding{k.Scroll, k.Back, k.Help, k.Quit}
 	case s == screenMirrors:
 		return []key.Binding{k.Move, k.Use, k.Rerun, k.Scroll, k.Back, k.Help, k.Quit}
 	case s == screenInstall:

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/godoctorhq/godoctor/internal/i18n"
@@ -184,15 +185,20 @@ func (v mirrorView) view(st Styles, pr i18n.Printer, spinner string, width int) 
 			note = mirrorCause(pr, r)
 		}
 		line := row(cursor, r.Name, status, ms(r.Latency.Median), report.Mbps(r.ThroughputMbps), report.YesNo(pr, r.Verified), note)
+		style := lipgloss.NewStyle()
 		switch {
 		case r.Name == v.report.Fastest:
-			line = st.OK.Bold(true).Render(line)
+			style = st.OK.Bold(true)
 		case r.Status == mirrors.Fail:
-			line = st.Fail.Render(line)
+			style = st.Fail
 		case i == v.cursor:
-			line = st.Selected.Render(line)
+			style = st.Selected
 		}
-		b.WriteString(line + "\n")
+		// Line by line: a block would be padded to its widest line, and
+		// the wrapped note would grow wider than the screen.
+		for _, l := range strings.Split(line, "\n") {
+			b.WriteString(style.Render(l) + "\n")
+		}
 	}
 	b.WriteString("\n")
 	switch {

@@ -332,7 +332,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.rerun()
 		default:
 			m.install.result = ""
-			m.install.err = msg.err
+			m.install.err = errors.New(m.T("Install failed, nothing was installed: %v", msg.err))
 		}
 		return m, nil
 	}
@@ -528,7 +528,7 @@ func (m Model) foot() string {
 // fit, most used first, and ? and q always, so that the way to every key
 // and the way out are never cut.
 func (m Model) shortHelp() string {
-	st := footState{confirming: m.confirm != nil, installing: m.install.stage == installRunning}
+	st := footState{confirming: m.confirm != nil, installing: m.install.stage == installRunning, installed: m.install.stage == installFinished}
 	if len(m.list.rows) > 0 {
 		row := m.list.rows[m.list.cursor]
 		st.route, st.fixable = moduleChecks[row.check.ID], len(row.result.Fixes) > 0
@@ -567,12 +567,17 @@ func (m Model) openWhy() (tea.Model, tea.Cmd) {
 	if m.screen = screenWhy; m.why.input.CharLimit == 0 {
 		m.why = newWhyView(m.pr())
 	}
+	// A new question: the last route stays shown until it is asked.
+	m.why.input.SetValue("")
 	m.status = ""
 	return m, textinput.Blink
 }
 
 func (m Model) whyKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case key.Matches(msg, m.keys.ScrollUp, m.keys.ScrollDown):
+		// The route scrolls; every other key is text for the module.
+		return m.scrollBody(msg), nil
 	case key.Matches(msg, m.keys.Back):
 		m.screen, m.status = screenChecks, ""
 		return m, nil
@@ -650,10 +655,14 @@ func (m Model) openInstall(preset []versionChoice) (tea.Model, tea.Cmd) {
 
 func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		m.mirrors = m.mirrors.move(-1)
-	case key.Matches(msg, m.keys.Down):
-		m.mirrors = m.mirrors.move(1)
+	case key.Matches(msg, m.keys.Up, m.keys.Down):
+		d := 1
+		if key.Matches(msg, m.keys.Up) {
+			d = -1
+		}
+		m.mirrors = m.mirrors.move(d)
+		m.status = "" // it was about the row left
+		return m.showCursor(), nil
 	case key.Matches(msg, m.keys.Rerun):
 		return m.startMirrors()
 	case key.Matches(msg, m.keys.Details):
@@ -663,7 +672,7 @@ func (m Model) mirrorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			// The check that says whether the mirror works is env.goproxy's
 			// re-run: its outcome is the answer.
 			m.fixing = "env.goproxy"
-			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r.Mirror)
+			return m.say(m.T("planning: use %s", r.Name), false), useMirrorCmd(m.ctx, m.cfg.Sys, m.pr(), r)
 		case m.mirrors.report == nil:
 			return m.say(m.T("still measuring; enter uses a mirror once they are ranked"), false), nil
 		case r.Name != "":
@@ -677,8 +686,10 @@ func (m Model) installKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		m.install = m.install.move(-1)
+		return m.showCursor(), nil
 	case key.Matches(msg, m.keys.Down):
 		m.install = m.install.move(1)
+		return m.showCursor(), nil
 	case key.Matches(msg, m.keys.Details):
 		if c, ok := m.install.selected(); ok {
 			return m.say(m.T("resolving %s", c.Version), false), installPlanCmd(m.ctx, m.cfg.Sys, c.Version, m.cfg.Options.Timeout)
@@ -735,6 +746,26 @@ func (m Model) scrollBody(msg tea.KeyPressMsg) Model {
 		m.bodyX += max(m.width/2, 8)
 	}
 	_, m.bodyY, m.bodyX = pane(m.styles, m.pr(), m.bodyLines(), m.width, m.room(), m.bodyY, m.bodyX, "") // clamped
+	return m
+}
+
+// showCursor scrolls the body so that its selected row (the line that
+// starts with "> ") is in view, after the cursor moved or the body was
+// paged away from it.
+func (m Model) showCursor() Model {
+	lines := m.bodyLines()
+	at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(ansi.Strip(l), "> ") })
+	if at < 0 {
+		return m
+	}
+	h := max(m.room()-1, 1)
+	switch {
+	case at < m.bodyY:
+		m.bodyY = at
+	case at >= m.bodyY+h:
+		m.bodyY = at - h + 1
+	}
+	_, m.bodyY, m.bodyX = pane(m.styles, m.pr(), lines, m.width, m.room(), m.bodyY, m.bodyX, "") // clamped
 	return m
 }
 
@@ -813,14 +844,18 @@ func (m Model) statusLine() string {
 		words[i] = style.Render(words[i])
 	}
 	s := strings.Join(words, m.styles.Subtle.Render(" · "))
-	if m.list.finished() && m.screen == screenChecks && c[checks.Warn]+c[checks.Fail] > 0 {
-		// What to do next, where there is something to do.
-		s += m.styles.Subtle.Render(" · ") + m.styles.Strong.Render(m.T("f fixes the selected finding"))
+	if m.list.finished() && m.screen == screenChecks && len(m.list.rows) > 0 && len(m.list.rows[m.list.cursor].result.Fixes) > 0 {
+		// What to do next, where the selected finding has a fix, when it
+		// fits beside the tally (the footer names f too).
+		if hint := m.styles.Subtle.Render(" · ") + m.styles.Strong.Render(m.T("f fixes the selected finding")); ansi.StringWidth(s+hint) <= m.width {
+			s += hint
+		}
 	}
 	if !m.list.finished() {
 		s = m.styles.Subtle.Render(m.T("checking…")+" ") + s
 	}
-	return s
+	// Wrapped, not cut, on a narrow terminal.
+	return wrapped(s, m.width)
 }
 
 // fitWidth cuts every line to the terminal's width, so that nothing wraps

@@ -648,3 +648,51 @@ func TestListMovesOnlyAtItsEdges(t *testing.T) {
 		t.Errorf("k moved the list: %d, was %d", start, top)
 	}
 }
+
+// TestMirrorCursorStaysInView: on a screen too short for the table, the
+// selected row is shown after a page down and a move, and a status about
+// one row goes when the cursor leaves it.
+func TestMirrorCursorStaysInView(t *testing.T) {
+	m := update(finished(t), tea.WindowSizeMsg{Width: 40, Height: 12})
+	m.screen = screenMirrors
+	started, evs := mirrorEvents()
+	m = update(m, started, evs[0], evs[1], evs[2], evs[3])
+	m.status = "altered cannot be used: …"
+	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyPgDown}, press("k"), {Code: tea.KeyPgDown}, press("j"), {Code: tea.KeyPgUp}, press("j")} {
+		m = update(m, k)
+		if k.Code != tea.KeyPgDown && k.Code != tea.KeyPgUp && !strings.Contains(plain(m), "\n> ") {
+			t.Fatalf("after %s the cursor is out of view:\n%s", k.String(), plain(m))
+		}
+	}
+	if m.status != "" {
+		t.Errorf("the status stayed: %q", m.status)
+	}
+	for _, l := range strings.Split(plain(m), "\n") {
+		if lipgloss.Width(l) > 40 {
+			t.Errorf("a line of %d columns: %q", lipgloss.Width(l), l)
+		}
+	}
+}
+
+// TestWhyScreenScrolls: pgdn and pgup move over a route longer than the
+// screen; other keys are text for the module path.
+func TestWhyScreenScrolls(t *testing.T) {
+	m := update(finished(t), tea.WindowSizeMsg{Width: 60, Height: 12})
+	m.screen, m.why = screenWhy, newWhyView(m.pr())
+	var lines []string
+	for i := range 30 {
+		lines = append(lines, fmt.Sprintf("  %d. ✗ proxy   https://hop%d.example", i+1, i))
+	}
+	m = update(m, whyMsg{id: m.why.id, lines: lines})
+	var seen strings.Builder
+	for range 6 {
+		m = update(m, tea.KeyPressMsg{Code: tea.KeyPgDown})
+		seen.WriteString(plain(m))
+	}
+	if !strings.Contains(seen.String(), "hop29.example") {
+		t.Errorf("pgdn did not reach the last hop:\n%s", seen.String())
+	}
+	if m = update(m, press("x")); m.why.input.Value() != "x" {
+		t.Errorf("a letter is not text: %q", m.why.input.Value())
+	}
+}

@@ -852,4 +852,5 @@ var zh = map[string]string{
 	"Setting":                       "设置项",
 	"system":                        "系统",
 	"policy":                        "策略",
+	"Install failed, nothing was installed: %v": "安装失败，没有安装任何东西：%v",
 }

@@ -118,8 +118,16 @@ func BenchOptions(sys *system.System, env *goenv.Snapshot, o mirrors.Options) mi
 // URL (sum.golang.google.cn, say) would keep reaching it around the new
 // mirror, so it becomes the database's name alone, which the go command
 // reaches through the first proxy that relays it.
-func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string) (*change.Action, error) {
-	set := map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + ",direct"}
+//
+// fallThrough is for a mirror that answers a module it does not have with
+// another status than 404 or 410 (a 403, say): after a "," the go command
+// would stop there, so the mirror and direct are joined by "|".
+func UseMirror(sys *system.System, env *goenv.Snapshot, m mirrors.Mirror, sumdb string, fallThrough bool) (*change.Action, error) {
+	sep := ","
+	if fallThrough {
+		sep = "|"
+	}
+	set := map[string]string{"GOPROXY": strings.TrimSuffix(m.URL, "/") + sep + "direct"}
 	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); sumdb == "" && err == nil && db.URL != "" {
 		sumdb = db.Name
 		if db.Key != gosettings.KnownSumDBKeys[db.Name] {
@@ -139,10 +147,10 @@ var ErrNoVerifiedMirror = errors.New("no mirror served content verified by the c
 // FastestMirror benchmarks the candidates (samples rounds each, every
 // request bounded by timeout) and returns the fastest mirror whose content
 // the checksum database verified.
-func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot, samples int, timeout time.Duration) (mirrors.Mirror, error) {
+func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot, samples int, timeout time.Duration) (mirrors.Result, error) {
 	list, err := Mirrors(sys, env, nil)
 	if err != nil {
-		return mirrors.Mirror{}, err
+		return mirrors.Result{}, err
 	}
 	var rep mirrors.Report
 	for ev := range mirrors.Run(ctx, sys.HTTP, list, BenchOptions(sys, env, mirrors.Options{Samples: samples, Timeout: timeout})) {
@@ -151,14 +159,14 @@ func FastestMirror(ctx context.Context, sys *system.System, env *goenv.Snapshot,
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return mirrors.Mirror{}, err
+		return mirrors.Result{}, err
 	}
 	for _, m := range rep.Mirrors {
 		if m.Name == rep.Fastest {
-			return m.Mirror, nil
+			return m, nil
 		}
 	}
-	return mirrors.Mirror{}, ErrNoVerifiedMirror
+	return mirrors.Result{}, ErrNoVerifiedMirror
 }
 
 // InstallOptions are the installer's options for this machine: GOPROXY

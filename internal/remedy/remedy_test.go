@@ -94,7 +94,7 @@ func TestMirrorCandidates(t *testing.T) {
 
 func TestUseMirror(t *testing.T) {
 	m := machine(t)
-	a, err := remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn/"}, "sum.golang.google.cn")
+	a, err := remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn/"}, "sum.golang.google.cn", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,17 +123,23 @@ func TestUseMirror(t *testing.T) {
 		t.Errorf("go env reads %q, %v", out, err)
 	}
 
+	// A mirror that answers a missing module with 403: "|" lets the go
+	// command fall through to direct, where "," would stop there.
+	if a, err := remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn"}, "", true); err != nil || a.Set["GOPROXY"] != "https://goproxy.cn|direct" {
+		t.Errorf("fall through: %+v, %v", a, err)
+	}
+
 	// Exported by the shell profile: commented out there too.
 	m.WriteFile(m.Home(".bashrc"), "export GOPROXY=https://old.example\n")
 	m.Setenv("GOPROXY", "https://old.example")
-	a, err = remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn"}, "")
+	a, err = remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn"}, "", false)
 	if err != nil || len(a.CommentOut) != 1 || !slices.Equal(a.Exported(), []string{"GOPROXY"}) {
 		t.Errorf("exported in .bashrc: %+v, %v", a, err)
 	}
 	// Exported from somewhere godoctor does not edit: refused, whatever
 	// front end asks.
 	m.WriteFile(m.Home(".bashrc"), "# nothing here\n")
-	_, err = remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn"}, "")
+	_, err = remedy.UseMirror(m.Sys, load(m), mirrors.Mirror{Name: "cn", URL: "https://goproxy.cn"}, "", false)
 	var over *change.OverriddenError
 	if !errors.As(err, &over) || !slices.Equal(over.Names, []string{"GOPROXY"}) {
 		t.Errorf("exported elsewhere: %v", err)
