@@ -1,10 +1,13 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -19,6 +22,16 @@ const stampedVersion = "v9.8.7"
 var binDir string
 
 func TestMain(m *testing.M) {
+	// Most of these tests wait: on the go command they run, on a stall
+	// they provoke, on a signal's clean-up. With one parallel test per
+	// core those waits queue; a few per core keep the cores busy. An
+	// explicit -parallel wins.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
