@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -441,6 +442,12 @@ func elsewhere(a *app, env *goenv.Snapshot, log failure.Log) []string {
 	}
 	if here := strings.TrimPrefix(env.GoVersion(), "go"); log.Running != "" && here != "" && here != log.Running && !strings.HasPrefix(here, log.Running+".") {
 		note(a.T("This log came from go %[1]s; here the go command is go%[2]s: another shell, CI or another PATH?", log.Running, here))
+	}
+	if here := env.GoEnv["GOROOT"]; log.GOROOT != "" && here != "" && filepath.Clean(log.GOROOT) != filepath.Clean(here) {
+		note(a.T("This log came from a go in %[1]s; here GOROOT is %[2]s: another shell, CI or another installation?", redact.Text(log.GOROOT), here))
+	}
+	if here := env.GoEnv["GOOS"] + "/" + env.GoEnv["GOARCH"]; log.Target != "" && here != "/" && log.Target != here {
+		note(a.T("This log came from GOOS/GOARCH=%[1]s; here they are %[2]s: another shell, CI or a variable set since?", redact.Text(log.Target), here))
 	}
 	return notes
 }

@@ -672,10 +672,13 @@ func TestExplainALogFromElsewhere(t *testing.T) {
 	p := testproxy.New(t, "sum.test", testproxy.Module{Path: "example.com/lib", Version: "v1.0.0", Files: map[string]string{"lib.go": "package lib\n"}})
 	r.sys.Env["GOPROXY"], r.sys.Env["GOSUMDB"] = p.URL, p.SumDBKey
 	log := "go: example.com/lib@v1.0.0: reading https://goproxy.example.org/example.com/lib/@v/v1.0.0.info: 410 Gone\n" +
-		"go: go.mod requires go >= 1.99 (running go 1.22.1; GOTOOLCHAIN=local)\n"
+		"go: go.mod requires go >= 1.99 (running go 1.22.1; GOTOOLCHAIN=local)\n" +
+		"go: cannot find GOROOT directory: /opt/go1.20\n" +
+		"go: unsupported GOOS/GOARCH pair plan10/amd64\n"
 	got, code := r.explainReport(t, log, "--timeout", "2s")
 	notes := strings.Join(got.Elsewhere, "\n")
-	if code != 0 || !strings.Contains(notes, "GOPROXY with https://goproxy.example.org; here GOPROXY is "+p.URL) || !strings.Contains(notes, "go 1.22.1") {
+	if code != 0 || !strings.Contains(notes, "GOPROXY with https://goproxy.example.org; here GOPROXY is "+p.URL) || !strings.Contains(notes, "go 1.22.1") ||
+		!strings.Contains(notes, "a go in /opt/go1.20; here GOROOT is ") || !strings.Contains(notes, "GOOS/GOARCH=plan10/amd64; here they are "+runtime.GOOS+"/"+runtime.GOARCH) {
 		t.Fatalf("exit %d, elsewhere:\n%s", code, notes)
 	}
 	if e := got.Findings[0]; e.Family != "proxy-not-found" || e.Verdict != verdictNotReproduced || e.Operation == nil || e.Operation.Failed {

@@ -118,6 +118,9 @@ type Log struct {
 	// Running is the version of the go command that printed the log when
 	// a line says it ("running go 1.22.1"), "" when none does.
 	Running string
+	// GOROOT is the toolchain directory a line of the log names, and
+	// Target the GOOS/GOARCH pair, "" when none does.
+	GOROOT, Target string
 }
 
 // MaxLine bounds the length of a line that is matched; longer ones (a
@@ -154,11 +157,7 @@ func Read(text string) Log {
 			head = line
 		}
 		lastMatched = false
-		if log.Running == "" && strings.Contains(line, "running go ") {
-			if m := runningGo.FindStringSubmatch(line); m != nil {
-				log.Running = m[1]
-			}
-		}
+		log.facts(line)
 		f := match(line)
 		if f == nil {
 			if len(log.Unknown) < maxUnknown && errorLine(line) {
@@ -191,6 +190,40 @@ func Read(text string) Log {
 	}
 	return log
 }
+
+// facts notes what a line says of the set-up that printed the log: the
+// go's version, its GOROOT, the GOOS/GOARCH pair.
+func (log *Log) facts(line string) {
+	if log.Running == "" && strings.Contains(line, "running go ") {
+		if m := runningGo.FindStringSubmatch(line); m != nil {
+			log.Running = m[1]
+		}
+	}
+	if log.GOROOT == "" && strings.Contains(line, "GOROOT") {
+		for _, re := range gorootPaths {
+			if m := re.FindStringSubmatch(line); m != nil {
+				log.GOROOT = m[1]
+				break
+			}
+		}
+	}
+	if log.Target == "" && strings.Contains(line, "GOOS/GOARCH pair ") {
+		if m := targetPair.FindStringSubmatch(line); m != nil {
+			log.Target = m[1]
+		}
+	}
+}
+
+// gorootPaths find a GOROOT in the go command's words: "cannot find
+// GOROOT directory: DIR" (cmd/go/main.go) or a package looked for under
+// it, "DIR/src/PKG (from $GOROOT)" (go/build).
+var gorootPaths = []*regexp.Regexp{
+	regexp.MustCompile(`cannot find GOROOT directory: (\S+)`),
+	regexp.MustCompile(`^\s*(\S+?)/src/\S* \(from \$GOROOT\)`),
+}
+
+// targetPair finds the pair of "unsupported GOOS/GOARCH pair GOOS/GOARCH".
+var targetPair = regexp.MustCompile(`GOOS/GOARCH pair (\S+/\S+)`)
 
 // runningGo finds the version of the go command in its own words
 // (gover.TooNewError: "requires go >= 1.23 (running go 1.22.1; ...").

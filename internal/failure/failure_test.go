@@ -99,9 +99,21 @@ func TestWhere(t *testing.T) {
 	}
 }
 
-func TestRunning(t *testing.T) {
+// TestFacts: what the log's lines say of the set-up that printed it.
+func TestFacts(t *testing.T) {
 	if got := Read("go: go.mod requires go >= 1.99 (running go 1.22.1; GOTOOLCHAIN=local)").Running; got != "1.22.1" {
 		t.Errorf("running %q", got)
+	}
+	for text, want := range map[string]string{
+		"go: cannot find GOROOT directory: /usr/local/go1.20": "/usr/local/go1.20",
+		"main.go:3:8: cannot find package \"example.com/x\" in any of:\n\t/opt/go/src/example.com/x (from $GOROOT)\n\t/home/u/go/src/example.com/x (from $GOPATH)": "/opt/go",
+	} {
+		if got := Read(text).GOROOT; got != want {
+			t.Errorf("GOROOT of %q: %q, want %q", text, got, want)
+		}
+	}
+	if got := Read("go: unsupported GOOS/GOARCH pair plan10/amd64").Target; got != "plan10/amd64" {
+		t.Errorf("target %q", got)
 	}
 }
 

@@ -852,5 +852,7 @@ var zh = map[string]string{
 	"Setting":                       "设置项",
 	"system":                        "系统",
 	"policy":                        "策略",
-	"Install failed, nothing was installed: %v": "安装失败，没有安装任何东西：%v",
+	"Install failed, nothing was installed: %v":                                                             "安装失败，没有安装任何东西：%v",
+	"This log came from GOOS/GOARCH=%[1]s; here they are %[2]s: another shell, CI or a variable set since?": "这份日志来自 GOOS/GOARCH=%[1]s；这里是 %[2]s：是另一个 shell、CI，还是之后设置的变量？",
+	"This log came from a go in %[1]s; here GOROOT is %[2]s: another shell, CI or another installation?":    "这份日志来自 %[1]s 中的 go；这里的 GOROOT 是 %[2]s：是另一个 shell、CI，还是另一个安装？",
 }
