@@ -53,8 +53,11 @@ var netProxy = &Check{
 			}
 			m := mirrors.Measure(ctx, p.Sys.HTTP, mirrors.Mirror{URL: e.URL}, mirrors.DefaultProbe,
 				mirrors.ProbeOptions{Samples: 1, Timeout: p.Options.Timeout, NoZip: true})
+			// A company proxy's own word on itself follows its line.
+			company := companyProxy(ctx, p, e, m.Err)
 			if m.Err == nil {
 				res.Details = append(res.Details, p.T("%s answers the module proxy protocol; median time to first byte %s", e, m.Latency.Median.Round(1e6)))
+				res.Details = append(res.Details, company...)
 				if m.Warning != "" && i < len(list)-1 {
 					res.worsen(Warn)
 					res.Summary = p.T("%s answers, but not with 404 or 410 for modules it lacks, so later GOPROXY entries are never tried", e)
@@ -70,6 +73,7 @@ var netProxy = &Check{
 				// the go command tries the next entry, whatever the
 				// separator: this one works, for the modules it has.
 				res.Details = append(res.Details, p.T("%s answers but does not have %s (%v): the go command tries the next entry for the modules it lacks", e, mirrors.DefaultProbe, m.Err))
+				res.Details = append(res.Details, company...)
 				continue
 			}
 			// The cause in a person's words first, then the error.
@@ -78,6 +82,7 @@ var netProxy = &Check{
 			} else {
 				res.Details = append(res.Details, fmt.Sprintf("%s: %v", e, m.Err))
 			}
+			res.Details = append(res.Details, company...)
 			if i == len(list)-1 {
 				break
 			}
@@ -94,6 +99,51 @@ var netProxy = &Check{
 		res.addFix(fastestMirrorFix(p))
 		return res
 	},
+}
+
+// companyProxy says what a company's module proxy is and what its own
+// health check answers, as lines under the entry's: "up, but cannot serve
+// the module" is the answer a platform team needs when the probe failed
+// with an answer rather than a dead connection. Public mirrors (the
+// catalog's, the toolchain's default) are not asked.
+func companyProxy(ctx context.Context, p *Pass, e gosettings.ProxyEntry, probeErr error) []string {
+	u, err := url.Parse(e.URL)
+	if err != nil || publicMirrorHost(p, u.Hostname()) {
+		return nil
+	}
+	prod, ok := mirrors.Identify(ctx, p.web(), e.URL)
+	if !ok {
+		return nil
+	}
+	lines := []string{"  " + p.T("%[1]s is %[2]s; its health check: %[3]s", e, prod.Name, prod.Health)}
+	var he *web.HTTPError
+	switch {
+	case !prod.Up:
+		lines = append(lines, "  "+p.T("%[1]s says it is not ready: its administrators can tell why", prod.Name))
+	case probeErr != nil && errors.As(probeErr, &he):
+		lines = append(lines, "  "+p.T("%[1]s is up (its health check answers) but could not serve %[2]s: it cannot reach its upstream, or its storage fails; its administrators can tell which", prod.Name, mirrors.DefaultProbe))
+	}
+	return lines
+}
+
+// publicMirrorHost reports a host of the mirror catalog or of the
+// toolchain's default GOPROXY.
+func publicMirrorHost(p *Pass, host string) bool {
+	urls := []string{}
+	for _, m := range mirrors.Catalog() {
+		urls = append(urls, m.URL)
+	}
+	if list, err := gosettings.ParseProxyList(p.Env().RootFile.Values["GOPROXY"]); err == nil {
+		for _, e := range list {
+			urls = append(urls, e.URL)
+		}
+	}
+	for _, raw := range urls {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() == host {
+			return true
+		}
+	}
+	return false
 }
 
 // fastestMirrorFix benchmarks the mirrors and makes the fastest verified

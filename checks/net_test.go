@@ -2,6 +2,7 @@ package checks
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -119,4 +120,43 @@ func TestGoVersionAgainstReleases(t *testing.T) {
 		// Not a ✓: whether the Go is supported is unknown (a 500 here).
 		expect{status: Warn, mention: []string{"could not be checked", "HTTP 500"}}.check(t, runCheck(t, netMachine(t, srv.URL), "go.version", netOpts))
 	})
+}
+
+// athensFront is a company proxy as Athens serves one: /healthz and
+// /readyz answer with ready, everything else goes to upstream.
+func athensFront(t *testing.T, upstream *testproxy.Server, ready bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz":
+			w.WriteHeader(http.StatusOK)
+		case "/readyz":
+			if !ready {
+				http.Error(w, "storage is not reachable", http.StatusInternalServerError)
+			}
+		default:
+			upstream.Config.Handler.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestNetProxyCompanyProduct: a company proxy says what it is and what its
+// own health check answers; up but failing the module is told apart from
+// not ready.
+func TestNetProxyCompanyProduct(t *testing.T) {
+	failing := athensFront(t, proxyServer(t, testproxy.Fault{Status: http.StatusBadGateway}), true)
+	notReady := athensFront(t, proxyServer(t, testproxy.Fault{}), false)
+	for _, tc := range []struct {
+		name, goproxy string
+		want          expect
+	}{
+		{"up but cannot serve", failing.URL, expect{status: Fail, mention: []string{"is Athens; its health check: readyz: 200", "Athens is up (its health check answers) but could not serve golang.org/x/sys@v0.38.0"}}},
+		{"serves, not ready", notReady.URL, expect{status: OK, mention: []string{"readyz: HTTP 500 Internal Server Error: server response: storage is not reachable", "Athens says it is not ready"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.want.check(t, runCheck(t, netMachine(t, tc.goproxy), "net.proxy", netOpts))
+		})
+	}
 }

@@ -852,7 +852,10 @@ var zh = map[string]string{
 	"Setting":                       "设置项",
 	"system":                        "系统",
 	"policy":                        "策略",
-	"Install failed, nothing was installed: %v":                                                             "安装失败，没有安装任何东西：%v",
-	"This log came from GOOS/GOARCH=%[1]s; here they are %[2]s: another shell, CI or a variable set since?": "这份日志来自 GOOS/GOARCH=%[1]s；这里是 %[2]s：是另一个 shell、CI，还是之后设置的变量？",
-	"This log came from a go in %[1]s; here GOROOT is %[2]s: another shell, CI or another installation?":    "这份日志来自 %[1]s 中的 go；这里的 GOROOT 是 %[2]s：是另一个 shell、CI，还是另一个安装？",
+	"Install failed, nothing was installed: %v":                                                                                                               "安装失败，没有安装任何东西：%v",
+	"This log came from GOOS/GOARCH=%[1]s; here they are %[2]s: another shell, CI or a variable set since?":                                                   "这份日志来自 GOOS/GOARCH=%[1]s；这里是 %[2]s：是另一个 shell、CI，还是之后设置的变量？",
+	"This log came from a go in %[1]s; here GOROOT is %[2]s: another shell, CI or another installation?":                                                      "这份日志来自 %[1]s 中的 go；这里的 GOROOT 是 %[2]s：是另一个 shell、CI，还是另一个安装？",
+	"%[1]s is up (its health check answers) but could not serve %[2]s: it cannot reach its upstream, or its storage fails; its administrators can tell which": "%[1]s 在运行（它的健康检查有应答），但无法提供 %[2]s：它连不上上游，或者它的存储出了问题；它的管理员可以查明是哪一种",
+	"%[1]s says it is not ready: its administrators can tell why":                                                                                             "%[1]s 表示它尚未就绪：它的管理员可以查明原因",
+	"%[1]s is %[2]s; its health check: %[3]s":                                                                                                                 "%[1]s 是 %[2]s；它的健康检查：%[3]s",
 }
