@@ -303,20 +303,27 @@ func atLeast(s, min checks.Status) bool {
 func settingsHere(a *app, env *goenv.Snapshot, names []string) []settingHere {
 	out := []settingHere{}
 	for _, name := range names {
-		s := settingHere{Name: name}
-		if set, ok := env.Settings[name]; ok {
-			s.Value, s.Source = set.Value, a.T(string(set.Source))
-		} else if v, ok := a.sys.Env[name]; ok && v != "" {
-			s.Value, s.Source = v, a.T(string(goenv.FromProcess))
-		} else if v, ok := env.GoEnv[name]; ok {
-			s.Value, s.Source = v, a.T("go env")
-		} else {
-			s.Source = a.T("not set")
-		}
-		s.Value = redact.Setting(name, s.Value)
-		out = append(out, s)
+		out = append(out, settingValue(a, env, name))
 	}
 	return out
+}
+
+// settingValue is one setting's value here, masked, and where it comes
+// from: the go command's layers for its own settings, the process for
+// the others (HTTPS_PROXY, CGO_ENABLED), else what go env reports.
+func settingValue(a *app, env *goenv.Snapshot, name string) settingHere {
+	s := settingHere{Name: name}
+	if set, ok := env.Settings[name]; ok {
+		s.Value, s.Source = set.Value, a.T(string(set.Source))
+	} else if v, ok := a.sys.Env[name]; ok && v != "" {
+		s.Value, s.Source = v, a.T(string(goenv.FromProcess))
+	} else if v, ok := env.GoEnv[name]; ok {
+		s.Value, s.Source = v, a.T("go env")
+	} else {
+		s.Source = a.T("not set")
+	}
+	s.Value = redact.Setting(name, s.Value)
+	return s
 }
 
 // reproduce runs the operation a family came from, on this machine, once

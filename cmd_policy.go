@@ -278,12 +278,8 @@ func explainPolicy(ctx context.Context, a *app, t team) error {
 		if setting == "" {
 			return
 		}
-		st := env.Settings[setting]
-		value, source := env.Value(setting), a.T(string(st.Source))
-		if _, ok := env.Settings[setting]; !ok {
-			value, source = env.GoEnv[setting], a.T("go env")
-		}
-		fmt.Fprintln(a.stdout, "    "+a.T("here: %[1]s=%[2]s (%[3]s)", setting, redact.Setting(setting, value), source))
+		s := settingValue(a, env, setting)
+		fmt.Fprintln(a.stdout, "    "+a.T("here: %[1]s=%[2]s (%[3]s)", s.Name, s.Value, s.Source))
 	}
 	if v := pol.MinGodoctor(); v != "" {
 		row("min_godoctor", v, "")

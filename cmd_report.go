@@ -17,8 +17,8 @@ import (
 	"github.com/godoctorhq/godoctor/internal/mask"
 	"github.com/godoctorhq/godoctor/internal/policy"
 	"github.com/godoctorhq/godoctor/internal/redact"
+	"github.com/godoctorhq/godoctor/internal/remedy"
 	"github.com/godoctorhq/godoctor/internal/report"
-	"github.com/godoctorhq/godoctor/mirrors"
 )
 
 const reportHelp = `Usage: godoctor report [flags]
@@ -98,22 +98,9 @@ func maskOptions(a *app, env *goenv.Snapshot, pol *policy.Policy, includeHosts, 
 			o.Hosts = append(o.Hosts, first)
 		}
 	}
-	public := map[string]bool{}
-	for _, mr := range mirrors.Catalog() {
-		if u, err := url.Parse(mr.URL); err == nil {
-			public[u.Hostname()] = true
-		}
-	}
-	if list, err := gosettings.ParseProxyList(env.RootFile.Values["GOPROXY"]); err == nil {
-		for _, e := range list {
-			if u, err := url.Parse(e.URL); err == nil {
-				public[u.Hostname()] = true
-			}
-		}
-	}
 	if list, err := gosettings.ParseProxyList(env.Value("GOPROXY")); err == nil {
 		for _, e := range list {
-			if u, err := url.Parse(e.URL); err == nil && u.Hostname() != "" && !public[u.Hostname()] {
+			if u, err := url.Parse(e.URL); err == nil && u.Hostname() != "" && !remedy.PublicMirror(env, u.Hostname()) {
 				o.Hosts = append(o.Hosts, u.Hostname())
 			}
 		}
@@ -124,7 +111,7 @@ func maskOptions(a *app, env *goenv.Snapshot, pol *policy.Policy, includeHosts, 
 		}
 	}
 	if db, err := gosettings.ParseGOSUMDB(env.Value("GOSUMDB")); err == nil && db.URL != "" {
-		if u, err := url.Parse(db.URL); err == nil && !public[u.Hostname()] {
+		if u, err := url.Parse(db.URL); err == nil && !remedy.PublicMirror(env, u.Hostname()) {
 			o.Hosts = append(o.Hosts, u.Hostname())
 		}
 	}

@@ -108,10 +108,13 @@ var netProxy = &Check{
 // catalog's, the toolchain's default) are not asked.
 func companyProxy(ctx context.Context, p *Pass, e gosettings.ProxyEntry, probeErr error) []string {
 	u, err := url.Parse(e.URL)
-	if err != nil || publicMirrorHost(p, u.Hostname()) {
+	if err != nil || remedy.PublicMirror(p.Env(), u.Hostname()) {
 		return nil
 	}
-	prod, ok := mirrors.Identify(ctx, p.web(), e.URL)
+	// A health page that trickles is cut at the run's timeout, whole.
+	c := p.web()
+	c.Total = 2 * p.Options.Timeout
+	prod, ok := mirrors.Identify(ctx, c, e.URL)
 	if !ok {
 		return nil
 	}
@@ -124,26 +127,6 @@ func companyProxy(ctx context.Context, p *Pass, e gosettings.ProxyEntry, probeEr
 		lines = append(lines, "  "+p.T("%[1]s is up (its health check answers) but could not serve %[2]s: it cannot reach its upstream, or its storage fails; its administrators can tell which", prod.Name, mirrors.DefaultProbe))
 	}
 	return lines
-}
-
-// publicMirrorHost reports a host of the mirror catalog or of the
-// toolchain's default GOPROXY.
-func publicMirrorHost(p *Pass, host string) bool {
-	urls := []string{}
-	for _, m := range mirrors.Catalog() {
-		urls = append(urls, m.URL)
-	}
-	if list, err := gosettings.ParseProxyList(p.Env().RootFile.Values["GOPROXY"]); err == nil {
-		for _, e := range list {
-			urls = append(urls, e.URL)
-		}
-	}
-	for _, raw := range urls {
-		if u, err := url.Parse(raw); err == nil && u.Hostname() == host {
-			return true
-		}
-	}
-	return false
 }
 
 // fastestMirrorFix benchmarks the mirrors and makes the fastest verified

@@ -188,6 +188,9 @@ func (m Model) say(s string, bad bool) Model {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
 	n := next.(Model)
+	if _, tick := msg.(spinner.TickMsg); tick {
+		return n, cmd // ten times a second: nothing moved
+	}
 	_, listH, _ := n.checksHeights()
 	n.list.top, _ = window(len(n.list.rows), n.list.cursor, listH, n.list.top)
 	if n.screen != m.screen || n.confirm != m.confirm || n.showHelp != m.showHelp {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -70,6 +71,27 @@ func Mirrors(sys *system.System, env *goenv.Snapshot, extra []mirrors.Mirror) ([
 		Config:           config,
 		Flags:            extra,
 	}), nil
+}
+
+// PublicMirror reports whether host serves a public mirror: one of the
+// catalog, or the toolchain's default GOPROXY. A company proxy is neither:
+// its name is private, and it may say what product it is.
+func PublicMirror(env *goenv.Snapshot, host string) bool {
+	urls := []string{}
+	for _, m := range mirrors.Catalog() {
+		urls = append(urls, m.URL)
+	}
+	if list, err := gosettings.ParseProxyList(env.RootFile.Values["GOPROXY"]); err == nil {
+		for _, e := range list {
+			urls = append(urls, e.URL)
+		}
+	}
+	for _, raw := range urls {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" && u.Hostname() == host {
+			return true
+		}
+	}
+	return false
 }
 
 // VerifyingSumDB is the database that judges mirrors and toolchains:
