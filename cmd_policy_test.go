@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -220,12 +221,19 @@ func TestReportMasks(t *testing.T) {
 	r.sys.Env["USER"] = "gopher-alice"
 	r.sys.Env["GOPROXY"] = "https://build:t0ken-123@athens.corp.example/go,direct"
 	r.sys.Env["GOPRIVATE"] = "git.corp.example,github.com/acme"
-	r.sys.Env["HTTPS_PROXY"] = "http://squid.corp.example:3128"
+	// The company's HTTP proxy, which env.goproxy dials: on loopback, so
+	// that no name is looked up outside the sandbox; its address is as
+	// private as a name.
+	squid := closedPort(t)
+	r.sys.Env["HTTPS_PROXY"] = "http://" + squid
 	out, code := r.run(t, "", "report", "--offline")
 	if code != 0 || !strings.HasPrefix(out, "## godoctor report") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, leak := range []string{"t0ken-123", "build:t0ken", "athens.corp.example", "git.corp.example", "squid", "github.com/acme", r.home, "gopher-alice"} {
+	if !strings.Contains(out, "HTTPS_PROXY=http://private-host-") {
+		t.Errorf("the HTTP proxy is not named by its pseudonym:\n%s", out)
+	}
+	for _, leak := range []string{"t0ken-123", "build:t0ken", "athens.corp.example", "git.corp.example", squid, "github.com/acme", r.home, "gopher-alice"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("%q is in the report:\n%s", leak, out)
 		}
@@ -251,5 +259,35 @@ func TestReadmePolicyIsAccepted(t *testing.T) {
 	}
 	if _, err := policy.Parse(".godoctor.toml", []byte(block)); err != nil {
 		t.Errorf("the README's policy is refused: %v", err)
+	}
+}
+
+// TestPolicyFixesAgreeWithGo: the policy's GOPROXY and its forbidden
+// GOFLAGS flag are fixed in one plan, proven by the go command on the next
+// shell and written after y; then the real go command downloads through
+// the policy's proxy and go get runs, which GOFLAGS=-insecure broke.
+func TestPolicyFixesAgreeWithGo(t *testing.T) {
+	t.Parallel()
+	r := newRealMachine(t)
+	_, p := teamRepo(t, r, "schema = 1\n[modules]\nproxy = [\"PROXY\"]\n[modules.flags]\nforbid = [\"-insecure\"]\n")
+	delete(r.sys.Env, "GOFLAGS")
+	envFile := filepath.Join(r.home, ".config", "go", "env")
+	os.WriteFile(envFile, []byte("GOPROXY="+p.URL+",direct\nGOFLAGS=-insecure\n"), 0o644)
+	if _, code := r.run(t, "n\n", "fix", "policy.modules.proxy", "policy.modules.flags", "--timeout", "10s"); code != 0 || r.goEnv(t, "GOFLAGS") != "-insecure" {
+		t.Fatalf("n changed something: exit %d, GOFLAGS=%s", code, r.goEnv(t, "GOFLAGS"))
+	}
+	out, code := r.run(t, "y\n", "fix", "policy.modules.proxy", "policy.modules.flags", "--timeout", "10s")
+	if code != 0 || r.goEnv(t, "GOPROXY") != p.URL || r.goEnv(t, "GOFLAGS") != "" {
+		t.Fatalf("y: exit %d, GOPROXY=%s GOFLAGS=%s\n%s", code, r.goEnv(t, "GOPROXY"), r.goEnv(t, "GOFLAGS"), out)
+	}
+	for _, args := range [][]string{{"mod", "download", "example.com/lib@v1.0.0"}, {"get", "example.com/lib@v1.0.0"}} {
+		cmd := exec.Command(r.gobin, args...)
+		cmd.Dir, cmd.Env = r.sys.Dir, r.sys.Environ()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go %s after the fix: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if p.Hits("/example.com/lib/@v/v1.0.0.zip") == 0 {
+		t.Error("the download did not go through the policy's proxy")
 	}
 }
